@@ -1,0 +1,1 @@
+"""The pure core: the MLOps tool knowledge base and the resolver. Imports nothing from Rasa."""

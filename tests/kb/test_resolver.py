@@ -1,0 +1,66 @@
+"""The resolver's contract table (tests/kb/resolver_cases.txt), plus its structural promises."""
+from __future__ import annotations
+
+import pytest
+
+from actions.kb.resolver import Resolver, default_resolver
+from tests.kb.cases import load_cases
+
+CASES = load_cases()
+
+
+def _ids(section: str):
+    return [f"L{c.line}:{c.text}" for c in CASES[section]]
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return default_resolver()
+
+
+def test_the_table_is_large_enough():
+    assert sum(len(cases) for cases in CASES.values()) >= 200
+
+
+@pytest.mark.parametrize("case", CASES["tools"], ids=_ids("tools"))
+def test_finds_the_tools_in_order_of_mention(resolver, case):
+    assert resolver.resolve(case.text).tools == case.expected
+
+
+@pytest.mark.parametrize("case", CASES["negatives"], ids=_ids("negatives"))
+def test_never_matches_ordinary_words_or_unknown_names(resolver, case):
+    assert resolver.resolve(case.text).tools == []
+
+
+@pytest.mark.parametrize("case", CASES["candidates"], ids=_ids("candidates"))
+def test_ambiguous_input_gives_candidates_not_a_guess(resolver, case):
+    resolution = resolver.resolve(case.text)
+    assert resolution.tools == []
+    assert set(case.expected) <= set(resolution.candidates)
+
+
+@pytest.mark.parametrize("case", CASES["categories"], ids=_ids("categories"))
+def test_finds_the_category(resolver, case):
+    expected = None if case.expected == ["-"] else case.expected[0]
+    assert resolver.resolve(case.text).category == expected
+
+
+def test_unknown_name_close_to_a_tool_is_a_suggestion_not_a_match(resolver):
+    resolution = resolver.resolve("mlfluu")
+    assert resolution.tools == []
+    assert "MLflow" in resolution.candidates
+
+
+def test_json_shape(resolver):
+    assert resolver.resolve("mlflow or wandb?").as_json() == {
+        "query": "mlflow or wandb?",
+        "tools": ["MLflow", "Weights & Biases"],
+        "candidates": [],
+        "category": None,
+    }
+
+
+@pytest.mark.parametrize("text", ["", "   ", "???", "\u200d\u200d", "🙂🙂", "\x00mlflow", "a" * 100_000])
+def test_odd_input_is_answered(resolver, text):
+    resolution = resolver.resolve(text)
+    assert isinstance(resolution.tools, list)

@@ -1,0 +1,30 @@
+"""Names the code and the domain share must agree."""
+from pathlib import Path
+
+import yaml
+
+from actions.kb import answers
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def domain_responses():
+    responses = dict(yaml.safe_load((ROOT / "domain.yml").read_text())["responses"])
+    for path in (ROOT / "data" / "responses").glob("*.yml"):
+        responses.update(yaml.safe_load(path.read_text()).get("responses", {}))
+    return responses
+
+
+def test_every_response_the_core_names_is_in_the_domain():
+    names = {v for k, v in vars(answers).items() if k.isupper() and isinstance(v, str) and v.startswith("utter_")}
+    assert names and names <= set(domain_responses())
+
+
+def test_every_practice_answer_fits_three_sms_segments_and_has_a_longer_version():
+    responses = domain_responses()
+    topics = [name.split("/", 1)[1] for name in responses if name.startswith("utter_faq/")]
+    assert len(topics) >= 70
+    for topic in topics:
+        short = responses[f"utter_faq/{topic}"][0]["text"]
+        assert len(short) <= 480, topic
+        assert f"utter_more_{topic}" in responses, topic
