@@ -28,3 +28,26 @@ def test_every_practice_answer_fits_three_sms_segments_and_has_a_longer_version(
         short = responses[f"utter_faq/{topic}"][0]["text"]
         assert len(short) <= 480, topic
         assert f"utter_more_{topic}" in responses, topic
+
+
+def actions_in_rules_and_stories():
+    used = set()
+    for path in list((ROOT / "data" / "rules").glob("*.yml")) + list((ROOT / "data" / "stories").glob("*.yml")):
+        data = yaml.safe_load(path.read_text())
+        for block in data.get("rules", []) + data.get("stories", []):
+            used |= {step["action"] for step in block.get("steps", []) if "action" in step}
+    return used
+
+
+def test_every_response_is_used_by_a_rule_a_story_or_an_action():
+    responses = domain_responses()
+    by_code = {v for k, v in vars(answers).items() if k.isupper() and isinstance(v, str) and v.startswith("utter_")}
+    used = actions_in_rules_and_stories() | by_code
+    topics = {name.split("/", 1)[1] for name in responses if name.startswith("utter_faq/")}
+    unused = [
+        name for name in responses
+        if name not in used
+        and not (name.startswith("utter_faq/") and "utter_faq" in used)
+        and not (name.startswith("utter_more_") and name[len("utter_more_"):] in topics)
+    ]
+    assert unused == []

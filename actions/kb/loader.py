@@ -90,7 +90,9 @@ def _load_categories(path: Path, problems: List[Problem]) -> List[Category]:
         return []
 
 
-def _load_tools(path: Path, problems: List[Problem]) -> List[Tuple[Path, Tool]]:
+def _load_tools(
+    path: Path, problems: List[Problem], rejected_names: List[str]
+) -> List[Tuple[Path, Tool]]:
     raw = _read_yaml(path, problems)
     if raw is None:
         return []
@@ -104,6 +106,8 @@ def _load_tools(path: Path, problems: List[Problem]) -> List[Tuple[Path, Tool]]:
             tool = Tool.parse_obj(entry)
         except ValidationError as error:
             problems.extend(Problem(str(path), label, r) for r in _pydantic_reasons(error))
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                rejected_names.append(entry["name"])  # so alternatives naming it are not reported too
             continue
         problems.extend(Problem(str(path), label, r) for r in tool.consistent_licence())
         tools.append((path, tool))
@@ -111,7 +115,7 @@ def _load_tools(path: Path, problems: List[Problem]) -> List[Tuple[Path, Tool]]:
 
 
 def _cross_checks(
-    located: Iterable[Tuple[Path, Tool]], categories: List[Category]
+    located: Iterable[Tuple[Path, Tool]], categories: List[Category], rejected_names: List[str]
 ) -> List[Problem]:
     problems: List[Problem] = []
     category_ids = {c.id for c in categories}
@@ -135,9 +139,12 @@ def _cross_checks(
                     Problem(str(path), label, f"name or alias '{form}' is already used by '{other.name}' ({other_path.name})")
                 )
             owner.setdefault(key, (path, tool))
+    rejected = {compact(name) for name in rejected_names}
     for path, tool in located:
         for alternative in tool.alternatives:
             target = owner.get(compact(alternative))
+            if target is None and compact(alternative) in rejected:
+                continue
             if target is None:
                 problems.append(Problem(str(path), f"'{tool.name}'", f"alternative '{alternative}' is not in the knowledge base"))
             elif target[1] is tool:
@@ -159,8 +166,9 @@ def load_knowledge_base(
         files = [f for f in files if f.name != extra_file.name] + [extra_file]
     if not files:
         problems.append(Problem(str(directory / TOOLS_DIRECTORY), "-", "holds no tool files"))
-    located = [item for path in files for item in _load_tools(path, problems)]
-    problems.extend(_cross_checks(located, categories))
+    rejected: List[str] = []
+    located = [item for path in files for item in _load_tools(path, problems, rejected)]
+    problems.extend(_cross_checks(located, categories, rejected))
     if problems:
         raise InvalidKnowledgeBase(problems)
     return KnowledgeBase(tools=tuple(t for _, t in located), categories=tuple(categories))

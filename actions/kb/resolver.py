@@ -26,7 +26,7 @@ MIN_FUZZY_LENGTH = 4  # shorter words and names match only exactly ("dvc", "ray"
 MARGIN = 4.0  # a fuzzy winner must beat the next tool by this many points
 MAX_CANDIDATES = 3
 # (shortest compacted length, score to accept, score to suggest), by length of what was typed
-FUZZY_CUTOFFS = ((4, 88.0, 75.0), (5, 83.0, 72.0), (7, 80.0, 70.0))
+FUZZY_CUTOFFS = ((4, 88.0, 75.0), (5, 83.0, 65.0), (7, 80.0, 65.0))
 CATEGORY_ACCEPT = 88.0
 # Words after which an ordinary word that is also a tool's name ("ray", "spark") means the tool.
 CUE_WORDS = frozenset(
@@ -92,6 +92,12 @@ class Resolver:
                 self.exact.setdefault(compact(form), tool)
         self.fuzzy_keys = [k for k in self.exact if len(k) >= MIN_FUZZY_LENGTH]
         self.fuzzy_tools = [self.exact[k] for k in self.fuzzy_keys]
+        words_in: Dict[str, int] = {}  # how many words the longest form with this key has
+        for tool in kb.tools:
+            for form in tool.surface_forms:
+                key = compact(form)
+                words_in[key] = max(words_in.get(key, 0), len(tokenize(form)))
+        self.fuzzy_words = [words_in[k] for k in self.fuzzy_keys]
         self.ordinary = ordinary_words
         # first words of multi-word names: "seldon" -> Seldon Core, Alibi Detect's "Seldon ..."
         self.first_words: Dict[str, List[Tool]] = {}
@@ -100,7 +106,7 @@ class Resolver:
                 words = [t.text for t in tokenize(form)]
                 if len(words) > 1 and words[0] not in self.ordinary and len(words[0]) >= MIN_FUZZY_LENGTH:
                     bucket = self.first_words.setdefault(words[0], [])
-                    if tool not in bucket:
+                    if all(t.name != tool.name for t in bucket):
                         bucket.append(tool)
         self.phrases: Dict[str, str] = {}
         for category in kb.categories:
@@ -139,13 +145,15 @@ class Resolver:
                 if len(key) >= MIN_FUZZY_LENGTH:
                     yield start, end, key
 
-    def _fuzzy_hits(self, tokens: List[Token], suggestions: List[Tool]) -> List[_Hit]:
+    def _fuzzy_hits(self, tokens: List[Token], suggestions: List[Tuple[float, Tool, int]]) -> List[_Hit]:
         hits = []
         for start, end, key in self._fuzzy_spans(tokens):
             accept, suggest = _cutoffs(len(key))
             ranked = process.extract(key, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=suggest, limit=8)
             best: Dict[str, Tuple[float, Tool]] = {}
             for _, score, index in ranked:
+                if end - start > self.fuzzy_words[index] + 1:
+                    continue  # "ci and github actions" is not a typo of "github actions"
                 tool = self.fuzzy_tools[index]
                 if tool.name not in best or best[tool.name][0] < score:
                     best[tool.name] = (score, tool)
@@ -157,7 +165,7 @@ class Resolver:
             if top_score >= accept and top_score - runner_up >= MARGIN:
                 hits.append(_Hit(start, end, top_tool, top_score, False))
             elif end - start == 1:  # near misses and ties become "did you mean" candidates
-                suggestions.extend(t for s, t in ordered[:MAX_CANDIDATES] if s >= suggest)
+                suggestions.extend((s, t, start) for s, t in ordered[:MAX_CANDIDATES] if s >= suggest)
         return hits
 
     def _cued(self, tokens: List[Token], hit: _Hit, others: List[_Hit]) -> bool:
@@ -170,14 +178,14 @@ class Resolver:
         near_tool = any(o is not hit and (o.end == hit.start - 1 or o.start == hit.end + 1) for o in others)
         return (
             token.original[:1].isupper()
-            or len(tokens) <= 3
+            or len(tokens) <= 2
             or previous in CUE_WORDS
             or following in ("or", "vs", "versus")
             or near_tool
         )
 
     def _tools(self, tokens: List[Token]) -> Tuple[List[Tool], List[Tool]]:
-        suggestions: List[Tool] = []
+        suggestions: List[Tuple[float, Tool, int]] = []  # (score, tool, token index)
         hits = self._exact_hits(tokens) + self._fuzzy_hits(tokens, suggestions)
         chosen: List[_Hit] = []
         taken = set()
@@ -193,16 +201,16 @@ class Resolver:
                 if len(family) == 1:
                     chosen.append(_Hit(index, index + 1, family[0], 90.0, False))
                 else:
-                    suggestions.extend(sorted(family, key=lambda t: -t.popularity)[:MAX_CANDIDATES])
-        tools: List[Tool] = []
+                    suggestions.extend((100.0 + t.popularity, t, index) for t in family)
+        # Tools are compared by name: pydantic's == compares every field.
+        tools: Dict[str, Tool] = {}
         for hit in sorted(chosen, key=lambda h: h.start):
-            if hit.tool not in tools:
-                tools.append(hit.tool)
-        candidates: List[Tool] = []
-        for tool in suggestions:
-            if tool not in tools and tool not in candidates:
-                candidates.append(tool)
-        return tools, candidates[:MAX_CANDIDATES]
+            tools.setdefault(hit.tool.name, hit.tool)
+        candidates: Dict[str, Tool] = {}
+        for _, tool, index in sorted(suggestions, key=lambda sti: -sti[0]):
+            if index not in covered and tool.name not in tools:
+                candidates.setdefault(tool.name, tool)
+        return list(tools.values()), list(candidates.values())[:MAX_CANDIDATES]
 
     # -- categories ----------------------------------------------------------------------------
     def _category(self, tokens: List[Token]) -> Optional[str]:

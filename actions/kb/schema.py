@@ -20,7 +20,7 @@ UNKNOWN = "unknown"
 # SPDX ids the base uses; extend this list (from spdx.org/licenses) rather than writing free text.
 SPDX_LICENSES = frozenset(
     """
-    0BSD AGPL-3.0-only AGPL-3.0-or-later Apache-2.0 Artistic-2.0 BSD-2-Clause BSD-3-Clause
+    0BSD AGPL-3.0-only blessing AGPL-3.0-or-later Apache-2.0 Artistic-2.0 BSD-2-Clause BSD-3-Clause
     BSL-1.0 BUSL-1.1 CC0-1.0 CC-BY-4.0 EPL-1.0 EPL-2.0 Elastic-2.0 FSL-1.1-ALv2 FSL-1.1-MIT GPL-2.0-only
     GPL-2.0-or-later GPL-3.0-only GPL-3.0-or-later ISC LGPL-2.1-only LGPL-2.1-or-later
     LGPL-3.0-only LGPL-3.0-or-later MIT MIT-0 MPL-2.0 PostgreSQL PSF-2.0 Python-2.0
@@ -42,11 +42,27 @@ class Strict(BaseModel):
         allow_mutation = False
 
 
+# The talks and episodes the project grew from; a mention names one of them (and may add detail).
+SEED_SOURCES = (
+    "Austin Python Meetup",
+    "Talk Python to Me #359",
+    "Python Bytes #235",
+    "EuroPython 2020, ",
+    "TWIML AI Podcast with Hamel Husain",
+)
+
+
 class SeedMention(Strict):
     """Where a seed talk or episode discusses a tool, and what it said, paraphrased."""
 
     source: NonEmpty
     said: constr(strip_whitespace=True, min_length=1, max_length=SAID_MAX)
+
+    @validator("source")
+    def names_a_seed(cls, value: str) -> str:
+        if not value.startswith(SEED_SOURCES):
+            raise ValueError(f"'{value}' names none of the seed talks: {', '.join(SEED_SOURCES)}")
+        return value
 
 
 class Tool(Strict):
