@@ -30,12 +30,12 @@ def _examples(items: List[str]) -> _Literal:
 
 def render(kb: KnowledgeBase) -> str:
     entries: List[Dict[str, object]] = []
-    names = sorted({form for tool in kb.tools for form in tool.surface_forms}, key=str.lower)
+    names = sorted({form for tool in kb.tools for form in tool.surface_forms}, key=lambda s: (s.lower(), s))
     entries.append({"lookup": "tool", "examples": _examples(names)})
     for tool in sorted(kb.tools, key=lambda t: t.name.lower()):
         if tool.aliases:
             entries.append({"synonym": tool.name, "examples": _examples(list(tool.aliases))})
-    phrases = sorted({p for c in kb.categories for p in c.phrases}, key=str.lower)
+    phrases = sorted({p for c in kb.categories for p in c.phrases}, key=lambda s: (s.lower(), s))
     entries.append({"lookup": "category", "examples": _examples(phrases)})
     for category in kb.categories:
         entries.append({"synonym": category.id, "examples": _examples(list(category.phrases))})
