@@ -34,6 +34,7 @@ install: $(INSTALLED) ## Create .venv with a Python 3.8-3.10 and the pinned pack
 
 $(GENERATED_NLU): $(INSTALLED) $(KB_FILES) actions/kb/nlu_export.py
 	$(PY) -m actions.kb nlu
+	@touch $@
 
 kb-nlu: $(GENERATED_NLU) ## Regenerate the tool names NLU learns from the knowledge base
 

@@ -69,6 +69,27 @@ class ActionToolInfo(KnowledgeBaseAction):
         return [SlotSet(TOOLS_SLOT, names)]
 
 
+class ActionNoteTools(KnowledgeBaseAction):
+    """After a practice answer: a one-line note on each tool the question named, if any.
+
+    "How do I track experiments with mlflow?" gets the practice answer from the ResponseSelector,
+    then this note, and the tools slot is set so "is it open source?" can follow.
+    """
+
+    def name(self) -> Text:
+        return "action_note_tools"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        names = self.resolver.resolve(tracker.latest_message.get("text") or "").tools
+        for name in names[:MAX_TOOLS_PER_ANSWER]:
+            tool = self.kb.find(name)
+            if tool is not None:
+                _send(dispatcher, answers.note(tool, self.kb))
+        return [SlotSet(TOOLS_SLOT, names)] if names else []
+
+
 def _last_answer(tracker: Tracker) -> Optional[Dict[str, Any]]:
     """The newest bot action that answered something, before the current user message."""
     events = list(tracker.events)

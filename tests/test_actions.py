@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionTellMeMore, ActionToolInfo
+from actions.actions import ActionNoteTools, ActionTellMeMore, ActionToolInfo
 from actions.kb.resolver import default_resolver
 
 DOMAIN: Dict[str, Any] = {"responses": {"utter_more_data_drift": [{"text": "longer"}]}}
@@ -105,10 +105,22 @@ def test_tell_me_more_with_nothing_before_says_so():
     assert [m["response"] for m in messages] == ["utter_nothing_more"]
 
 
-@pytest.mark.parametrize("action", [ActionToolInfo(), ActionTellMeMore()])
+@pytest.mark.parametrize("action", [ActionToolInfo(), ActionTellMeMore(), ActionNoteTools()])
 def test_actions_have_the_names_the_domain_lists(action):
     import yaml
     from pathlib import Path
 
     domain = yaml.safe_load(Path(__file__).resolve().parents[1].joinpath("domain.yml").read_text())
     assert action.name() in domain["actions"]
+
+
+def test_practice_question_naming_a_tool_gets_a_note_and_sets_the_slot():
+    tracker = make_tracker([user_event("how do i track experiments with mlflow", "faq", response_key="faq/experiment_tracking")])
+    messages, events = run(ActionNoteTools(default_resolver()), tracker)
+    assert [(m["response"], m["name"]) for m in messages] == [("utter_tool_note", "MLflow")]
+    assert events == [SlotSet("tools", ["MLflow"])]
+
+
+def test_practice_question_without_a_tool_adds_nothing():
+    tracker = make_tracker([user_event("what is data drift", "faq", response_key="faq/data_drift")])
+    assert run(ActionNoteTools(default_resolver()), tracker) == ([], [])

@@ -58,7 +58,7 @@ def _nlu(check: bool) -> int:
     if check and stale:
         print(f"out of date: {', '.join(stale)}; run `make kb-nlu`", file=sys.stderr)
         return 1
-    print("generated NLU data is up to date" if check else "wrote generated NLU data")
+    print(f"wrote {', '.join(stale)}" if stale and not check else "generated NLU data is up to date")
     return 0
 
 

@@ -19,6 +19,7 @@ UNKNOWN_TOOL = "utter_tool_unknown"
 UNKNOWN_WITH_SUGGESTIONS = "utter_tool_unknown_with_suggestions"
 ASK_WHICH_TOOL = "utter_ask_which_tool"
 NOTHING_MORE = "utter_nothing_more"
+TOOL_NOTE = "utter_tool_note"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,13 @@ def summary(tool: Tool, kb: KnowledgeBase) -> Reply:
     if tool.license == UNKNOWN:
         return Reply(SUMMARY_OPEN_UNCHECKED, variables)
     return Reply(SUMMARY_OPEN, variables)
+
+
+def note(tool: Tool, kb: KnowledgeBase) -> Reply:
+    """A one-line aside about a tool that a practice question named."""
+    category = kb.category(tool.category)
+    return Reply(TOOL_NOTE, {"name": tool.name, "summary": tool.summary,
+                             "category": category.label if category else tool.category})
 
 
 def details(tool: Tool) -> List[Reply]:

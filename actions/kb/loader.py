@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -13,6 +14,7 @@ from actions.kb.schema import Category, CategoryFile, Tool, ToolFile
 from actions.kb.text import compact
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "knowledge_base"
+DIRECTORY_VARIABLE = "KNOWLEDGE_BASE_DIR"  # another base, for curating or testing
 CATEGORIES_FILE = "categories.yml"
 TOOLS_DIRECTORY = "tools"
 
@@ -176,5 +178,6 @@ def load_knowledge_base(
 
 @functools.lru_cache(maxsize=None)
 def default_knowledge_base() -> KnowledgeBase:
-    """The project's base, loaded once per process on first use."""
-    return load_knowledge_base()
+    """The project's base (or `$KNOWLEDGE_BASE_DIR`), loaded once per process on first use."""
+    override = os.environ.get(DIRECTORY_VARIABLE)
+    return load_knowledge_base(Path(override) if override else DEFAULT_DIRECTORY)
