@@ -45,7 +45,7 @@ $(MODEL): $(INSTALLED) $(GENERATED_NLU) $(TRAINING_INPUTS)
 train: $(MODEL) ## Train the model if data, domain, config or knowledge base changed
 
 run: $(MODEL) ## Talk to the assistant in the terminal (install, train if stale, actions + rasa shell)
-	@scripts/with-action-server $(RASA) shell --model $(MODEL) --port $(RASA_PORT)
+	@ACTION_SERVER_LOG=$${ACTION_SERVER_LOG:-.rasa/action-server.log} scripts/with-action-server $(RASA) shell --model $(MODEL) --port $(RASA_PORT)
 
 shell: run ## Same as run
 

@@ -124,3 +124,15 @@ def test_practice_question_naming_a_tool_gets_a_note_and_sets_the_slot():
 def test_practice_question_without_a_tool_adds_nothing():
     tracker = make_tracker([user_event("what is data drift", "faq", response_key="faq/data_drift")])
     assert run(ActionNoteTools(default_resolver()), tracker) == ([], [])
+
+
+def test_the_action_server_registers_exactly_the_domain_actions():
+    from pathlib import Path
+
+    import yaml
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions.actions")
+    domain = yaml.safe_load(Path(__file__).resolve().parents[1].joinpath("domain.yml").read_text())
+    assert sorted(executor.actions) == sorted(domain["actions"])
