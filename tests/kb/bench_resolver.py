@@ -8,6 +8,7 @@ Prints figures; it is a benchmark, not a test, and never fails on speed.
 from __future__ import annotations
 
 import json
+import random
 import statistics
 import time
 
@@ -15,6 +16,37 @@ from actions.kb.resolver import default_resolver
 from tests.kb.cases import load_cases
 
 ROUNDS = 20
+TYPO_SEED = 7
+NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", "wqertyuioasdfghjklzxcvbnmq"))
+
+
+def typos(name: str, rng: random.Random):
+    """One deletion, one swap of neighbours and one wrong key: misspellings no table lists."""
+    i = rng.randrange(1, len(name) - 1)
+    yield name[:i] + name[i + 1:]
+    yield name[:i] + name[i + 1] + name[i] + name[i + 2:]
+    j = rng.randrange(len(name))
+    yield name[:j] + NEIGHBOURS.get(name[j], name[j]) + name[j + 1:]
+
+
+def typo_figures(resolver) -> dict:
+    """Top-1 on generated single-edit typos of every one-word name of 6+ letters."""
+    rng = random.Random(TYPO_SEED)
+    right = asked = suggested = total = 0
+    for tool in resolver.kb.tools:
+        name = tool.name.lower()
+        if len(name) < 6 or not name.isalpha():
+            continue
+        for typo in typos(name, rng):
+            if typo == name:
+                continue
+            total += 1
+            result = resolver.resolve(typo)
+            right += result.tools == [tool.name]
+            suggested += not result.tools and tool.name in result.candidates
+            asked += bool(result.tools) and result.tools != [tool.name]
+    return {"typos": total, "top1": round(right / total, 4), "did_you_mean": round(suggested / total, 4),
+            "wrong_tool": round(asked / total, 4)}
 
 
 def main() -> None:
@@ -44,6 +76,7 @@ def main() -> None:
         "latency_ms": {"p50": round(statistics.median(timings), 3), "p95": round(pct(0.95), 3),
                        "p99": round(pct(0.99), 3), "max": round(timings[-1], 3)},
         "index_build_ms": round(build_ms, 1),
+        "generated_typos": typo_figures(resolver),
     }
     print(json.dumps(figures, indent=2))
 
