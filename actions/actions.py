@@ -60,8 +60,8 @@ class ActionToolInfo(KnowledgeBaseAction):
             tool = self.kb.find(value)
             found = [tool.name] if tool else self.resolver.resolve(value).tools
             names += [n for n in found if n not in names]
-        resolution = self.resolver.resolve(tracker.latest_message.get("text") or "")
         if not names:  # NLU missed the tool or named something unknown: read the whole message
+            resolution = self.resolver.resolve(tracker.latest_message.get("text") or "")
             names = resolution.tools
             candidates = resolution.candidates
         if not names:
@@ -96,11 +96,16 @@ class ActionNoteTools(KnowledgeBaseAction):
         return [SlotSet(TOOLS_SLOT, names)] if names else []
 
 
-def _last_answer(tracker: Tracker) -> Optional[Dict[str, Any]]:
-    """The newest bot action that answered something, before the current user message."""
+def _events_before_this_message(tracker: Tracker) -> List[Dict[str, Any]]:
+    """The conversation up to (not including) the user message being answered, newest first."""
     events = list(tracker.events)
     latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    for event in reversed(events[:latest_user]):
+    return list(reversed(events[:latest_user]))
+
+
+def _last_answer(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """The newest bot action that answered something, before the current user message."""
+    for event in _events_before_this_message(tracker):
         if event.get("event") == "action" and event.get("name") in ("utter_faq", "action_tool_info"):
             return event
     return None
@@ -108,9 +113,7 @@ def _last_answer(tracker: Tracker) -> Optional[Dict[str, Any]]:
 
 def _last_faq_topic(tracker: Tracker) -> Optional[str]:
     """The `faq/<topic>` the ResponseSelector picked for the last practice question."""
-    events = list(tracker.events)
-    latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    for event in reversed(events[:latest_user]):
+    for event in _events_before_this_message(tracker):
         if event.get("event") != "user":
             continue
         selector = (event.get("parse_data") or {}).get("response_selector", {})

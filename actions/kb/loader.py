@@ -49,6 +49,11 @@ class KnowledgeBase:
             for form in tool.surface_forms:
                 self._by_key.setdefault(compact(form), tool)
 
+    @property
+    def by_surface_form(self) -> Dict[str, Tool]:
+        """Every name and alias, folded by `compact`, mapped to its tool."""
+        return dict(self._by_key)
+
     def find(self, name: str) -> Optional[Tool]:
         """The tool this exact name or alias (ignoring case, spaces, punctuation) names."""
         return self._by_key.get(compact(name))

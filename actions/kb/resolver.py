@@ -86,10 +86,7 @@ class Resolver:
 
     def __init__(self, kb: KnowledgeBase, ordinary_words: FrozenSet[str] = frozenset()) -> None:
         self.kb = kb
-        self.exact: Dict[str, Tool] = {}
-        for tool in kb.tools:
-            for form in tool.surface_forms:
-                self.exact.setdefault(compact(form), tool)
+        self.exact: Dict[str, Tool] = kb.by_surface_form
         self.fuzzy_keys = [k for k in self.exact if len(k) >= MIN_FUZZY_LENGTH]
         self.fuzzy_tools = [self.exact[k] for k in self.fuzzy_keys]
         words_in: Dict[str, int] = {}  # how many words the longest form with this key has
