@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.actions import ActionNoteTools, ActionTellMeMore, ActionToolInfo
 from actions.kb.resolver import default_resolver
 
+DOMAIN_FILE = yaml.safe_load((Path(__file__).resolve().parents[1] / "domain.yml").read_text())
 DOMAIN: Dict[str, Any] = {"responses": {"utter_more_data_drift": [{"text": "longer"}]}}
 
 
@@ -107,11 +110,7 @@ def test_tell_me_more_with_nothing_before_says_so():
 
 @pytest.mark.parametrize("action", [ActionToolInfo(), ActionTellMeMore(), ActionNoteTools()])
 def test_actions_have_the_names_the_domain_lists(action):
-    import yaml
-    from pathlib import Path
-
-    domain = yaml.safe_load(Path(__file__).resolve().parents[1].joinpath("domain.yml").read_text())
-    assert action.name() in domain["actions"]
+    assert action.name() in DOMAIN_FILE["actions"]
 
 
 def test_practice_question_naming_a_tool_gets_a_note_and_sets_the_slot():
@@ -127,12 +126,6 @@ def test_practice_question_without_a_tool_adds_nothing():
 
 
 def test_the_action_server_registers_exactly_the_domain_actions():
-    from pathlib import Path
-
-    import yaml
-    from rasa_sdk.executor import ActionExecutor
-
     executor = ActionExecutor()
     executor.register_package("actions.actions")
-    domain = yaml.safe_load(Path(__file__).resolve().parents[1].joinpath("domain.yml").read_text())
-    assert sorted(executor.actions) == sorted(domain["actions"])
+    assert sorted(executor.actions) == sorted(DOMAIN_FILE["actions"])

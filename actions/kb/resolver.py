@@ -96,7 +96,7 @@ class Resolver:
                 words_in[key] = max(words_in.get(key, 0), len(tokenize(form)))
         self.fuzzy_words = [words_in[k] for k in self.fuzzy_keys]
         self.ordinary = ordinary_words
-        # first words of multi-word names: "seldon" -> Seldon Core, Alibi Detect's "Seldon ..."
+        # first words of multi-word names: "apache" -> Apache Airflow, Apache Spark, Apache Kafka...
         self.first_words: Dict[str, List[Tool]] = {}
         for tool in kb.tools:
             for form in tool.surface_forms:
@@ -136,7 +136,7 @@ class Resolver:
                     continue
                 if end - start > 1 and (span[0].text in EDGE_STOPWORDS or span[-1].text in EDGE_STOPWORDS):
                     continue
-                if end - start == 1 and (self._is_ordinary(span[0]) or span[0].text.isdigit()):
+                if end - start == 1 and span[0].text.isdigit():
                     continue
                 key = compact_tokens(span)
                 if len(key) >= MIN_FUZZY_LENGTH:

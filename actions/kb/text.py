@@ -32,7 +32,7 @@ def tokenize(text: str) -> List[Token]:
 def compact(words: str) -> str:
     """The key two spellings share when they differ only in spaces and punctuation:
     "ML Flow", "ml-flow" and "MLflow" all give "mlflow"."""
-    return "".join(_JOINERS.sub("", t.text) for t in tokenize(words))
+    return compact_tokens(tokenize(words))
 
 
 def compact_tokens(tokens: List[Token]) -> str:
