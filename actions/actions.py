@@ -1,24 +1,85 @@
-"""Custom actions. Each reads the tracker, asks the core, sends domain responses, returns events."""
+"""Custom actions. Each reads the tracker, asks the core, sends domain responses, returns events.
+
+Every tool question has a kind (`info`, `attribute:<name>`, `alternatives`, `compare`), so that
+follow-ups can ask it again: "what about Y?" repeats the kind for Y, and picking a did-you-mean
+option answers the question that was pending.
+"""
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.kb import answers
+from actions.kb import advice, answers
 from actions.kb.loader import KnowledgeBase
+from actions.kb.message import Attribute, Constraints, Hosting, asked_attribute, chosen_option, constraints
 from actions.kb.resolver import Resolver, default_resolver
+from actions.kb.schema import Tool
 
 TOOLS_SLOT = "tools"
+SHOWN_SLOT = "shown_tools"
+MORE_SLOT = "more_tools"
+LAST_QUESTION_SLOT = "last_question"
+CATEGORY_SLOT = "recommend_category"
+OPEN_SOURCE_SLOT = "recommend_open_source"
+HOSTING_SLOT = "recommend_hosting"
 TOOL_ENTITY = "tool"
+CATEGORY_ENTITY = "category"
+OPTION_ENTITY = "option"
+
+INFO = "info"
+ATTRIBUTE = "attribute:"
+ALTERNATIVES = "alternatives"
+COMPARE = "compare"
+LIST = "list"
+RECOMMEND = "recommend"
+
 MAX_TOOLS_PER_ANSWER = 3
+PAGE_SIZE = 5
+ALTERNATIVES_PAGE_SIZE = 4
+ANY = "any"
+YES = "yes"
+
+# Bot actions that answer a question: "tell me more" continues the newest of them.
+ANSWERING_ACTIONS = (
+    "utter_faq", "action_tool_info", "action_tool_attribute", "action_list_tools",
+    "action_compare_tools", "action_tool_alternatives", "action_what_about",
+    "action_choose_option", "action_recommend_tool", "action_tell_me_more",
+)
 
 
 def _send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> None:
-    dispatcher.utter_message(response=reply.response, **reply.variables)
+    buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+    if buttons:
+        dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
+    else:
+        dispatcher.utter_message(response=reply.response, **reply.variables)
+
+
+def _entity_values(tracker: Tracker, entity: str) -> List[str]:
+    return [str(e.get("value", "")) for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+@dataclass
+class Lookup:
+    """The tools a message names: found ones, near misses to offer, and what the user typed."""
+
+    tools: List[Tool] = field(default_factory=list)
+    candidates: List[str] = field(default_factory=list)
+    query: str = ""
 
 
 class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
@@ -43,6 +104,88 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     def name(self) -> Text:
         """Every concrete action names itself."""
 
+    def tools(self, names: Sequence[str]) -> List[Tool]:
+        return [t for t in (self.kb.find(n) for n in names) if t is not None]
+
+    def lookup(self, tracker: Tracker) -> Lookup:
+        """The tools the latest message names: NLU's entities first, else the whole message."""
+        found: Dict[str, Tool] = {}
+        candidates: List[str] = []
+        entity_values = _entity_values(tracker, TOOL_ENTITY)
+        for value in entity_values:
+            tool = self.kb.find(value)
+            if tool is None:
+                resolution = self.resolver.resolve(value)
+                for t in self.tools(resolution.tools):
+                    found.setdefault(t.name, t)
+                candidates += resolution.candidates
+            else:
+                found.setdefault(tool.name, tool)
+        if not found:  # NLU missed the tool, or named something it cannot be sure of
+            resolution = self.resolver.resolve(_text(tracker))
+            for t in self.tools(resolution.tools):
+                found.setdefault(t.name, t)
+            candidates = candidates or resolution.candidates
+        return Lookup(list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found],
+                      entity_values[0] if entity_values else "")
+
+    def category_named(self, tracker: Tracker) -> Optional[str]:
+        """The tool category the latest message names: NLU's entity first, else the whole message."""
+        for value in _entity_values(tracker, CATEGORY_ENTITY):
+            category = value if self.kb.category(value) else self.resolver.resolve(value).category
+            if category:
+                return category
+        return self.resolver.resolve(_text(tracker)).category
+
+    def remembered(self, tracker: Tracker, slot: str = TOOLS_SLOT) -> List[Tool]:
+        return self.tools(tracker.get_slot(slot) or [])
+
+    # -- answering one kind of question ------------------------------------------------------
+    def answer(self, kind: str, tools: List[Tool], dispatcher: CollectingDispatcher,
+               tracker: Tracker) -> List[EventType]:
+        """Answers a tool question of `kind` about `tools` (at least one) and remembers it."""
+        events: List[EventType] = [SlotSet(TOOLS_SLOT, [t.name for t in tools]), SlotSet(LAST_QUESTION_SLOT, kind)]
+        if kind == COMPARE:
+            if len(tools) < 2:
+                dispatcher.utter_message(response=answers.COMPARE_NEEDS_TWO)
+                return events[:1]
+            for reply in answers.comparison(tools[:MAX_TOOLS_PER_ANSWER], self.kb):
+                _send(dispatcher, reply)
+        elif kind == ALTERNATIVES:
+            wanted = constraints(_text(tracker))
+            ranked = advice.alternatives(self.kb, tools[0], wanted)
+            shown = ranked[:ALTERNATIVES_PAGE_SIZE]
+            _send(dispatcher, answers.alternatives_list(tools[0], shown, wanted))
+            events += [SlotSet(TOOLS_SLOT, [tools[0].name]), *self.listed(shown, ranked[len(shown):])]
+        elif kind.startswith(ATTRIBUTE):
+            asked = Attribute(kind[len(ATTRIBUTE):])
+            for tool in tools[:MAX_TOOLS_PER_ANSWER]:
+                _send(dispatcher, answers.attribute(tool, asked, self.kb))
+        else:
+            for tool in tools[:MAX_TOOLS_PER_ANSWER]:
+                _send(dispatcher, answers.summary(tool, self.kb))
+        return events
+
+    @staticmethod
+    def listed(shown: Sequence[Tool], rest: Sequence[Tool]) -> List[EventType]:
+        """Remembers a numbered list: what the numbers pick, and what "more" shows next."""
+        return [SlotSet(SHOWN_SLOT, [t.name for t in shown]), SlotSet(MORE_SLOT, [t.name for t in rest])]
+
+    def ask(self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+            use_remembered: bool = True) -> List[EventType]:
+        """Answers about the tools the message names, or offers near misses, or admits ignorance."""
+        found = self.lookup(tracker)
+        if found.tools:
+            return self.answer(kind, found.tools, dispatcher, tracker)
+        if found.candidates:
+            _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
+            return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
+        remembered = self.remembered(tracker)
+        if use_remembered and remembered and not found.query:  # "is it open source?"
+            return self.answer(kind, remembered, dispatcher, tracker)
+        _send(dispatcher, answers.not_found(found.query, []))
+        return []
+
 
 class ActionToolInfo(KnowledgeBaseAction):
     """"What is X?": a summary of each tool named, or an honest "I don't know"."""
@@ -50,50 +193,126 @@ class ActionToolInfo(KnowledgeBaseAction):
     def name(self) -> Text:
         return "action_tool_info"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        mentioned = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") == TOOL_ENTITY]
-        names: List[str] = []
-        candidates: List[str] = []
-        for value in [str(e.get("value", "")) for e in mentioned]:
-            tool = self.kb.find(value)
-            found = [tool.name] if tool else self.resolver.resolve(value).tools
-            names += [n for n in found if n not in names]
-        if not names:  # NLU missed the tool or named something unknown: read the whole message
-            resolution = self.resolver.resolve(tracker.latest_message.get("text") or "")
-            names = resolution.tools
-            candidates = resolution.candidates
-        if not names:
-            query = str(mentioned[0].get("value", "")) if mentioned else ""
-            _send(dispatcher, answers.not_found(query, candidates))
-            return []
-        for name in names[:MAX_TOOLS_PER_ANSWER]:
-            tool = self.kb.find(name)
-            if tool is not None:
-                _send(dispatcher, answers.summary(tool, self.kb))
-        return [SlotSet(TOOLS_SLOT, names)]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return self.ask(INFO, dispatcher, tracker, use_remembered=False)
 
 
-class ActionNoteTools(KnowledgeBaseAction):
-    """After a practice answer: a one-line note on each tool the question named, if any.
-
-    "How do I track experiments with mlflow?" gets the practice answer from the ResponseSelector,
-    then this note, and the tools slot is set so "is it open source?" can follow.
-    """
+class ActionToolAttribute(KnowledgeBaseAction):
+    """"Is X open source?", "X's licence", "link to X", "what kind of tool is X", "X written in"."""
 
     def name(self) -> Text:
-        return "action_note_tools"
+        return "action_tool_attribute"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
-        names = self.resolver.resolve(tracker.latest_message.get("text") or "").tools
-        for name in names[:MAX_TOOLS_PER_ANSWER]:
-            tool = self.kb.find(name)
-            if tool is not None:
-                _send(dispatcher, answers.note(tool, self.kb))
-        return [SlotSet(TOOLS_SLOT, names)] if names else []
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        asked = asked_attribute(_text(tracker))
+        if asked is None:  # the attribute is not one we can name: the summary holds them all
+            return self.ask(INFO, dispatcher, tracker)
+        return self.ask(ATTRIBUTE + asked.value, dispatcher, tracker)
+
+
+class ActionToolAlternatives(KnowledgeBaseAction):
+    """"Alternatives to X", "open-source alternative to SageMaker", "like Airflow but simpler"."""
+
+    def name(self) -> Text:
+        return "action_tool_alternatives"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return self.ask(ALTERNATIVES, dispatcher, tracker)
+
+
+class ActionCompareTools(KnowledgeBaseAction):
+    """"X vs Y", "compare X, Y and Z", "compare it with Y", "compare them"."""
+
+    def name(self) -> Text:
+        return "action_compare_tools"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        found = self.lookup(tracker)
+        tools = found.tools
+        if len(tools) == 1:  # "compare it with Y": the tool we were talking about, and Y
+            earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
+            tools = earlier[:1] + tools
+        elif not tools and not found.candidates:  # "compare them"
+            tools = self.remembered(tracker, SHOWN_SLOT) or self.remembered(tracker)
+            if len(tools) < 2:
+                tools = self.remembered(tracker) or tools
+        if len(tools) < 2 and found.candidates:
+            _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
+            return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, INFO), SlotSet(MORE_SLOT, [])]
+        if len(tools) < 2:
+            dispatcher.utter_message(response=answers.COMPARE_NEEDS_TWO)
+            return []
+        return self.answer(COMPARE, tools, dispatcher, tracker)
+
+
+class ActionWhatAbout(KnowledgeBaseAction):
+    """"What about Y?": the last tool question again, about Y."""
+
+    def name(self) -> Text:
+        return "action_what_about"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        kind = tracker.get_slot(LAST_QUESTION_SLOT) or INFO
+        if kind in (LIST, RECOMMEND):
+            kind = INFO
+        found = self.lookup(tracker)
+        if kind == COMPARE and found.tools:  # compared X and Z; "what about Y?" compares X and Y
+            earlier = [t for t in self.remembered(tracker) if t.name not in {f.name for f in found.tools}]
+            return self.answer(COMPARE, earlier[:1] + found.tools, dispatcher, tracker)
+        return self.ask(kind, dispatcher, tracker, use_remembered=False)
+
+
+class ActionChooseOption(KnowledgeBaseAction):
+    """"2", "the second one", a button: picks from the last numbered options and answers."""
+
+    def name(self) -> Text:
+        return "action_choose_option"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        options = self.remembered(tracker, SHOWN_SLOT)
+        affirmed = _intent(tracker) == "affirm"
+        if not options:
+            dispatcher.utter_message(response=answers.OK_WHAT_NEXT if affirmed else answers.NO_OPTIONS)
+            return []
+        picked = next((chosen_option(v, len(options)) for v in _entity_values(tracker, OPTION_ENTITY)), None)
+        if picked is None:
+            picked = chosen_option(_text(tracker), len(options))
+        if picked is None and affirmed and len(options) == 1:  # "Did you mean X?" "yes"
+            picked = 0
+        if picked is None:
+            _send(dispatcher, answers.pick_a_number(len(options)))
+            return []
+        kind = tracker.get_slot(LAST_QUESTION_SLOT) or INFO
+        if kind in (LIST, RECOMMEND, ALTERNATIVES):  # a pick from a list asks what the tool is
+            kind = INFO
+        if kind == COMPARE:
+            return self.answer(COMPARE, self.remembered(tracker)[:1] + [options[picked]], dispatcher, tracker)
+        return self.answer(kind, [options[picked]], dispatcher, tracker)
+
+
+class ActionListTools(KnowledgeBaseAction):
+    """"What can I use for experiment tracking?": the best-known few, numbered, and an offer of more."""
+
+    def name(self) -> Text:
+        return "action_list_tools"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        category = self.category_named(tracker)
+        if category is None:
+            dispatcher.utter_message(response=answers.ASK_WHICH_CATEGORY)
+            return []
+        ranked = self.kb.tools_in(category)
+        shown = ranked[:PAGE_SIZE]
+        for reply in answers.tool_list(self.kb, category, shown, 1, len(ranked)):
+            _send(dispatcher, reply)
+        return [*self.listed(shown, ranked[PAGE_SIZE:]), SlotSet(LAST_QUESTION_SLOT, LIST)]
 
 
 def _events_before_this_message(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -103,11 +322,11 @@ def _events_before_this_message(tracker: Tracker) -> List[Dict[str, Any]]:
     return list(reversed(events[:latest_user]))
 
 
-def _last_answer(tracker: Tracker) -> Optional[Dict[str, Any]]:
+def _last_answer(tracker: Tracker) -> Optional[str]:
     """The newest bot action that answered something, before the current user message."""
     for event in _events_before_this_message(tracker):
-        if event.get("event") == "action" and event.get("name") in ("utter_faq", "action_tool_info"):
-            return event
+        if event.get("event") == "action" and event.get("name") in ANSWERING_ACTIONS:
+            return event.get("name")
     return None
 
 
@@ -124,27 +343,150 @@ def _last_faq_topic(tracker: Tracker) -> Optional[str]:
 
 
 class ActionTellMeMore(KnowledgeBaseAction):
-    """"Tell me more": the long version of the last practice answer or tool summary."""
+    """"Tell me more" / "more": the long practice answer, the next page of a list, or a tool's details."""
 
     def name(self) -> Text:
         return "action_tell_me_more"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
         last = _last_answer(tracker)
-        if last is not None and last.get("name") == "utter_faq":
+        if last == "utter_faq":
             topic = _last_faq_topic(tracker)
             response = f"utter_more_{topic}"
             if topic and response in domain.get("responses", {}):
                 dispatcher.utter_message(response=response)
                 return []
+        elif last is not None and tracker.get_slot(LAST_QUESTION_SLOT) in (LIST, ALTERNATIVES):
+            return self.next_page(dispatcher, tracker)
         elif last is not None:
-            tools = tracker.get_slot(TOOLS_SLOT) or []
-            tool = self.kb.find(tools[0]) if tools else None
-            if tool is not None:
-                for reply in answers.details(tool):
+            tools = self.remembered(tracker)
+            if tools:
+                for reply in answers.details(tools[0]):
                     _send(dispatcher, reply)
                 return []
         dispatcher.utter_message(response=answers.NOTHING_MORE)
         return []
+
+    def next_page(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        shown = self.remembered(tracker, SHOWN_SLOT)
+        rest = self.remembered(tracker, MORE_SLOT)
+        if not rest:
+            dispatcher.utter_message(response=answers.LIST_END)
+            return []
+        page = rest[:PAGE_SIZE]
+        for reply in answers.next_page(page, len(shown) + 1, len(rest) - len(page)):
+            _send(dispatcher, reply)
+        return self.listed(shown + page, rest[PAGE_SIZE:])
+
+
+class ActionNoteTools(KnowledgeBaseAction):
+    """After a practice answer: a one-line note on each tool the question named, if any.
+
+    "How do I track experiments with mlflow?" gets the practice answer from the ResponseSelector,
+    then this note, and the tools slot is set so "is it open source?" can follow.
+    """
+
+    def name(self) -> Text:
+        return "action_note_tools"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        names = self.resolver.resolve(_text(tracker)).tools
+        for tool in self.tools(names)[:MAX_TOOLS_PER_ANSWER]:
+            _send(dispatcher, answers.note(tool, self.kb))
+        return [SlotSet(TOOLS_SLOT, names), SlotSet(LAST_QUESTION_SLOT, INFO)] if names else []
+
+
+# -- the recommendation form ---------------------------------------------------------------------
+# Messages with these intents are questions of their own, not answers to the form: the form lets
+# them through (nothing extracted) and the rules answer them before it asks again.
+NOT_AN_ANSWER = frozenset({
+    "faq", "ask_tool_info", "ask_tool_attribute", "compare_tools", "ask_alternatives", "what_about",
+    "choose_option", "tell_me_more", "help", "bot_challenge", "stop", "greet", "goodbye", "thanks",
+    "out_of_scope",
+})
+# Intents whose whole point is to state requirements: read them whatever the form asked.
+STATES_REQUIREMENTS = frozenset({"inform", "recommend_tool"})
+DECLINES = frozenset({"deny", "skip"})
+
+
+class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
+    """Reads the form's answers from the text, so "self hosted pls" or "skip" work on any channel.
+
+    A slot is read when the form asked for it, or, for a change of mind ("actually, managed"),
+    from any message that states requirements.
+    """
+
+    def name(self) -> Text:
+        return "validate_tool_recommendation_form"
+
+    @staticmethod
+    def _reads(tracker: Tracker, slot: str) -> bool:
+        intent = _intent(tracker)
+        if intent in STATES_REQUIREMENTS:
+            return True
+        return tracker.get_slot("requested_slot") == slot and intent not in NOT_AN_ANSWER
+
+    async def extract_recommend_category(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                         domain: DomainDict) -> Dict[Text, Any]:
+        if not self._reads(tracker, CATEGORY_SLOT):
+            return {}
+        category = self.category_named(tracker)
+        if category:
+            return {CATEGORY_SLOT: category}
+        if tracker.get_slot("requested_slot") == CATEGORY_SLOT and _intent(tracker) not in STATES_REQUIREMENTS:
+            dispatcher.utter_message(response=answers.RECOMMEND_CATEGORY_NEEDED)
+            return {CATEGORY_SLOT: None}  # asked again, never guessed
+        return {}
+
+    async def extract_recommend_open_source(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                            domain: DomainDict) -> Dict[Text, Any]:
+        if not self._reads(tracker, OPEN_SOURCE_SLOT):
+            return {}
+        stated = constraints(_text(tracker)).open_source
+        if stated is not None:
+            return {OPEN_SOURCE_SLOT: YES if stated else ANY}
+        if tracker.get_slot("requested_slot") == OPEN_SOURCE_SLOT:
+            intent = _intent(tracker)
+            if intent == "affirm":
+                return {OPEN_SOURCE_SLOT: YES}
+            if intent in DECLINES:
+                return {OPEN_SOURCE_SLOT: ANY}
+        return {}
+
+    async def extract_recommend_hosting(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                        domain: DomainDict) -> Dict[Text, Any]:
+        if not self._reads(tracker, HOSTING_SLOT):
+            return {}
+        stated = constraints(_text(tracker)).hosting
+        if stated is not None:
+            return {HOSTING_SLOT: stated.value}
+        if tracker.get_slot("requested_slot") == HOSTING_SLOT and _intent(tracker) in DECLINES | {"affirm"}:
+            return {HOSTING_SLOT: ANY}
+        return {}
+
+
+class ActionRecommendTool(KnowledgeBaseAction):
+    """The form's result: the best fit for the answers, with its reason and runners-up."""
+
+    def name(self) -> Text:
+        return "action_recommend_tool"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        category = tracker.get_slot(CATEGORY_SLOT)
+        hosting = tracker.get_slot(HOSTING_SLOT)
+        wanted = Constraints(
+            open_source=True if tracker.get_slot(OPEN_SOURCE_SLOT) == YES else None,
+            hosting=Hosting(hosting) if hosting in (h.value for h in Hosting) else None,
+        )
+        reset = [SlotSet(CATEGORY_SLOT, None), SlotSet(OPEN_SOURCE_SLOT, None), SlotSet(HOSTING_SLOT, None)]
+        if not category or self.kb.category(category) is None:
+            dispatcher.utter_message(response=answers.ASK_WHICH_CATEGORY)
+            return reset
+        ranked = advice.recommend(self.kb, category, wanted)
+        _send(dispatcher, answers.recommendation(self.kb, category, ranked, wanted))
+        top = ranked[:3]
+        return [*reset, *self.listed(top, []), SlotSet(TOOLS_SLOT, [t.name for t in top[:1]]),
+                SlotSet(LAST_QUESTION_SLOT, RECOMMEND)]

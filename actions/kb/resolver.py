@@ -165,6 +165,12 @@ class Resolver:
                 suggestions.extend((s, t, start) for s, t in ordered[:MAX_CANDIDATES] if s >= suggest)
         return hits
 
+    @staticmethod
+    def _swallows(fuzzy: _Hit, exact: List[_Hit]) -> bool:
+        """A typo match over a span that already holds exact names: "dvc, mlflow" is two tools."""
+        inside = [e for e in exact if fuzzy.start <= e.start and e.end <= fuzzy.end]
+        return len(inside) > 1 or any(e.tool.name == fuzzy.tool.name for e in inside)
+
     def _cued(self, tokens: List[Token], hit: _Hit, others: List[_Hit]) -> bool:
         """An ordinary word that names a tool ("ray", "spark") counts only with a cue."""
         if hit.end - hit.start > 1 or not self._is_ordinary(tokens[hit.start]):
@@ -183,7 +189,8 @@ class Resolver:
 
     def _tools(self, tokens: List[Token]) -> Tuple[List[Tool], List[Tool]]:
         suggestions: List[Tuple[float, Tool, int]] = []  # (score, tool, token index)
-        hits = self._exact_hits(tokens) + self._fuzzy_hits(tokens, suggestions)
+        exact = self._exact_hits(tokens)
+        hits = exact + [h for h in self._fuzzy_hits(tokens, suggestions) if not self._swallows(h, exact)]
         chosen: List[_Hit] = []
         taken = set()
         for hit in sorted(hits, key=_Hit.key, reverse=True):

@@ -1,0 +1,117 @@
+"""Reads what a message asks beyond its tool names: which attribute, which option, which constraints.
+
+Pure and keyword-based on purpose: NLU decides the intent ("a question about an attribute"), and
+these small readers decide the detail ("the licence") the same way for every channel and phrasing.
+"""
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+
+class Attribute(str, enum.Enum):
+    OPEN_SOURCE = "open_source"
+    LICENCE = "licence"
+    LINK = "link"
+    CATEGORY = "category"
+    LANGUAGE = "language"
+
+
+# Checked in order: "what licence is this open-source tool under" asks for the licence.
+_ATTRIBUTE_PATTERNS = (
+    (Attribute.LICENCE, r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|\bspdx\b|\bgpl\b|\bmit\b|apache"),
+    (Attribute.LANGUAGE, r"written|language|\blang\b|coded|implemented|built (?:with|in)|\bin (?:go|golang|rust|java|python|c\+\+|scala)\b"),
+    (Attribute.LINK, r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|github|\brepo\b|repository|where (?:can|do) i (?:find|get|download)"),
+    (Attribute.CATEGORY, r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool"),
+    (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|costs? money|source code"),
+)
+
+
+def asked_attribute(text: str) -> Optional[Attribute]:
+    """The attribute a question asks about, or None when it names none."""
+    lowered = text.lower()
+    for attribute, pattern in _ATTRIBUTE_PATTERNS:
+        if re.search(pattern, lowered):
+            return attribute
+    return None
+
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
+    "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
+}
+
+
+def chosen_option(text: str, option_count: int) -> Optional[int]:
+    """The 0-based option a reply like "2", "#2", "the second one" or "the last one" picks.
+
+    None when the reply picks nothing, or a number outside the options shown.
+    """
+    lowered = text.lower()
+    number: Optional[int] = None
+    digits = re.search(r"\d+", lowered)
+    if digits:
+        number = int(digits.group())
+    elif re.search(r"\blast\b", lowered):
+        number = option_count
+    elif re.search(r"\bother\b", lowered):  # "the other one" is clear between two only
+        number = 2 if option_count == 2 else None
+    else:
+        words = re.findall(r"[a-z0-9]+", lowered)
+        number = next((_ORDINALS[w] for w in words if w in _ORDINALS), None)
+    if number is None or not 1 <= number <= option_count:
+        return None
+    return number - 1
+
+
+class Hosting(str, enum.Enum):
+    SELF_HOSTED = "self-hosted"
+    MANAGED = "managed"
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What a user requires of a tool: "open-source", "managed", "simpler"."""
+
+    open_source: Optional[bool] = None
+    hosting: Optional[Hosting] = None
+    simpler: bool = False
+
+    @property
+    def labels(self) -> Sequence[str]:
+        labels = []
+        if self.open_source is True:
+            labels.append("open-source")
+        elif self.open_source is False:
+            labels.append("commercial")
+        if self.hosting is not None:
+            labels.append(self.hosting.value)
+        if self.simpler:
+            labels.append("simpler")
+        return labels
+
+
+_OPEN_SOURCE = r"open[\s-]?source|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable"
+_NOT_OPEN_SOURCE = r"(?:\bnot\b|n't|\bno need\b)[\w\s]{0,20}open[\s-]?source"
+_CLOSED = r"commercial|proprietary|closed[\s-]?source|\bpaid\b|enterprise"
+_SELF_HOSTED = r"self[\s-]?host\w*|on[\s-]?prem\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?(?:ourselves|myself)|our own (?:servers?|infra\w*)"
+_MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
+_SIMPLER = r"simpler|simple|easier|lighter|lightweight|less complex|smaller|minimal"
+
+
+def constraints(text: str) -> Constraints:
+    """The requirements a message states; everything it does not mention stays open."""
+    lowered = text.lower()
+    open_source: Optional[bool] = None
+    if re.search(_OPEN_SOURCE, lowered) and not re.search(_NOT_OPEN_SOURCE, lowered):
+        open_source = True
+    elif re.search(_CLOSED, lowered):
+        open_source = False
+    hosting: Optional[Hosting] = None
+    if re.search(_SELF_HOSTED, lowered):
+        hosting = Hosting.SELF_HOSTED
+    elif re.search(_MANAGED, lowered):
+        hosting = Hosting.MANAGED
+    return Constraints(open_source, hosting, bool(re.search(_SIMPLER, lowered)))
