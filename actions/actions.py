@@ -17,7 +17,15 @@ from rasa_sdk.types import DomainDict
 
 from actions.kb import advice, answers
 from actions.kb.loader import KnowledgeBase
-from actions.kb.message import Attribute, Constraints, Hosting, asked_attribute, chosen_option, constraints
+from actions.kb.message import (
+    Attribute,
+    Constraints,
+    Hosting,
+    asked_attribute,
+    chosen_option,
+    constraints,
+    open_source_optional,
+)
 from actions.kb.resolver import Resolver, default_resolver
 from actions.kb.schema import Tool
 
@@ -445,7 +453,7 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
         if not self._reads(tracker, OPEN_SOURCE_SLOT):
             return {}
         stated = constraints(_text(tracker)).open_source
-        if stated is not None:
+        if stated is not None or open_source_optional(_text(tracker)):
             return {OPEN_SOURCE_SLOT: YES if stated else ANY}
         if tracker.get_slot("requested_slot") == OPEN_SOURCE_SLOT:
             intent = _intent(tracker)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from rapidfuzz import fuzz, process
+
 
 class Attribute(str, enum.Enum):
     OPEN_SOURCE = "open_source"
@@ -22,10 +24,12 @@ class Attribute(str, enum.Enum):
 # Checked in order: "what licence is this open-source tool under" asks for the licence.
 _ATTRIBUTE_PATTERNS = (
     (Attribute.LICENCE, r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|\bspdx\b|\bgpl\b|\bmit\b|apache"),
-    (Attribute.LANGUAGE, r"written|language|\blang\b|coded|implemented|built (?:with|in)|\bin (?:go|golang|rust|java|python|c\+\+|scala)\b"),
+    (Attribute.LANGUAGE, r"written|language|\blang\b|coded|implemented|built (?:with|in)|"
+                         r"\b(?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b"),
     (Attribute.LINK, r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|github|\brepo\b|repository|where (?:can|do) i (?:find|get|download)"),
-    (Attribute.CATEGORY, r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool"),
-    (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|costs? money|source code"),
+    (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code"),
+    (Attribute.CATEGORY, r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool|\barea\b|"
+                         r"\ban? [\w\s/-]*(?:tool|platform|library|orchestrator|framework|store|database)\b"),
 )
 
 
@@ -39,9 +43,23 @@ def asked_attribute(text: str) -> Optional[Attribute]:
 
 
 _ORDINALS = {
-    "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
-    "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
+    "first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
+    "fifth": 5, "five": 5, "sixth": 6, "six": 6, "seventh": 7, "seven": 7, "eighth": 8, "eight": 8,
+    "ninth": 9, "nine": 9, "tenth": 10, "ten": 10,
 }
+_ORDINAL_WORDS = [w for w in _ORDINALS if len(w) >= 4]
+
+
+def _ordinal_word(words: Sequence[str]) -> Optional[int]:
+    """"second", "secnd", "3rd"; a bare "one" only when no other ordinal is there ("the secnd one")."""
+    for word in words:
+        if word in _ORDINALS and word != "one":
+            return _ORDINALS[word]
+        if len(word) >= 4:
+            match = process.extractOne(word, _ORDINAL_WORDS, scorer=fuzz.ratio, score_cutoff=80)
+            if match is not None:
+                return _ORDINALS[match[0]]
+    return 1 if "one" in words and not {"other", "which", "any", "no"} & set(words) else None
 
 
 def chosen_option(text: str, option_count: int) -> Optional[int]:
@@ -59,8 +77,7 @@ def chosen_option(text: str, option_count: int) -> Optional[int]:
     elif re.search(r"\bother\b", lowered):  # "the other one" is clear between two only
         number = 2 if option_count == 2 else None
     else:
-        words = re.findall(r"[a-z0-9]+", lowered)
-        number = next((_ORDINALS[w] for w in words if w in _ORDINALS), None)
+        number = _ordinal_word(re.findall(r"[a-z]+", lowered))
     if number is None or not 1 <= number <= option_count:
         return None
     return number - 1
@@ -101,11 +118,16 @@ _MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|se
 _SIMPLER = r"simpler|simple|easier|lighter|lightweight|less complex|smaller|minimal"
 
 
+def open_source_optional(text: str) -> bool:
+    """"It doesn't need to be open source": the user waives the requirement."""
+    return bool(re.search(_NOT_OPEN_SOURCE, text.lower()))
+
+
 def constraints(text: str) -> Constraints:
     """The requirements a message states; everything it does not mention stays open."""
     lowered = text.lower()
     open_source: Optional[bool] = None
-    if re.search(_OPEN_SOURCE, lowered) and not re.search(_NOT_OPEN_SOURCE, lowered):
+    if re.search(_OPEN_SOURCE, lowered) and not open_source_optional(lowered):
         open_source = True
     elif re.search(_CLOSED, lowered):
         open_source = False

@@ -1,7 +1,15 @@
 """What a message asks beyond tool names: attribute, option, constraints."""
 import pytest
 
-from actions.kb.message import Attribute, Constraints, Hosting, asked_attribute, chosen_option, constraints
+from actions.kb.message import (
+    Attribute,
+    Constraints,
+    Hosting,
+    asked_attribute,
+    chosen_option,
+    constraints,
+    open_source_optional,
+)
 
 
 @pytest.mark.parametrize("text, attribute", [
@@ -29,6 +37,7 @@ def test_asked_attribute(text, attribute):
     ("2", 3, 1), ("#3", 3, 2), ("option 1", 2, 0), ("the second one", 3, 1), ("2nd", 2, 1),
     ("first please", 2, 0), ("the last one", 4, 3), ("the other one", 2, 1),
     ("4", 3, None), ("0", 3, None), ("hmm", 3, None), ("the other one", 3, None),
+    ("the secnd one", 3, 1), ("frist", 2, 0), ("third one pls", 3, 2), ("the one", 2, 0), ("no. 2", 2, 1),
 ])
 def test_chosen_option(text, count, index):
     assert chosen_option(text, count) == index
@@ -46,6 +55,14 @@ def test_chosen_option(text, count, index):
 ])
 def test_constraints(text, expected):
     assert constraints(text) == expected
+
+
+@pytest.mark.parametrize("text, optional", [
+    ("it doesn't need to be open source", True), ("not necessarily open source", True),
+    ("open source please", False),
+])
+def test_open_source_optional(text, optional):
+    assert open_source_optional(text) is optional
 
 
 def test_constraint_labels_name_each_requirement():
