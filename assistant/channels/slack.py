@@ -1,0 +1,95 @@
+"""Slack through Rasa's own `SlackInput` (it checks Slack's signing secret), set up from the environment.
+
+credentials.yml: `assistant.channels.slack.SlackApp:`. Environment:
+- `SLACK_BOT_TOKEN` and `SLACK_SIGNING_SECRET`: without both the channel stays off (one log line,
+  and its webhook answers 503);
+- `SLACK_CHANNEL` (optional): the channel the bot posts to;
+- `SLACK_API_URL` (optional): another Web API base URL, e.g. a local stand-in in tests.
+
+Rendering: the domain's `channel: slack` response variations carry Slack mrkdwn; buttons are
+capped at `MAX_BUTTONS`, as Slack users scan them on one line.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot, SlackInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+logger = logging.getLogger(__name__)
+
+MAX_BUTTONS = 5
+TOKEN_VARIABLE = "SLACK_BOT_TOKEN"
+SECRET_VARIABLE = "SLACK_SIGNING_SECRET"
+CHANNEL_VARIABLE = "SLACK_CHANNEL"
+API_URL_VARIABLE = "SLACK_API_URL"
+
+
+class DisabledChannel(InputChannel):
+    """A channel whose secrets are not set: it says so once in the log and answers 503."""
+
+    def __init__(self, channel_name: str, reason: str) -> None:
+        self._name = channel_name
+        self.reason = reason
+        logger.info("%s channel is off: %s", channel_name, reason)
+
+    def url_prefix(self) -> Text:
+        return self._name
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        off = Blueprint(f"{self._name}_off", __name__)
+
+        @off.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "off", "reason": self.reason})
+
+        @off.route("/webhook", methods=["GET", "POST"])
+        async def webhook(_: Request) -> HTTPResponse:
+            return response.text(f"This channel is off: {self.reason}", status=503)
+
+        return off
+
+
+class SlackOutput(SlackBot):
+    """Rasa's Slack output, with a configurable Web API URL and at most five buttons."""
+
+    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
+                 proxy: Optional[Text] = None, api_url: Optional[Text] = None) -> None:
+        super().__init__(token, slack_channel, thread_id, proxy)
+        if api_url:
+            self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        await super().send_text_with_buttons(recipient_id, text, buttons[:MAX_BUTTONS], **kwargs)
+
+
+class SlackApp(SlackInput):
+    """Rasa's `SlackInput`, configured from the environment, posting through `SlackOutput`."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        token = os.environ.get(TOKEN_VARIABLE) or credentials.get("slack_token")
+        secret = os.environ.get(SECRET_VARIABLE) or credentials.get("slack_signing_secret")
+        if not token or not secret:
+            return DisabledChannel(cls.name(), f"{TOKEN_VARIABLE} and {SECRET_VARIABLE} are not both set.")
+        channel = cls(token, os.environ.get(CHANNEL_VARIABLE) or credentials.get("slack_channel"),
+                      slack_signing_secret=secret)
+        channel.api_url = os.environ.get(API_URL_VARIABLE) or credentials.get("api_url")
+        return channel
+
+    api_url: Optional[str] = None
+
+    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+        return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
