@@ -84,8 +84,14 @@ class SlackApp(SlackInput):
         secret = os.environ.get(SECRET_VARIABLE) or credentials.get("slack_signing_secret")
         if not token or not secret:
             return DisabledChannel(cls.name(), f"{TOKEN_VARIABLE} and {SECRET_VARIABLE} are not both set.")
-        channel = cls(token, os.environ.get(CHANNEL_VARIABLE) or credentials.get("slack_channel"),
-                      slack_signing_secret=secret)
+        channel = cls(
+            token,
+            os.environ.get(CHANNEL_VARIABLE) or credentials.get("slack_channel"),
+            slack_retry_reason_header=credentials.get("slack_retry_reason_header", "x-slack-retry-reason"),
+            slack_retry_number_header=credentials.get("slack_retry_number_header", "x-slack-retry-num"),
+            use_threads=credentials.get("use_threads", False),
+            slack_signing_secret=secret,
+        )
         channel.api_url = os.environ.get(API_URL_VARIABLE) or credentials.get("api_url")
         return channel
 

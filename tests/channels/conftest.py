@@ -127,7 +127,7 @@ class Servers:
         self.actions.wait()
 
     def tracker(self, sender: str) -> Dict:
-        with urllib.request.urlopen(f"{self.url}/conversations/{urllib.request.quote(sender)}/tracker") as reply:
+        with urllib.request.urlopen(f"{self.url}/conversations/{urllib.request.quote(sender, safe='+')}/tracker") as reply:
             return json.loads(reply.read())
 
     def user_texts(self, sender: str) -> List[str]:

@@ -28,7 +28,7 @@ def page(browser, servers):
     context = browser.new_context()
     opened = context.new_page()
     opened.goto(f"{servers.url}/webhooks/socketio/chat/")
-    opened.wait_for_selector("#status:has-text('connected')", timeout=30_000)
+    opened.wait_for_function("document.getElementById('status').textContent === 'connected'", timeout=30_000)
     yield opened
     context.close()
 
