@@ -88,7 +88,7 @@ class Servers:
             raise RuntimeError(f"{MODEL} is missing: run `make train` (make test-channels does)")
         self.tmp = tmp
         self.rasa_port = free_port()
-        self.actions_port = int(os.environ.get("ACTION_SERVER_PORT", "5055"))
+        self.actions_port = 5055  # the port endpoints.yml names
         self.slack = SlackStandIn()
         threading.Thread(target=self.slack.serve_forever, daemon=True).start()
         self.env = {
