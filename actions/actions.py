@@ -63,10 +63,7 @@ ANSWERING_ACTIONS = (
 
 def _send(dispatcher: CollectingDispatcher, reply: answers.Reply) -> None:
     buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
-    if buttons:
-        dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
-    else:
-        dispatcher.utter_message(response=reply.response, **reply.variables)
+    dispatcher.utter_message(response=reply.response, buttons=buttons, **reply.variables)
 
 
 def _entity_values(tracker: Tracker, entity: str) -> List[str]:
@@ -179,6 +176,13 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         """Remembers a numbered list: what the numbers pick, and what "more" shows next."""
         return [SlotSet(SHOWN_SLOT, [t.name for t in shown]), SlotSet(MORE_SLOT, [t.name for t in rest])]
 
+    @staticmethod
+    def did_you_mean(kind: str, found: Lookup, dispatcher: CollectingDispatcher,
+                     tracker: Tracker) -> List[EventType]:
+        """Offers the near misses as numbered options; picking one answers the question of `kind`."""
+        _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
+        return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
+
     def ask(self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker,
             use_remembered: bool = True) -> List[EventType]:
         """Answers about the tools the message names, or offers near misses, or admits ignorance."""
@@ -186,8 +190,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
         if found.candidates:
-            _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
-            return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
+            return self.did_you_mean(kind, found, dispatcher, tracker)
         remembered = self.remembered(tracker)
         if use_remembered and remembered and not found.query:  # "is it open source?"
             return self.answer(kind, remembered, dispatcher, tracker)
@@ -244,13 +247,11 @@ class ActionCompareTools(KnowledgeBaseAction):
         if len(tools) == 1:  # "compare it with Y": the tool we were talking about, and Y
             earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
             tools = earlier[:1] + tools
-        elif not tools and not found.candidates:  # "compare them"
-            tools = self.remembered(tracker, SHOWN_SLOT) or self.remembered(tracker)
-            if len(tools) < 2:
-                tools = self.remembered(tracker) or tools
+        elif not tools and not found.candidates:  # "compare them": the list shown, else the tools discussed
+            shown = self.remembered(tracker, SHOWN_SLOT)
+            tools = shown if len(shown) >= 2 else self.remembered(tracker)
         if len(tools) < 2 and found.candidates:
-            _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
-            return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, INFO), SlotSet(MORE_SLOT, [])]
+            return self.did_you_mean(INFO, found, dispatcher, tracker)
         if len(tools) < 2:
             dispatcher.utter_message(response=answers.COMPARE_NEEDS_TWO)
             return []

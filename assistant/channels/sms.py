@@ -32,6 +32,10 @@ class Option:
     payload: str
 
 
+def _options(message: Dict[str, Any]) -> List[Option]:
+    return [Option(str(b.get("title", "")), str(b.get("payload", ""))) for b in message.get("buttons") or []]
+
+
 def units(text: str) -> int:
     """Length in UTF-16 code units: what an SMS in UCS-2 spends."""
     return len(text.encode("utf-16-le")) // 2
@@ -76,22 +80,15 @@ def _sentences(text: str) -> List[str]:
 
 
 def _cut(text: str, limit: int) -> str:
-    """At most `limit` units, ending at a sentence boundary where there is one."""
+    """At most `limit` units, ending at a sentence boundary where there is one, else at a word."""
     if units(text) <= limit:
         return text
-    kept = ""
-    for sentence in _sentences(text):
-        candidate = f"{kept} {sentence}".strip()
-        if units(candidate) + 1 > limit:
-            break
-        kept = candidate
-    if not kept:  # one endless sentence: cut at a word
-        words, kept = text.split(), ""
-        for word in words:
-            if units(f"{kept} {word}".strip()) + 1 > limit:
-                break
-            kept = f"{kept} {word}".strip()
-    return kept + ELLIPSIS
+    room = limit - units(ELLIPSIS)
+    for pieces in (_sentences(text), text.split()):
+        kept = (_pack(pieces, room) or [""])[0]
+        if kept and units(kept) <= room:
+            return kept + ELLIPSIS
+    return text[: room // 2] + ELLIPSIS  # one endless word: no unit is more than two
 
 
 def _pack(pieces: List[str], limit: int) -> List[str]:
@@ -113,13 +110,12 @@ def render(messages: Sequence[Dict[str, Any]]) -> List[str]:
     """
     texts = []
     for message in messages:
-        options = [Option(str(b.get("title", "")), str(b.get("payload", ""))) for b in message.get("buttons") or []]
-        text = _with_options(plain(str(message.get("text") or "")), options)
+        text = _with_options(plain(str(message.get("text") or "")), _options(message))
         if text:
             texts.append(text)
-    whole = "\n".join(texts)
     if not texts:
         return []
+    whole = "\n".join(texts)
     if len(texts) <= MAX_MESSAGES and units(whole) <= MAX_REPLY_CHARS:
         return texts
     whole = _cut(whole, MAX_REPLY_CHARS)
@@ -135,7 +131,7 @@ def options_of(messages: Sequence[Dict[str, Any]]) -> List[Option]:
     """The options the last message with buttons offered: what a reply of "1" or "2" picks."""
     for message in reversed(messages):
         if message.get("buttons"):
-            return [Option(str(b.get("title", "")), str(b.get("payload", ""))) for b in message["buttons"]]
+            return _options(message)
     return []
 
 
