@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 
-.PHONY: help install webchat browser train run shell serve actions test test-unit test-data test-stories test-nlu test-channels kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions test test-unit test-data test-stories test-nlu test-channels test-scale load-test kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,6 +44,12 @@ browser: ## Make sure Debian's chromium is there for the web chat's browser test
 	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "The web chat's browser test needs Chromium: install Debian's package 'chromium' (apt-get install chromium)."; exit 1; fi
+
+services: ## Make sure Debian's postgresql and redis-server are there for the scale tests (installs them as root)
+	@{ ls /usr/lib/postgresql/*/bin/postgres && command -v redis-server; } >/dev/null 2>&1 && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
+	else echo "The scale tests need PostgreSQL and Redis: install Debian's packages 'postgresql' and 'redis-server'."; exit 1; fi
 
 $(GENERATED_NLU): $(INSTALLED) $(KB_FILES) actions/kb/nlu_export.py
 	$(PY) -m actions.kb nlu
@@ -77,10 +83,10 @@ kb-stats: $(INSTALLED) ## Count tools per category
 kb-bench: $(INSTALLED) ## Resolver accuracy and latency on the contract table
 	$(PY) -m tests.kb.bench_resolver
 
-test: test-unit test-data test-nlu test-stories test-channels ## Every test (what CI runs)
+test: test-unit test-data test-nlu test-stories test-channels test-scale ## Every test (what CI runs)
 
 test-unit: $(INSTALLED) ## pytest without servers: knowledge base, resolver, actions, rendering, data
-	$(PY) -m pytest -q -m "not server"
+	$(PY) -m pytest -q -m "not server and not scale"
 
 test-data: $(INSTALLED) $(GENERATED_NLU) ## rasa data validate (errors fail; unused-response warnings are checked by pytest)
 	$(RASA) data validate
@@ -94,6 +100,9 @@ test-nlu: $(MODEL) ## rasa test nlu on held-out data; fails below the floors (0.
 
 test-channels: $(MODEL) $(WEBCHAT) browser ## SMS, Slack and web chat against the real servers (signed requests, Chromium)
 	$(PY) -m pytest -q -m server tests/channels
+
+test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis: 50 concurrent conversations, faults, restarts
+	$(PY) -m pytest -q -m scale tests/scale
 
 lock: ## Re-pin requirements.lock from requirements.in (in a scratch venv)
 	@python=$$(scripts/find-python) || exit 1; tmp=$$(mktemp -d); \

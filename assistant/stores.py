@@ -1,19 +1,40 @@
-"""Rasa's SQL tracker store, configured from the environment with an SQLite default."""
+"""Rasa's own tracker and lock stores, chosen by environment variables that `endpoints.yml` names.
+
+- `TRACKER_STORE_URL`: an SQLAlchemy URL (e.g. `postgresql://rasa:PASSWORD@db:5432/rasa`) for
+  Rasa's `SQLTrackerStore`; unset, conversations go to the SQLite file named by `db`.
+- `LOCK_STORE_URL`: a Redis URL (e.g. `redis://:PASSWORD@redis:6379/1`) for Rasa's
+  `RedisLockStore`, which several Rasa servers (or Sanic workers) need to share; unset, Rasa's
+  in-memory lock store, right for a single server.
+"""
 from __future__ import annotations
 
 import logging
 import os
 from typing import Any, Optional
+from urllib.parse import unquote, urlsplit
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
-URL_VARIABLE = "TRACKER_STORE_URL"
+TRACKER_URL_VARIABLE = "TRACKER_STORE_URL"
+LOCK_URL_VARIABLE = "LOCK_STORE_URL"
+REDIS_SCHEMES = {"redis": False, "rediss": True}  # scheme -> TLS
+
+
+def _without_password(url: str) -> str:
+    return url.split("@")[-1]
 
 
 class EnvironmentSQLTrackerStore(SQLTrackerStore):
-    """`TRACKER_STORE_URL` (an SQLAlchemy URL) when set, else the SQLite file `db`."""
+    """`TRACKER_STORE_URL` (an SQLAlchemy URL) when set, else the SQLite file `db`.
+
+    Connections are checked before use (`pool_pre_ping`), so after the database restarts the next
+    message reconnects instead of failing on a connection the database has closed.
+    """
 
     def __init__(
         self,
@@ -22,10 +43,47 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         db: str = "tracker.db",
         **kwargs: Any,
     ) -> None:
-        url = os.environ.get(URL_VARIABLE, "").strip()
+        url = os.environ.get(TRACKER_URL_VARIABLE, "").strip()
         if url:
-            logger.info("Tracker store: %s", url.split("@")[-1])
+            logger.info("Tracker store: %s", _without_password(url))
             super().__init__(domain, host=url, **kwargs)
         else:
             logger.info("Tracker store: SQLite file %s", db)
             super().__init__(domain, dialect="sqlite", db=db, **kwargs)
+        engine_url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(engine_url, pool_pre_ping=True, **create_engine_kwargs(engine_url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+
+def redis_lock_store(url: str) -> RedisLockStore:
+    """Rasa's `RedisLockStore` for a `redis://[[user]:password@]host[:port][/db]` URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
+        raise ValueError(f"{LOCK_URL_VARIABLE} must look like redis://[:password@]host[:port][/db], not {url!r}")
+    database = parts.path.strip("/") or "1"
+    if not database.isdigit():
+        raise ValueError(f"{LOCK_URL_VARIABLE}: the database after the host must be a number, not {database!r}")
+    return RedisLockStore(
+        host=parts.hostname,
+        port=parts.port or 6379,
+        db=int(database),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        use_ssl=REDIS_SCHEMES[parts.scheme],
+    )
+
+
+class EnvironmentLockStore:
+    """Builds Rasa's `RedisLockStore` when `LOCK_STORE_URL` is set, else its `InMemoryLockStore`.
+
+    Rasa creates a custom lock store as `cls(endpoint_config=...)`; this returns one of Rasa's own.
+    """
+
+    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None) -> LockStore:  # type: ignore[misc]
+        url = os.environ.get(LOCK_URL_VARIABLE, "").strip()
+        if not url:
+            logger.info("Lock store: in memory (one Rasa server; set %s to share locks)", LOCK_URL_VARIABLE)
+            return InMemoryLockStore()
+        logger.info("Lock store: Redis at %s", _without_password(url))
+        return redis_lock_store(url)

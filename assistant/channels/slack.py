@@ -6,8 +6,12 @@ credentials.yml: `assistant.channels.slack.SlackApp:`. Environment:
 - `SLACK_CHANNEL` (optional): the channel the bot posts to;
 - `SLACK_API_URL` (optional): another Web API base URL, e.g. a local stand-in in tests.
 
-Rendering: the domain's `channel: slack` response variations carry Slack mrkdwn; buttons are
-capped at `MAX_BUTTONS`, as Slack users scan them on one line.
+Rendering: the domain's `channel: slack` response variations carry Slack mrkdwn; `&`, `<` and `>`
+are escaped as Slack asks, so text a user typed (a tool name echoed back) cannot become a mention
+or a link; buttons are capped at `MAX_BUTTONS`, as Slack users scan them on one line.
+
+Messages go through `assistant.channels.guard`. A signed request Slack's format does not explain
+(Rasa's handler would fail on it or answer 500) gets a 400.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
+
+from assistant.channels import guard
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +62,11 @@ class DisabledChannel(InputChannel):
         return off
 
 
+def escape(text: Text) -> Text:
+    """Slack's three control characters in message text, escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class SlackOutput(SlackBot):
     """Rasa's Slack output, with a configurable Web API URL and at most five buttons."""
 
@@ -65,9 +76,12 @@ class SlackOutput(SlackBot):
         if api_url:
             self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, escape(text), **kwargs)
+
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
-        await super().send_text_with_buttons(recipient_id, text, buttons[:MAX_BUTTONS], **kwargs)
+        await super().send_text_with_buttons(recipient_id, escape(text), buttons[:MAX_BUTTONS], **kwargs)
 
 
 class SlackApp(SlackInput):
@@ -99,3 +113,19 @@ class SlackApp(SlackInput):
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(guard.guard(on_new_message))
+
+        @webhook.exception(Exception)
+        async def unreadable(request: Request, error: Exception) -> HTTPResponse:
+            logger.warning("Slack channel: could not read a request (%s: %s)", type(error).__name__, error)
+            return response.text("This request is not a Slack event the assistant can read.", status=400)
+
+        @webhook.middleware("response")
+        async def no_server_errors(request: Request, reply: HTTPResponse) -> Optional[HTTPResponse]:
+            if reply.status >= 500:  # Rasa's handler answers 500 for interactive payloads it cannot read
+                return response.text("This request is not a Slack event the assistant can read.", status=400)
+            return None
+
+        return webhook

@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from assistant.channels import sms
+from assistant.channels import guard, sms
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +39,6 @@ REMEMBERED = 10_000  # message ids and option lists kept in memory, newest last
 CARRIER_KEYWORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "unstop"})
 HELP_KEYWORDS = frozenset({"help", "info"})
 HELP_PAYLOAD = "/help"
-APOLOGY_RESPONSE = "utter_sms_unavailable"
-APOLOGY_FALLBACK = "Sorry, I can't answer right now. Please try again in a minute."
 
 
 class _Recent(OrderedDict):
@@ -89,11 +87,6 @@ class TwilioSmsInput(InputChannel):
         self.options: _Recent = _Recent()  # sender -> options of the last message
         if self.validator is None:
             logger.warning("Twilio channel: %s is not set, so every request is refused (403).", TOKEN_VARIABLE)
-
-    def _apology(self, request: Request) -> str:
-        agent = getattr(request.app.ctx, "agent", None)
-        variations = agent.domain.responses.get(APOLOGY_RESPONSE) if agent is not None and agent.domain else None
-        return variations[0].get("text", APOLOGY_FALLBACK) if variations else APOLOGY_FALLBACK
 
     def _refusal(self, request: Request) -> Optional[HTTPResponse]:
         """A 4xx for a request that is not a genuine Twilio webhook call, else None."""
@@ -144,14 +137,14 @@ class TwilioSmsInput(InputChannel):
             message_id = (fields.get("MessageSid") or [""])[0] or None
             if message_id and message_id in self.answered:  # Twilio retried: answer once
                 return response.text(self.answered[message_id], content_type="application/xml")
-            reply = await self._answer(request, on_new_message, sender, text[:MAX_TEXT_CHARS].strip(), message_id)
+            reply = await self._answer(guard.guard(on_new_message), sender, text[:MAX_TEXT_CHARS].strip(), message_id)
             if message_id:
                 self.answered.remember(message_id, reply.body.decode("utf-8"))
             return reply
 
         return webhook
 
-    async def _answer(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    async def _answer(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
                       sender: str, text: str, message_id: Optional[str]) -> HTTPResponse:
         keyword = text.lower().strip(" .!")
         if keyword in CARRIER_KEYWORDS:
@@ -169,10 +162,10 @@ class TwilioSmsInput(InputChannel):
             await asyncio.wait_for(asyncio.shield(handling), timeout=REPLY_BUDGET_SECONDS)
         except asyncio.TimeoutError:
             logger.error("Twilio channel: no answer within %.0f s for %s", REPLY_BUDGET_SECONDS, message_id)
-            return _twiml([self._apology(request)])
+            return _twiml([guard.apology(self.name())])
         except Exception:  # the reply must still go out; the log has the details
             logger.exception("Twilio channel: answering %s failed", message_id)
-            return _twiml([self._apology(request)])
+            return _twiml([guard.apology(self.name())])
         bodies = sms.render(collector.messages)
         self.options.remember(sender, sms.options_of(collector.messages))
-        return _twiml(bodies or [self._apology(request)])
+        return _twiml(bodies or [guard.apology(self.name())])

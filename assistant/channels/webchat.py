@@ -2,28 +2,64 @@
 
 The page (`webchat/index.html`) and the socket.io client it loads (`webchat/node_modules`, from
 `make webchat`) are served by the Rasa server itself, so `make serve` is all it takes.
+
+- `SOCKETIO_JWT_KEY` (optional): when set, a client must connect with a JWT signed with it
+  (`auth: {token}`; the page takes it from `#token=` in its address), as Rasa's `jwt_key` does.
+- Messages go through `assistant.channels.guard`; frames that are not
+  `{"message": str, "session_id": str}` are dropped with a warning instead of raising.
 """
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.channels import guard
+
+logger = logging.getLogger(__name__)
 WEBCHAT_DIR = Path(__file__).resolve().parents[2] / "webchat"
 PAGE = WEBCHAT_DIR / "index.html"
 CLIENT = WEBCHAT_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+JWT_KEY_VARIABLE = "SOCKETIO_JWT_KEY"
+
+
+def well_formed(data: Any, metadata_key: str) -> bool:
+    """Whether a user_uttered frame has the shape Rasa's handler reads without failing."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("message", ""), str)
+        and isinstance(data.get("session_id", ""), str)
+        and isinstance(data.get(metadata_key, {}), dict)
+    )
 
 
 class WebChatInput(SocketIOInput):
     """socket.io for the chat, and two GET routes for the page and its client library."""
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        credentials = dict(credentials or {})
+        credentials["jwt_key"] = os.environ.get(JWT_KEY_VARIABLE) or credentials.get("jwt_key")
+        return super().from_credentials(credentials)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(guard.guard(on_new_message))
+        namespace = self.namespace or "/"
+        rasa_handler = self.sio.handlers[namespace][self.user_message_evt]
+
+        @self.sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not well_formed(data, self.metadata_key):
+                logger.warning("Web chat: dropped a malformed %s frame from %s.", self.user_message_evt, sid)
+                return
+            await rasa_handler(sid, data)
 
         @webhook.route("/chat/", methods=["GET"])
         async def page(_: Request) -> HTTPResponse:

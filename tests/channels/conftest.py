@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,31 +14,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "models" / "mlops-assistant.tar.gz"
+from tests.processes import ActionServer, RasaServer
+
 TWILIO_TOKEN = "test-twilio-auth-token"
 TWILIO_PUBLIC_URL = "https://sms.example.org/webhooks/twilio/webhook"
 SLACK_SECRET = "test-slack-signing-secret"
-STARTUP_SECONDS = 240
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = STARTUP_SECONDS) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before {url} answered")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
 class SlackStandIn(ThreadingHTTPServer):
@@ -84,14 +59,9 @@ class Servers:
     """The running servers and what tests need to reach them."""
 
     def __init__(self, tmp: Path) -> None:
-        if not MODEL.exists():
-            raise RuntimeError(f"{MODEL} is missing: run `make train` (make test-channels does)")
-        self.tmp = tmp
-        self.rasa_port = free_port()
-        self.actions_port = 5055  # the port endpoints.yml names
         self.slack = SlackStandIn()
         threading.Thread(target=self.slack.serve_forever, daemon=True).start()
-        self.env = {
+        env = {
             **os.environ,
             "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
             "TWILIO_WEBHOOK_URL": TWILIO_PUBLIC_URL,
@@ -101,30 +71,20 @@ class Servers:
             "TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
             "RASA_TELEMETRY_ENABLED": "false",
         }
-        self.actions = None
-        self.start_actions()
-        self.rasa = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
-             "--enable-api", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-            cwd=ROOT, env=self.env, stdout=open(tmp / "rasa.log", "w"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(f"{self.url}/webhooks/rest/", self.rasa)
+        for variable in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY"):
+            env.pop(variable, None)
+        self.actions = ActionServer(env, tmp).start()
+        self.rasa = RasaServer(env, tmp).start()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self.rasa.url
 
     def start_actions(self) -> None:
-        self.actions = subprocess.Popen(
-            [sys.executable, "-m", "actions", "--port", str(self.actions_port)], cwd=ROOT, env=self.env,
-            stdout=open(self.tmp / "actions.log", "a"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        wait_for(f"http://127.0.0.1:{self.actions_port}/health", self.actions, 60)
+        self.actions.start()
 
     def stop_actions(self) -> None:
-        os.killpg(self.actions.pid, signal.SIGKILL)
-        self.actions.wait()
+        self.actions.kill()
 
     def tracker(self, sender: str) -> Dict:
         with urllib.request.urlopen(f"{self.url}/conversations/{urllib.request.quote(sender, safe='+')}/tracker") as reply:
@@ -134,13 +94,8 @@ class Servers:
         return [e.get("text") for e in self.tracker(sender)["events"] if e["event"] == "user"]
 
     def stop(self) -> None:
-        for process in (self.rasa, self.actions):
-            if process and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+        self.rasa.stop()
+        self.actions.kill()
         self.slack.shutdown()
 
 

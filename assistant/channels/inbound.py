@@ -1,0 +1,69 @@
+"""What any channel does to a user's message before Rasa sees it. Pure: no Rasa, easy to test.
+
+- Control characters (NUL and the like) go; newlines, tabs, emoji, right-to-left text and joiners stay.
+- Text is cut to `MAX_TEXT_CHARS`; an empty message becomes a request for help.
+- A message in Rasa's payload syntax (`/intent{"entity": "value"}`, what buttons send) passes only
+  when it names a known intent with known entities and short string values; anything else is read
+  as ordinary text, so a user cannot set arbitrary entities or confidences by typing.
+- Sender ids longer than `MAX_SENDER_CHARS` are replaced by a stable digest (the tracker store keeps
+  at most 255 characters).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Collection, Optional
+
+MAX_TEXT_CHARS = 2000
+MAX_SENDER_CHARS = 128
+MAX_ENTITY_VALUE_CHARS = 100
+HELP_PAYLOAD = "/help"
+KEPT_CONTROLS = frozenset("\n\t")
+PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_\-]+)(?P<entities>\{.*\})?$", re.DOTALL)
+
+
+def clean_text(text: Optional[str], max_chars: int = MAX_TEXT_CHARS) -> str:
+    """The text without control characters, cut to `max_chars`, stripped."""
+    kept = "".join(c for c in (text or "")[: max_chars * 2] if c in KEPT_CONTROLS or unicodedata.category(c) != "Cc")
+    return kept[:max_chars].strip()
+
+
+def _valid_entities(raw: Optional[str], entities: Collection[str]) -> bool:
+    if raw is None:
+        return True
+    try:
+        values = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(values, dict) and all(
+        name in entities and isinstance(value, str) and 0 < len(value) <= MAX_ENTITY_VALUE_CHARS
+        for name, value in values.items()
+    )
+
+
+def guarded_payload(text: str, intents: Collection[str], entities: Collection[str]) -> str:
+    """`text` when it is an acceptable payload or not a payload at all; else the text, slashes stripped."""
+    if not text.startswith("/"):
+        return text
+    match = PAYLOAD.match(text)
+    if match and match["intent"] in intents and _valid_entities(match["entities"], entities):
+        return text
+    return text.lstrip("/").strip() or HELP_PAYLOAD
+
+
+def inbound_text(text: Optional[str], intents: Collection[str], entities: Collection[str]) -> str:
+    """What Rasa should see for what the user sent."""
+    cleaned = clean_text(text)
+    return guarded_payload(cleaned, intents, entities) if cleaned else HELP_PAYLOAD
+
+
+def sender_id(sender: Optional[str]) -> str:
+    """A sender id the tracker store can hold, stable for the same input."""
+    cleaned = clean_text(sender, max_chars=10 * MAX_SENDER_CHARS) if sender else ""
+    if not cleaned:
+        return "anonymous"
+    if len(cleaned) <= MAX_SENDER_CHARS and cleaned == sender:
+        return cleaned
+    return "sender-" + hashlib.sha256(sender.encode("utf-8", "surrogatepass")).hexdigest()[:40]

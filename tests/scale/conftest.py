@@ -1,0 +1,83 @@
+"""Two Rasa servers sharing PostgreSQL and Redis, one action server: the scaled-out set-up, for real.
+
+Started once per run by `make test-scale` (PostgreSQL and Redis from Debian's packages, on loopback).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Dict, List
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+import yaml
+
+from tests.processes import ROOT, ActionServer, Postgres, RasaServer, Redis
+
+APOLOGY = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_service_unavailable"][0]["text"]
+
+
+class Stack:
+    """PostgreSQL, Redis, the action server and two Rasa servers, and ways to talk to them."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.postgres = Postgres(logs).start()
+        self.redis = Redis(logs).start()
+        self.env = {
+            **os.environ,
+            "TRACKER_STORE_URL": self.postgres.url,
+            "LOCK_STORE_URL": self.redis.url,
+            "RASA_TELEMETRY_ENABLED": "false",
+        }
+        for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
+            self.env.pop(variable, None)
+        self.actions = ActionServer(self.env, logs).start()
+        self.servers = [RasaServer(self.env, logs, f"rasa-{n}").launch() for n in (1, 2)]
+        for server in self.servers:
+            server.ready()
+        self.database = sa.create_engine(self.postgres.url, pool_pre_ping=True)
+
+    def events(self, sender: str) -> List[Dict]:
+        """The rows PostgreSQL holds for one conversation, in the order they were stored."""
+        with self.database.connect() as connection:
+            rows = connection.execute(
+                sa.text("select id, type_name, timestamp, data from events where sender_id = :s order by id"),
+                {"s": sender})
+            return [dict(row._mapping) for row in rows]
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+        self.actions.kill()
+        self.redis.stop()
+        self.database.dispose()
+        self.postgres.remove()
+
+
+async def say(session: aiohttp.ClientSession, server: RasaServer, sender: str, text: str) -> List[Dict]:
+    """One turn over REST: what the bot answered (raises on an HTTP error)."""
+    async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                            timeout=aiohttp.ClientTimeout(total=120)) as reply:
+        reply.raise_for_status()
+        return await reply.json()
+
+
+def say_now(server: RasaServer, sender: str, text: str) -> List[Dict]:
+    async def one() -> List[Dict]:
+        async with aiohttp.ClientSession() as session:
+            return await say(session, server, sender, text)
+    return asyncio.run(one())
+
+
+def texts(messages: List[Dict]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    running = Stack(tmp_path_factory.mktemp("stack"))
+    yield running
+    running.stop()
