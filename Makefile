@@ -104,6 +104,9 @@ test-channels: $(MODEL) $(WEBCHAT) browser ## SMS, Slack and web chat against th
 test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis: 50 concurrent conversations, faults, restarts
 	$(PY) -m pytest -q -m scale tests/scale
 
+load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error rate and latency (ARGS=--scaled: 2 servers)
+	$(PY) -m tests.load $(ARGS)
+
 lock: ## Re-pin requirements.lock from requirements.in (in a scratch venv)
 	@python=$$(scripts/find-python) || exit 1; tmp=$$(mktemp -d); \
 	"$$python" -m venv $$tmp && $$tmp/bin/pip install --quiet "pip==24.0" && \

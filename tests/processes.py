@@ -87,6 +87,9 @@ class ActionServer:
     def kill(self) -> None:
         stop(self.process, signal.SIGKILL)
 
+    def stop(self) -> None:
+        stop(self.process)
+
 
 class RasaServer:
     """`rasa run` with the project's credentials and endpoints, on a port of its own."""

@@ -57,4 +57,4 @@ def test_markup_in_a_message_is_shown_as_text_not_run(page):
     ask(page, "<img src=x onerror=\"document.title='owned'\">")
     page.wait_for_selector(".bot >> nth=0", timeout=30_000)
     assert page.title() == "MLOps assistant"
-    assert page.locator(".user img").count() == 0
+    assert page.locator(".user img, .bot img").count() == 0

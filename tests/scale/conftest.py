@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import aiohttp
 import pytest
@@ -57,23 +57,41 @@ class Stack:
         self.postgres.remove()
 
 
-async def say(session: aiohttp.ClientSession, server: RasaServer, sender: str, text: str) -> List[Dict]:
+async def say(session: aiohttp.ClientSession, server: RasaServer, sender: str, text: str,
+              token: Optional[str] = None) -> List[Dict]:
     """One turn over REST: what the bot answered (raises on an HTTP error)."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                            timeout=aiohttp.ClientTimeout(total=120)) as reply:
+                            headers=headers, timeout=aiohttp.ClientTimeout(total=120)) as reply:
         reply.raise_for_status()
         return await reply.json()
 
 
-def say_now(server: RasaServer, sender: str, text: str) -> List[Dict]:
+def say_now(server: RasaServer, sender: str, text: str, token: Optional[str] = None) -> List[Dict]:
     async def one() -> List[Dict]:
         async with aiohttp.ClientSession() as session:
-            return await say(session, server, sender, text)
+            return await say(session, server, sender, text, token)
     return asyncio.run(one())
 
 
 def texts(messages: List[Dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
+
+
+REST_TOKEN = "test-rest-token"
+JWT_KEY = "test-socketio-jwt-key"
+
+
+@pytest.fixture(scope="session")
+def protected_server(stack, tmp_path_factory):
+    """One Rasa server as a small public deployment runs it: the default SQLite store, in-memory locks,
+    REST behind a bearer token and socket.io behind a JWT."""
+    env = {**stack.env, "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tracker.db'}",
+           "REST_TOKEN": REST_TOKEN, "SOCKETIO_JWT_KEY": JWT_KEY}
+    env.pop("LOCK_STORE_URL")
+    server = RasaServer(env, stack.logs, "rasa-protected").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.processes import RasaServer
-from tests.scale.conftest import APOLOGY, say_now, texts
+from tests.scale.conftest import APOLOGY, REST_TOKEN, say_now, texts
 
 pytestmark = pytest.mark.scale
 
@@ -29,17 +28,12 @@ def test_a_restarted_rasa_server_resumes_the_conversation_from_postgresql(stack)
     assert "DVC" in texts(say_now(server, "fault-restart", "is it open source?"))
 
 
-def test_a_conversation_survives_a_restart_with_the_default_sqlite_store(stack, tmp_path):
-    env = {**stack.env, "TRACKER_STORE_URL": f"sqlite:///{tmp_path / 'tracker.db'}"}
-    env.pop("LOCK_STORE_URL")
-    server = RasaServer(env, stack.logs, "rasa-sqlite").start()
-    try:
-        assert "DVC" in texts(say_now(server, "sqlite-restart", "what is dvc?"))
-        server.stop()
-        server.start()
-        assert "DVC" in texts(say_now(server, "sqlite-restart", "is it open source?"))
-    finally:
-        server.stop()
+def test_a_conversation_survives_a_restart_with_the_default_sqlite_store(protected_server):
+    server = protected_server
+    assert "DVC" in texts(say_now(server, "sqlite-restart", "what is dvc?", REST_TOKEN))
+    server.stop()
+    server.start()
+    assert "DVC" in texts(say_now(server, "sqlite-restart", "is it open source?", REST_TOKEN))
 
 
 def test_redis_briefly_down_gets_a_clear_reply_then_service_resumes_without_a_restart(stack):
