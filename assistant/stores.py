@@ -10,19 +10,33 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Optional
+from typing import Any, Optional, Text
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 TRACKER_URL_VARIABLE = "TRACKER_STORE_URL"
 LOCK_URL_VARIABLE = "LOCK_STORE_URL"
 REDIS_SCHEMES = {"redis": False, "rediss": True}  # scheme -> TLS
+
+
+class TrackerStoreUnavailable(BaseException):
+    """The tracker store's database did not answer.
+
+    A `BaseException` on purpose: Rasa wraps every tracker store in `FailSafeTrackerStore`, which
+    turns any `Exception` from `retrieve` into "no conversation yet" (the bot then answers without
+    the conversation's context) and any from `save` into an in-memory copy other servers never see.
+    This one passes through, and the channel guard answers with an apology instead.
+    """
+
+
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 
 
 def _without_password(url: str) -> str:
@@ -54,6 +68,24 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(engine_url, pool_pre_ping=True, **create_engine_kwargs(engine_url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            return await super().retrieve(sender_id)
+        except UNAVAILABLE as error:
+            raise TrackerStoreUnavailable(str(error)) from error
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            return await super().retrieve_full_tracker(conversation_id)
+        except UNAVAILABLE as error:
+            raise TrackerStoreUnavailable(str(error)) from error
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except UNAVAILABLE as error:
+            raise TrackerStoreUnavailable(str(error)) from error
 
 
 def redis_lock_store(url: str) -> RedisLockStore:

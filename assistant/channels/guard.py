@@ -16,6 +16,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, U
 from sanic import Sanic
 
 from assistant.channels import inbound
+from assistant.stores import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def guard(on_new_message: Handler) -> Handler:
         result = None
         try:
             result = await on_new_message(message)
-        except Exception:
+        except (Exception, TrackerStoreUnavailable):
             logger.exception("Handling a message from %s failed; the user gets an apology.", message.input_channel)
         sent = len(message.output_channel.messages) - before if collecting else message.output_channel.sent
         if not sent:

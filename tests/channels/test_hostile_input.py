@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 import requests
@@ -89,7 +89,10 @@ def test_slack_answers_hostile_text(servers, name, text):
     user = f"U{uuid.uuid4().hex[:8].upper()}"
     reply = signed_post(servers, direct_message(text, user))
     assert reply.status_code == 200, reply.text
-    assert posts_to(servers, f"D{user}")
+    if text.strip():
+        assert posts_to(servers, f"D{user}")
+    else:  # Slack never delivers a blank typed message; Rasa's channel takes such events for non-messages
+        still_answers(servers)
 
 
 def test_slack_escapes_what_a_user_typed_when_it_is_echoed(servers):
@@ -130,19 +133,21 @@ def test_slack_refuses_an_unreadable_interactive_payload_with_a_400(servers):
         assert reply.status_code == 400, (payload, reply.status_code, reply.text)
 
 
-async def socketio_chat(url: str, frames: List[Any], expected: int, seconds: float = 60) -> List[Dict]:
-    """Sends frames over socket.io as the web chat page does; returns what the bot said."""
+async def socketio_chat(url: str, texts: List[str], expected: int, seconds: float = 60,
+                        raw: Tuple[Any, ...] = ()) -> List[Dict]:
+    """Sends `raw` frames as they are, then `texts` as the web chat page does; returns what the bot said."""
     client = socketio.AsyncClient()
     said: List[Dict] = []
     client.on("bot_uttered", lambda data: said.append(data))
     session = uuid.uuid4().hex
-    await client.connect(url, socketio_path="socket.io", transports=["websocket"])
+    await client.connect(url, socketio_path="socket.io", transports=["polling"])
     try:
         await client.emit("session_request", {"session_id": session})
         await asyncio.sleep(0.5)
-        for frame in frames:
-            await client.emit("user_uttered", {"message": frame, "session_id": session}
-                              if isinstance(frame, str) else frame)
+        for frame in raw:
+            await client.emit("user_uttered", frame)
+        for text in texts:
+            await client.emit("user_uttered", {"message": text, "session_id": session})
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while len(said) < expected and loop.time() < deadline:
@@ -160,6 +165,6 @@ def test_socketio_answers_hostile_text(servers, name, text):
 def test_socketio_drops_malformed_frames_and_keeps_answering(servers):
     malformed = ["just a string", {"message": 42, "session_id": "s"}, {"message": "hi", "session_id": ["a"]},
                  {"message": "hi", "session_id": "s", "metadata": "not json"}, None]
-    said = asyncio.run(socketio_chat(servers.url, malformed + ["what is dvc?"], expected=1))
-    assert any("DVC" in (m.get("text") or "") for m in said)
+    said = asyncio.run(socketio_chat(servers.url, ["what is dvc?"], expected=1, raw=tuple(malformed)))
+    assert len(said) >= 1 and "DVC" in (said[0].get("text") or "")
     still_answers(servers)

@@ -78,8 +78,8 @@ def texts(messages: List[Dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
-REST_TOKEN = "test-rest-token"
-JWT_KEY = "test-socketio-jwt-key"
+REST_TOKEN = "test-rest-token-of-thirty-two-bytes"
+JWT_KEY = "test-socketio-jwt-key-of-32-bytes-or-more"
 
 
 @pytest.fixture(scope="session")

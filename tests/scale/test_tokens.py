@@ -27,7 +27,7 @@ def test_rest_with_the_bearer_token_is_answered(protected_server):
 async def connect(url: str, token=None) -> bool:
     client = socketio.AsyncClient()
     try:
-        await client.connect(url, socketio_path="socket.io", transports=["websocket"],
+        await client.connect(url, socketio_path="socket.io", transports=["polling"],
                              auth={"token": token} if token else None, wait_timeout=10)
     except socketio.exceptions.ConnectionError:
         return False
@@ -36,7 +36,7 @@ async def connect(url: str, token=None) -> bool:
 
 
 def test_socketio_refuses_clients_without_a_valid_jwt(protected_server):
-    forged = jwt.encode({"sub": "someone"}, "another-key", algorithm="HS256")
+    forged = jwt.encode({"sub": "someone"}, "another-key-that-is-also-32-bytes-long", algorithm="HS256")
     assert asyncio.run(connect(protected_server.url)) is False
     assert asyncio.run(connect(protected_server.url, forged)) is False
 
