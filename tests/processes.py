@@ -71,17 +71,17 @@ def _spawn(command: List[str], env: Dict[str, str], log: Path, user: Optional[st
 
 
 class ActionServer:
-    """`python -m actions` on the port endpoints.yml names."""
+    """`python -m actions` on the port endpoints.yml names (another port needs its own endpoints file)."""
 
-    def __init__(self, env: Dict[str, str], logs: Path) -> None:
-        self.env, self.log = env, logs / "actions.log"
+    def __init__(self, env: Dict[str, str], logs: Path, port: int = ACTIONS_PORT) -> None:
+        self.env, self.log, self.port = env, logs / "actions.log", port
         self.process: Optional[subprocess.Popen] = None
 
     def start(self) -> "ActionServer":
-        if port_open(ACTIONS_PORT):
-            raise RuntimeError(f"Port {ACTIONS_PORT} is taken: stop the other action server first")
-        self.process = _spawn([sys.executable, "-m", "actions", "--port", str(ACTIONS_PORT)], self.env, self.log)
-        wait_for(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.process, 60)
+        if port_open(self.port):
+            raise RuntimeError(f"Port {self.port} is taken: stop the other action server first")
+        self.process = _spawn([sys.executable, "-m", "actions", "--port", str(self.port)], self.env, self.log)
+        wait_for(f"http://127.0.0.1:{self.port}/health", self.process, 60)
         return self
 
     def kill(self) -> None:
@@ -94,10 +94,10 @@ class ActionServer:
 class RasaServer:
     """`rasa run` with the project's credentials and endpoints, on a port of its own."""
 
-    def __init__(self, env: Dict[str, str], logs: Path, name: str = "rasa") -> None:
+    def __init__(self, env: Dict[str, str], logs: Path, name: str = "rasa", endpoints: str = "endpoints.yml") -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (the make targets that run servers do)")
-        self.env, self.log = env, logs / f"{name}.log"
+        self.env, self.log, self.endpoints = env, logs / f"{name}.log", endpoints
         self.port = free_port()
         self.process: Optional[subprocess.Popen] = None
 
@@ -109,7 +109,7 @@ class RasaServer:
         """Starts the server without waiting for it (see `ready`)."""
         self.process = _spawn(
             [str(RASA), "run", "--model", str(MODEL), "--port", str(self.port), "--enable-api",
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"], self.env, self.log)
+             "--credentials", "credentials.yml", "--endpoints", self.endpoints], self.env, self.log)
         return self
 
     def ready(self) -> "RasaServer":
