@@ -1,0 +1,123 @@
+"""The pure parts of the benchmark: percentiles, figures, memory parsing, targets and the table."""
+from __future__ import annotations
+
+import math
+import os
+
+import pytest
+
+from tests.bench import (
+    Target,
+    endpoints_for,
+    load_figures,
+    parse_vmrss_kib,
+    percentile,
+    ratio,
+    render_table,
+    table_rows,
+    tree_rss_mib,
+    verdict_lines,
+)
+
+
+@pytest.mark.parametrize("values, p, expected", [
+    ([5.0], 50, 5.0),
+    ([1.0, 2.0, 3.0, 4.0], 50, 2.5),
+    ([4.0, 1.0, 3.0, 2.0], 50, 2.5),  # unsorted input
+    ([1.0, 2.0, 3.0, 4.0, 5.0], 0, 1.0),
+    ([1.0, 2.0, 3.0, 4.0, 5.0], 100, 5.0),
+    ([float(n) for n in range(1, 101)], 95, 95.05),
+    ([float(n) for n in range(1, 101)], 99, 99.01),
+])
+def test_percentile_interpolates_between_ranks(values, p, expected):
+    assert percentile(values, p) == pytest.approx(expected)
+
+
+def test_percentile_of_nothing_is_nan():
+    assert math.isnan(percentile([], 50))
+
+
+def test_load_figures():
+    figures = load_figures([0.1, 0.2, 0.3, 0.4], {"timeout": 1, "http 500": 2}, empty=1, seconds=2.0, concurrency=8)
+    assert figures == {
+        "concurrency": 8, "seconds": 2.0, "messages": 4, "errors": 3,
+        "error_kinds": {"timeout": 1, "http 500": 2}, "empty_replies": 1, "messages_per_second": 2.0,
+        "latency_ms": {"p50": 250.0, "p95": 385.0, "p99": 397.0},
+    }
+
+
+def test_vmrss_from_proc_status():
+    status = "Name:\trasa\nVmPeak:\t 2000 kB\nVmRSS:\t  812344 kB\nRssAnon:\t 700000 kB\n"
+    assert parse_vmrss_kib(status) == 812344
+    assert parse_vmrss_kib("Name:\tzombie\nState:\tZ (zombie)\n") == 0
+
+
+def test_tree_rss_of_this_process_is_positive():
+    assert tree_rss_mib(os.getpid()) > 1
+
+
+@pytest.mark.parametrize("target, value, verdict", [
+    (Target("p50 ratio", ">=", 1.0), 1.0, "PASS"),
+    (Target("p50 ratio", ">=", 1.0), 0.99, "FAIL"),
+    (Target("training", "<=", 180), 180, "PASS"),
+    (Target("training", "<=", 180), 181.5, "FAIL"),
+    (Target("training", "<=", 180), None, "not measured"),
+    (Target("training", "<=", 180), float("nan"), "not measured"),
+])
+def test_target_judgement(target, value, verdict):
+    assert target.judge(value) == verdict
+
+
+def test_ratio_without_a_figure_is_none():
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(None, 2.0) is None and ratio(3.0, 0) is None and ratio(float("nan"), 1.0) is None
+
+
+def figures(ours_p50=100.0, starter_p50=50.0, ours_rate=20.0, starter_rate=10.0):
+    def load(p50, rate):
+        return {"latency_ms": {"p50": p50, "p95": 2 * p50, "p99": 3 * p50}, "messages_per_second": rate, "errors": 0}
+
+    return {
+        "ours": {"load": {"c1": load(ours_p50, 5.0), "c8": load(ours_p50, ours_rate)},
+                 "training": {"not_measured": "--skip-training"}, "start_s": 40.0,
+                 "rss_mib": {"rasa": 900.0, "actions": 250.0}, "action_call_ms": {"p50": 3.0, "p95": 6.0}},
+        "starter": {"load": {"c1": load(starter_p50, 9.0), "c8": load(starter_p50, starter_rate)},
+                    "training": {"from_scratch_s": 60.0, "unchanged_s": 9.0}, "start_s": 12.0,
+                    "rss_mib": {"rasa": 600.0}},
+        "held_out": {"intent_accuracy": 0.936, "response_selection_accuracy": 0.914},
+    }
+
+
+def test_verdicts_follow_the_issue_targets():
+    assert verdict_lines(table_rows(figures())) == [
+        "FAIL: latency p50 at c=1 (ms) (starter/ours 0.5 >= 1)",
+        "PASS: messages/s at c=8 (ours/starter 2 >= 1)",
+        "not measured: training from scratch (s) (- <= 180)",
+        "not measured: training, nothing changed (s) (- <= 15)",
+        "PASS: Rasa server RSS (MiB) (900 <= 1228.8)",
+        "FAIL: action server RSS (MiB) (250 <= 200)",
+        "PASS: held-out intent accuracy (0.936 >= 0.93)",
+        "FAIL: held-out response selection accuracy (0.914 >= 0.93)",
+    ]
+
+
+def test_faster_ours_passes_the_latency_target():
+    verdicts = verdict_lines(table_rows(figures(ours_p50=40.0, starter_p50=50.0)))
+    assert verdicts[0] == "PASS: latency p50 at c=1 (ms) (starter/ours 1.25 >= 1)"
+
+
+def test_table_has_aligned_columns_and_dashes_for_missing_figures():
+    table = render_table(table_rows(figures())).splitlines()
+    assert table[0].split() == ["metric", "ours", "starter", "ratio", "/", "target", "verdict"]
+    assert set(table[1].replace(" ", "")) == {"-"}
+    row = next(line for line in table if line.startswith("latency p50 at c=1"))
+    assert row[table[0].index("ours"):].split()[:2] == ["100", "50"]  # figures start under their headers
+    scratch = next(line for line in table if line.startswith("training from scratch"))
+    assert scratch.split()[4:6] == ["-", "60"]  # ours not measured, the starter's figure
+
+
+def test_endpoints_copy_points_at_the_given_port(tmp_path):
+    text = endpoints_for(43210, tmp_path).read_text()
+    assert 'url: "http://localhost:43210/webhook"' in text
+    assert "5055" not in text
+    assert "tracker_store:" in text
