@@ -262,12 +262,17 @@ def train_starter(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, 
     return {"from_scratch_s": scratch, "unchanged_s": unchanged}
 
 
-def train_ours(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, float]:
-    """`rasa train` on a copy of our training inputs in a fresh directory (empty cache), then again."""
+def copy_training_inputs(directory: Path) -> None:
+    """Our config, domain and data in a new directory: a `rasa train` there starts with an empty cache."""
     directory.mkdir()
     for name in TRAINING_INPUTS:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, directory / name)
+
+
+def train_ours(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, float]:
+    """`rasa train` on a copy of our training inputs in a fresh directory (empty cache), then again."""
+    copy_training_inputs(directory)
     env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
     command = [str(RASA), "train", "--num-threads", "2", "--out", "models"]
     print(f"Our bot: rasa train from scratch in {directory} (about 10 minutes)", file=sys.stderr)

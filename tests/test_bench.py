@@ -121,3 +121,12 @@ def test_endpoints_copy_points_at_the_given_port(tmp_path):
     assert 'url: "http://localhost:43210/webhook"' in text
     assert "5055" not in text
     assert "tracker_store:" in text
+
+
+def test_training_inputs_are_copied_whole(tmp_path):
+    from tests.bench import ROOT, copy_training_inputs
+
+    copy_training_inputs(tmp_path / "ours")
+    assert sorted(p.name for p in (tmp_path / "ours").iterdir()) == ["config.yml", "data", "domain.yml"]
+    copied = sorted(p.relative_to(tmp_path / "ours") for p in (tmp_path / "ours" / "data").rglob("*.yml"))
+    assert copied == sorted(p.relative_to(ROOT) for p in (ROOT / "data").rglob("*.yml"))
