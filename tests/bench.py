@@ -392,6 +392,7 @@ def run_bench(seconds: float, skip_training: bool, keep: bool) -> Dict[str, Any]
     ours: Dict[str, Any] = {"load": {}}
     starter: Dict[str, Any] = {"load": {}}
     started: List[Any] = []
+    finished = False
     try:
         starter["training"] = train_starter(tmp / "starter", env, tmp / "starter-training.log")
         ours["training"] = ({"not_measured": "--skip-training"} if skip_training
@@ -416,11 +417,14 @@ def run_bench(seconds: float, skip_training: bool, keep: bool) -> Dict[str, Any]
         starter["rss_mib"] = {"rasa": tree_rss_mib(other.process.pid)}
         ours["action_call_ms"] = asyncio.run(
             action_call_times(server.url, f"http://127.0.0.1:{actions.port}", ACTION_CALLS))
+        finished = True
     finally:
         for process in reversed(started):
             process.stop()
-        if not keep:
+        if finished and not keep:
             shutil.rmtree(tmp, ignore_errors=True)
+        elif not finished:
+            print(f"Bench stopped; logs kept in {tmp}", file=sys.stderr)
     return {"ours": ours, "starter": starter, "held_out": held_out_accuracy(), "seconds_per_measurement": seconds,
             "concurrency": list(CONCURRENCIES), "cpus": os.cpu_count(), "model": str(MODEL.relative_to(ROOT)),
             "messages_in_mix": sum(len(c) for c in CONVERSATIONS)}
