@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -120,8 +119,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results: Path = args.results
 
     env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN")}
-    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-               TRACKER_STORE_URL=f"sqlite:///{Path(tempfile.mkdtemp(prefix='mlops-assistant-eval-')) / 'tracker.db'}")
+    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1")
     resolver_json = results / "resolver.json"
     try:
         if not args.summary_only:
