@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 
-.PHONY: help install webchat browser services train run shell serve actions test test-unit test-data test-stories test-nlu test-channels test-scale load-test kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -106,6 +106,12 @@ test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis: 50 conc
 
 load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error rate and latency (ARGS=--scaled: 2 servers)
 	$(PY) -m tests.load $(ARGS)
+
+eval: $(MODEL) ## Held-out NLU and stories into results/ (confusion matrices, histograms), resolver figures, one-screen summary
+	$(PY) -m tests.eval
+
+bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency, messages/s, training, memory (ARGS=--skip-training)
+	$(PY) -m tests.bench $(ARGS)
 
 lock: ## Re-pin requirements.lock from requirements.in (in a scratch venv)
 	@python=$$(scripts/find-python) || exit 1; tmp=$$(mktemp -d); \
