@@ -3,7 +3,7 @@
 - `TRACKER_STORE_URL`: an SQLAlchemy URL (e.g. `postgresql://rasa:PASSWORD@db:5432/rasa`) for
   Rasa's `SQLTrackerStore`; unset, conversations go to the SQLite file named by `db`.
 - `LOCK_STORE_URL`: a Redis URL (e.g. `redis://:PASSWORD@redis:6379/1`) for Rasa's
-  `RedisLockStore`, which several Rasa servers (or Sanic workers) need to share; unset, Rasa's
+  `RedisLockStore` (made atomic, see `AtomicRedisLockStore`), which several Rasa servers (or Sanic workers) need to share; unset, Rasa's
   in-memory lock store, right for a single server.
 """
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any, Optional, Text
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from redis.exceptions import RedisError
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -88,6 +89,38 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
             raise TrackerStoreUnavailable(str(error)) from error
 
 
+class AtomicRedisLockStore(RedisLockStore):
+    """Rasa's `RedisLockStore`, with its read-modify-write steps made atomic.
+
+    Rasa reads a conversation's ticket lock from Redis, changes it and writes it back. Two servers
+    doing that at the same moment can both take the same ticket and handle one conversation at
+    once, and then one turn's events are lost (seen in `tests/scale/test_scale.py`: 1 conversation
+    in 20). Here each of those steps holds a short Redis mutex (redis-py's `Lock`) for the
+    conversation.
+    """
+
+    MUTEX_SECONDS = 5.0
+
+    def _mutex(self, conversation_id: Text) -> Any:
+        return self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=self.MUTEX_SECONDS,
+                             blocking_timeout=self.MUTEX_SECONDS)
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        try:
+            with self._mutex(conversation_id):
+                return super().issue_ticket(conversation_id, lock_lifetime)
+        except RedisError as error:
+            raise LockError(f"Could not issue a ticket for {conversation_id}: {error}") from error
+
+    def update_lock(self, conversation_id: Text) -> None:
+        with self._mutex(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+        with self._mutex(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
+
+
 def redis_lock_store(url: str) -> RedisLockStore:
     """Rasa's `RedisLockStore` for a `redis://[[user]:password@]host[:port][/db]` URL."""
     parts = urlsplit(url)
@@ -96,7 +129,7 @@ def redis_lock_store(url: str) -> RedisLockStore:
     database = parts.path.strip("/") or "1"
     if not database.isdigit():
         raise ValueError(f"{LOCK_URL_VARIABLE}: the database after the host must be a number, not {database!r}")
-    return RedisLockStore(
+    return AtomicRedisLockStore(
         host=parts.hostname,
         port=parts.port or 6379,
         db=int(database),
