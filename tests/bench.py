@@ -1,7 +1,7 @@
 """Benchmark: our assistant beside the `rasa init` starter bot, over the REST channel.
 
     python -m tests.bench                         # everything, ~30 s a measurement (make bench)
-    python -m tests.bench --skip-training         # without our ~10 min training from scratch
+    python -m tests.bench --skip-training         # without our training from scratch (a few minutes)
     python -m tests.bench --seconds 10 --json /tmp/bench.json
 
 In one run: trains the starter bot in a temporary directory (from scratch, then with nothing changed),
@@ -275,7 +275,7 @@ def train_ours(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, flo
     copy_training_inputs(directory)
     env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
     command = [str(RASA), "train", "--num-threads", "2", "--out", "models"]
-    print(f"Our bot: rasa train from scratch in {directory} (about 10 minutes)", file=sys.stderr)
+    print(f"Our bot: rasa train from scratch in {directory} (a few minutes)", file=sys.stderr)
     scratch = timed_run(command, directory, env, log)
     unchanged = timed_run(command, directory, env, log)
     return {"from_scratch_s": scratch, "unchanged_s": unchanged}
@@ -433,7 +433,7 @@ def run_bench(seconds: float, skip_training: bool, keep: bool) -> Dict[str, Any]
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=30, help="length of each load measurement (s)")
-    parser.add_argument("--skip-training", action="store_true", help="do not time our training (~10 min)")
+    parser.add_argument("--skip-training", action="store_true", help="do not time our training from scratch")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench.json", help="where to write figures")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, starter bot)")
     args = parser.parse_args(argv)

@@ -1,0 +1,201 @@
+"""Linear models over the sentence features: an intent classifier and a response selector.
+
+Both are logistic regression (scikit-learn) on one row per message: the sparse sentence features
+(word and character counts) and the dense ones (the pretrained sentence embedding), each block
+scaled to unit length. The sentence encoder has done the hard part, so a linear model is as
+accurate as Rasa's DIET and ResponseSelector here and trains in seconds instead of minutes
+(docs/performance.md has the figures).
+
+- `LinearIntentClassifier` sets `intent` and `intent_ranking`, as Rasa's classifiers do.
+- `LinearResponseSelector` is a drop-in for Rasa's `ResponseSelector` on one retrieval intent
+  (`faq`): it writes the same `response_selector` property, so `utter_faq`, rules and
+  `rasa test nlu` work unchanged.
+
+Config: `featurizers` (names or aliases of the featurizers to read; all when empty), `C` (inverse
+regularisation), `max_iter`, `ranking_length`; the selector also `retrieval_intent` (`faq`).
+The weights are stored as NumPy arrays, the labels as JSON: nothing is unpickled at load.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import numpy as np
+import rasa.shared.utils.io
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
+from scipy.sparse import csr_matrix, hstack, vstack
+
+logger = logging.getLogger(__name__)
+
+
+def sentence_features(message: Message, featurizers: Optional[List[Text]] = None) -> csr_matrix:
+    """One row: the message's sparse and dense sentence features from the named featurizers (all
+    when none are named), each block scaled to unit length so neither drowns the other."""
+    from sklearn.preprocessing import normalize
+
+    sparse = message.get_sparse_features(TEXT, featurizers or None)[1]
+    dense = message.get_dense_features(TEXT, featurizers or None)[1]
+    parts = [normalize(csr_matrix(f.features)) for f in (sparse, dense) if f is not None]
+    return hstack(parts).tocsr()
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class _LinearModel(GraphComponent):
+    """Fitting, storing, loading and applying a multinomial logistic regression."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"featurizers": [], "C": 10.0, "max_iter": 300, "ranking_length": 10}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn"]
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 labels: Optional[List[Text]] = None, weights: Optional[np.ndarray] = None,
+                 bias: Optional[np.ndarray] = None, extra: Optional[Dict[Text, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.labels = labels or []
+        self.weights = weights
+        self.bias = bias
+        self.extra = extra or {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "_LinearModel":
+        return cls(config, model_storage, resource)
+
+    def fit(self, examples: List[Message], labels: List[Text]) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"], solver="lbfgs")
+        model.fit(vstack([sentence_features(m, self.config["featurizers"]) for m in examples]), labels)
+        self.labels = [str(label) for label in model.classes_]
+        self.weights, self.bias = model.coef_, model.intercept_
+        if len(self.labels) == 2:  # scikit-learn keeps one row (the second class's odds) for two classes
+            self.weights = np.vstack([np.zeros_like(self.weights), self.weights])
+            self.bias = np.hstack([np.zeros_like(self.bias), self.bias])
+
+    def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
+        """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
+        rows = vstack([sentence_features(m, self.config["featurizers"]) for m in messages])
+        probabilities = softmax(np.asarray(rows @ self.weights.T) + self.bias)
+        length = self.config["ranking_length"] or len(self.labels)
+        return [[(self.labels[i], float(row[i])) for i in np.argsort(-row)[:length]] for row in probabilities]
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / "weights.npz", weights=self.weights, bias=self.bias)
+            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / "labels.json",
+                                                         {"labels": self.labels, **self.extra})
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "_LinearModel":
+        try:
+            with model_storage.read_from(resource) as directory:
+                arrays = np.load(directory / "weights.npz")
+                saved = rasa.shared.utils.io.read_json_file(directory / "labels.json")
+        except (ValueError, FileNotFoundError):
+            logger.warning("%s: nothing was trained; it will predict nothing.", cls.__name__)
+            return cls(config, model_storage, resource)
+        labels = saved.pop("labels")
+        return cls(config, model_storage, resource, labels, arrays["weights"], arrays["bias"], saved)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearIntentClassifier(_LinearModel, IntentClassifier):
+    """The intent of a message, with a ranking of the likeliest ones."""
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        if examples:
+            self.fit(examples, [m.get(INTENT) for m in examples])
+            self.persist()
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.weights is None or not messages:
+            return messages
+        for message, ranking in zip(messages, self.rankings(messages)):
+            ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking]
+            message.set(INTENT, ranked[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearResponseSelector(_LinearModel):
+    """Picks the practice answer (`faq/<topic>`) for a message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq"}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        intent = self.config["retrieval_intent"]
+        examples = [m for m in training_data.intent_examples
+                    if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)]
+        self.extra = {"responses": training_data.responses,
+                      "retrieval_intents": sorted(training_data.retrieval_intents)}
+        if not examples:
+            logger.warning("No training examples for the retrieval intent '%s'.", intent)
+            return self._resource
+        self.fit(examples, [m.get(INTENT_RESPONSE_KEY) for m in examples])
+        self.persist()
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.weights is None or not messages:
+            return messages
+        for message, ranking in zip(messages, self.rankings(messages)):
+            self._select(message, ranking)
+        return messages
+
+    def _select(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+        best, confidence = ranking[0]
+        utter_action = intent_response_key_to_template_key(best)
+        selected = {
+            RESPONSE_SELECTOR_PREDICTION_KEY: {
+                RESPONSE_SELECTOR_RESPONSES_KEY: self.extra.get("responses", {}).get(utter_action, [{TEXT: best}]),
+                PREDICTED_CONFIDENCE_KEY: confidence,
+                INTENT_RESPONSE_KEY: best,
+                RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
+            },
+            RESPONSE_SELECTOR_RANKING_KEY: [
+                {"id": n, PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: key} for n, (key, p) in enumerate(ranking)
+            ],
+        }
+        properties = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {})
+        properties[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self.extra.get("retrieval_intents", [])
+        properties[self.config["retrieval_intent"]] = selected
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, properties, add_to_output=True)

@@ -1,0 +1,108 @@
+"""assistant.nlu.linear: the linear intent classifier and response selector, on made-up features."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.nlu.linear import LinearIntentClassifier, LinearResponseSelector, sentence_features
+
+TOPICS = {"faq/drift": (0, [1.0, 0.0, 0.0]), "faq/tracking": (1, [0.0, 1.0, 0.0]), "faq/versioning": (2, [0.0, 0.0, 1.0])}
+
+
+def message(text: str, word: int, dense, intent=None, response_key=None) -> Message:
+    data = {"text": text}
+    if intent:
+        data["intent"] = intent
+    if response_key:
+        data["intent_response_key"] = response_key
+    sparse = scipy.sparse.coo_matrix(np.eye(1, 5, word))
+    return Message(data=data, features=[
+        Features(sparse, "sentence", "text", "word_counts"),
+        Features(np.array([dense]), "sentence", "text", "sentence_embeddings"),
+    ])
+
+
+def training_data() -> TrainingData:
+    examples = []
+    for key, (word, dense) in TOPICS.items():
+        for n in range(5):
+            examples.append(message(f"{key} {n}", word, np.array(dense) + 0.01 * n, "faq", key))
+    for n in range(5):
+        examples.append(message(f"hello {n}", 3, [0.5, 0.5, 0.5], "greet"))
+    responses = {f"utter_{key}": [{"text": f"answer about {key}"}] for key in TOPICS}
+    return TrainingData(training_examples=examples, responses=responses)
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+def trained(cls, storage, config=None):
+    component = cls.create({**cls.get_default_config(), **(config or {})}, storage, Resource(cls.__name__), context())
+    component.train(training_data())
+    return cls.load({**cls.get_default_config(), **(config or {})}, storage, Resource(cls.__name__), context())
+
+
+def test_sentence_features_put_each_block_at_unit_length():
+    row = sentence_features(message("x", 1, [3.0, 4.0, 0.0])).toarray()[0]
+    assert np.allclose(row[:5], [0, 1, 0, 0, 0]) and np.allclose(row[5:], [0.6, 0.8, 0.0])
+
+
+def test_sentence_features_read_only_the_named_featurizers():
+    assert sentence_features(message("x", 1, [1.0, 0, 0]), ["sentence_embeddings"]).shape == (1, 3)
+
+
+def test_with_two_intents_the_confidences_are_scikit_learns(storage):
+    from sklearn.linear_model import LogisticRegression
+
+    classifier = trained(LinearIntentClassifier, storage)  # greet and faq: two classes
+    examples = [m for m in training_data().intent_examples]
+    reference = LogisticRegression(C=10.0, max_iter=300).fit(
+        scipy.sparse.vstack([sentence_features(m) for m in examples]), [m.get("intent") for m in examples])
+    question = message("drift?", 0, [1.0, 0.0, 0.0])
+    classifier.process([question])
+    expected = reference.predict_proba(sentence_features(question))[0][list(reference.classes_).index("faq")]
+    assert question.get("intent")["confidence"] == pytest.approx(expected)
+
+
+def test_the_intent_classifier_learns_ranks_and_survives_a_reload(storage):
+    classifier = trained(LinearIntentClassifier, storage)
+    greeting, question = message("hi", 3, [0.5, 0.5, 0.5]), message("drift?", 0, [1.0, 0.0, 0.0])
+    classifier.process([greeting, question])
+    assert greeting.get("intent")["name"] == "greet" and question.get("intent")["name"] == "faq"
+    confidences = [r["confidence"] for r in question.get("intent_ranking")]
+    assert confidences == sorted(confidences, reverse=True) and abs(sum(confidences) - 1) < 1e-6
+
+
+def test_the_response_selector_writes_what_rasa_reads(storage):
+    selector = trained(LinearResponseSelector, storage)
+    question = message("how do I track experiments", 1, [0.0, 0.9, 0.1])
+    selector.process([question])
+    selected = question.get(RESPONSE_SELECTOR_PROPERTY_NAME)
+    assert selected["all_retrieval_intents"] == ["faq"]
+    prediction = selected["faq"]["response"]
+    assert prediction["intent_response_key"] == "faq/tracking"
+    assert prediction["utter_action"] == "utter_faq/tracking"
+    assert prediction["responses"] == [{"text": "answer about faq/tracking"}]
+    assert [r["intent_response_key"] for r in selected["faq"]["ranking"]][0] == "faq/tracking"
+
+
+def test_an_untrained_component_loads_and_leaves_messages_alone(storage):
+    selector = LinearResponseSelector.load(LinearResponseSelector.get_default_config(), storage,
+                                           Resource("never-trained"), context())
+    untouched = message("x", 0, [1.0, 0, 0])
+    selector.process([untouched])
+    assert untouched.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None
