@@ -105,6 +105,29 @@ class _LinearModel(GraphComponent):
             self.weights = np.vstack([np.zeros_like(self.weights), self.weights])
             self.bias = np.hstack([np.zeros_like(self.bias), self.bias])
 
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
+        """The examples to learn from and their labels."""
+        raise NotImplementedError
+
+    def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+        """Writes the prediction into the message."""
+        raise NotImplementedError
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples, labels = self.labelled_examples(training_data)
+        if examples:
+            self.fit(examples, labels)
+            self.persist()
+        else:
+            logger.warning("%s: no training examples, so nothing is learnt.", type(self).__name__)
+        return self._resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.weights is not None and messages:
+            for message, ranking in zip(messages, self.rankings(messages)):
+                self.annotate(message, ranking)
+        return messages
+
     def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
         """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
         rows = vstack([sentence_features(m, self.config["featurizers"]) for m in messages])
@@ -136,21 +159,14 @@ class _LinearModel(GraphComponent):
 class LinearIntentClassifier(_LinearModel, IntentClassifier):
     """The intent of a message, with a ranking of the likeliest ones."""
 
-    def train(self, training_data: TrainingData) -> Resource:
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
-        if examples:
-            self.fit(examples, [m.get(INTENT) for m in examples])
-            self.persist()
-        return self._resource
+        return examples, [m.get(INTENT) for m in examples]
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if self.weights is None or not messages:
-            return messages
-        for message, ranking in zip(messages, self.rankings(messages)):
-            ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking]
-            message.set(INTENT, ranked[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
-        return messages
+    def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+        ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking]
+        message.set(INTENT, ranked[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -161,27 +177,16 @@ class LinearResponseSelector(_LinearModel):
     def get_default_config() -> Dict[Text, Any]:
         return {**_LinearModel.get_default_config(), "retrieval_intent": "faq"}
 
-    def train(self, training_data: TrainingData) -> Resource:
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
+        """The retrieval intent's examples by response key; the responses are kept with the model."""
+        self.extra = {"responses": training_data.responses,
+                      "retrieval_intents": sorted(training_data.retrieval_intents)}
         intent = self.config["retrieval_intent"]
         examples = [m for m in training_data.intent_examples
                     if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)]
-        self.extra = {"responses": training_data.responses,
-                      "retrieval_intents": sorted(training_data.retrieval_intents)}
-        if not examples:
-            logger.warning("No training examples for the retrieval intent '%s'.", intent)
-            return self._resource
-        self.fit(examples, [m.get(INTENT_RESPONSE_KEY) for m in examples])
-        self.persist()
-        return self._resource
+        return examples, [m.get(INTENT_RESPONSE_KEY) for m in examples]
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        if self.weights is None or not messages:
-            return messages
-        for message, ranking in zip(messages, self.rankings(messages)):
-            self._select(message, ranking)
-        return messages
-
-    def _select(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+    def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
         best, confidence = ranking[0]
         utter_action = intent_response_key_to_template_key(best)
         selected = {
