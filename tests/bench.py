@@ -213,10 +213,12 @@ def verdict_lines(rows: Sequence[Row]) -> List[str]:
     return [f"{verdict}: {metric} ({target})" for metric, _, _, target, verdict in rows if verdict]
 
 
-def held_out_accuracy(eval_json: Path = EVAL_JSON) -> Dict[str, Any]:
-    """Intent and response-selection accuracy from `make eval`'s summary, if it has run."""
+def held_out_accuracy(eval_json: Path = EVAL_JSON, model: Path = MODEL) -> Dict[str, Any]:
+    """Intent and response-selection accuracy from `make eval`'s summary, if it ran on this model."""
     if not eval_json.exists():
         return {"source": f"{eval_json} missing: run make eval"}
+    if model.exists() and eval_json.stat().st_mtime < model.stat().st_mtime:
+        return {"source": f"{eval_json} is older than {model.name}: run make eval"}
     nlu = json.loads(eval_json.read_text()).get("nlu", {})
     return {"source": str(eval_json),
             "intent_accuracy": (nlu.get("intents") or {}).get("accuracy"),

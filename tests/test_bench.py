@@ -130,3 +130,20 @@ def test_training_inputs_are_copied_whole(tmp_path):
     assert sorted(p.name for p in (tmp_path / "ours").iterdir()) == ["config.yml", "data", "domain.yml"]
     copied = sorted(p.relative_to(tmp_path / "ours") for p in (tmp_path / "ours" / "data").rglob("*.yml"))
     assert copied == sorted(p.relative_to(ROOT) for p in (ROOT / "data").rglob("*.yml"))
+
+
+def test_held_out_accuracy_is_read_only_from_an_evaluation_of_the_current_model(tmp_path):
+    import json
+
+    from tests import bench
+
+    eval_json, model = tmp_path / "eval.json", tmp_path / "model.tar.gz"
+    eval_json.write_text(json.dumps({"nlu": {"intents": {"accuracy": 0.94},
+                                             "response_selection": {"accuracy": 0.93}}}))
+    model.write_text("model")
+    os.utime(eval_json, (1_000, 1_000))  # evaluated long before the model was trained
+    assert "older" in bench.held_out_accuracy(eval_json, model)["source"]
+    assert "intent_accuracy" not in bench.held_out_accuracy(eval_json, model)
+    os.utime(model, (500, 500))
+    assert bench.held_out_accuracy(eval_json, model)["intent_accuracy"] == 0.94
+    assert "missing" in bench.held_out_accuracy(tmp_path / "none.json", model)["source"]
