@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from assistant.channels import guard, sms
+from assistant.channels import guard, inbound, sms
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ REMEMBERED = 10_000  # message ids and option lists kept in memory, newest last
 # Twilio handles these keywords itself (opt-out and opt-in); the bot must not reply to them.
 CARRIER_KEYWORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "unstop"})
 HELP_KEYWORDS = frozenset({"help", "info"})
-HELP_PAYLOAD = "/help"
 
 
 class _Recent(OrderedDict):
@@ -150,7 +149,7 @@ class TwilioSmsInput(InputChannel):
         if keyword in CARRIER_KEYWORDS:
             return _twiml([])
         if keyword in HELP_KEYWORDS or not text:
-            text = HELP_PAYLOAD
+            text = inbound.HELP_PAYLOAD
         picked = sms.picked_option(text, self.options.get(sender, []))
         if picked is not None:
             text = picked.payload

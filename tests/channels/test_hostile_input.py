@@ -6,12 +6,13 @@ import asyncio
 import json
 import uuid
 from typing import Any, Dict, List, Tuple
+from urllib.parse import urlencode
 
 import pytest
 import requests
 import socketio
 
-from tests.channels.test_slack import direct_message, posts_to, signed_post
+from tests.channels.test_slack import direct_message, posts_to, signed_post, signed_request
 from tests.channels.test_twilio_sms import messages, new_sender, sms
 
 pytestmark = pytest.mark.server
@@ -108,28 +109,16 @@ def test_slack_escapes_what_a_user_typed_when_it_is_echoed(servers):
     {"type": "event_callback", "event": {"type": "message", "text": {"a": 1}, "user": "U1", "channel": "D1"}},
     {"type": "event_callback", "authorizations": "nope", "event": {"type": "message", "user": "U1"}},
 ])
-def test_slack_refuses_signed_but_unreadable_json_with_a_400(servers, payload):
+def test_slack_answers_signed_but_unreadable_json_without_a_server_error(servers, payload):
     reply = signed_post(servers, payload)
     assert reply.status_code < 500, reply.text
     assert "Traceback" not in reply.text
 
 
 def test_slack_refuses_an_unreadable_interactive_payload_with_a_400(servers):
-    import hashlib
-    import hmac
-    import time
-    from urllib.parse import urlencode
-
-    from tests.channels.conftest import SLACK_SECRET
-
     for payload in ("not json", json.dumps({"actions": [{"type": "unknown"}], "user": {"id": "U1"}}),
                     json.dumps({"actions": [], "user": "x"})):
-        body = urlencode({"payload": payload})
-        stamp = str(int(time.time()))
-        digest = hmac.new(SLACK_SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
-        reply = requests.post(f"{servers.url}/webhooks/slack/webhook", data=body, timeout=30, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": f"v0={digest}"})
+        reply = signed_request(servers, urlencode({"payload": payload}), "application/x-www-form-urlencoded")
         assert reply.status_code == 400, (payload, reply.status_code, reply.text)
 
 

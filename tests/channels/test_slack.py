@@ -16,13 +16,17 @@ from tests.channels.conftest import SLACK_SECRET
 pytestmark = pytest.mark.server
 
 
-def signed_post(servers, payload: dict, secret: str = SLACK_SECRET, timestamp: int = 0):
-    body = json.dumps(payload)
+def signed_request(servers, body: str, content_type: str, secret: str = SLACK_SECRET, timestamp: int = 0):
+    """POSTs `body` to the Slack webhook, signed with Slack's scheme."""
     stamp = str(timestamp or int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp,
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
                "X-Slack-Signature": f"v0={digest}"}
     return requests.post(f"{servers.url}/webhooks/slack/webhook", data=body, headers=headers, timeout=30)
+
+
+def signed_post(servers, payload, secret: str = SLACK_SECRET, timestamp: int = 0):
+    return signed_request(servers, json.dumps(payload), "application/json", secret, timestamp)
 
 
 def direct_message(text: str, user: str) -> dict:
