@@ -57,12 +57,12 @@ def trained(cls, storage, config=None):
 
 
 def test_sentence_features_put_each_block_at_unit_length():
-    row = sentence_features(message("x", 1, [3.0, 4.0, 0.0])).toarray()[0]
+    row = sentence_features([message("x", 1, [3.0, 4.0, 0.0])]).toarray()[0]
     assert np.allclose(row[:5], [0, 1, 0, 0, 0]) and np.allclose(row[5:], [0.6, 0.8, 0.0])
 
 
 def test_sentence_features_read_only_the_named_featurizers():
-    assert sentence_features(message("x", 1, [1.0, 0, 0]), ["sentence_embeddings"]).shape == (1, 3)
+    assert sentence_features([message("x", 1, [1.0, 0, 0])], ["sentence_embeddings"]).shape == (1, 3)
 
 
 def test_with_two_intents_the_confidences_are_scikit_learns(storage):
@@ -71,10 +71,10 @@ def test_with_two_intents_the_confidences_are_scikit_learns(storage):
     classifier = trained(LinearIntentClassifier, storage)  # greet and faq: two classes
     examples = [m for m in training_data().intent_examples]
     reference = LogisticRegression(C=10.0, max_iter=300).fit(
-        scipy.sparse.vstack([sentence_features(m) for m in examples]), [m.get("intent") for m in examples])
+        sentence_features(examples), [m.get("intent") for m in examples])
     question = message("drift?", 0, [1.0, 0.0, 0.0])
     classifier.process([question])
-    expected = reference.predict_proba(sentence_features(question))[0][list(reference.classes_).index("faq")]
+    expected = reference.predict_proba(sentence_features([question]))[0][list(reference.classes_).index("faq")]
     assert question.get("intent")["confidence"] == pytest.approx(expected)
 
 
@@ -106,3 +106,16 @@ def test_an_untrained_component_loads_and_leaves_messages_alone(storage):
     untouched = message("x", 0, [1.0, 0, 0])
     selector.process([untouched])
     assert untouched.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None
+
+
+def test_sentence_features_of_a_batch_are_the_rows_of_each_message():
+    examples = training_data().intent_examples
+    batch = sentence_features(examples).toarray()
+    one_by_one = np.vstack([sentence_features([m]).toarray() for m in examples])
+    assert np.allclose(batch, one_by_one)
+
+
+def test_a_message_without_a_block_gets_zeros_in_it():
+    bare = Message(data={"text": "x"}, features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")])
+    rows = sentence_features([message("y", 1, [0.0, 3.0, 4.0]), bare]).toarray()
+    assert np.allclose(rows[1], [0, 0, 1, 0, 0, 0, 0, 0]) and np.allclose(rows[0, 5:], [0, 0.6, 0.8])

