@@ -55,3 +55,26 @@ def test_every_response_is_used_by_a_rule_a_story_or_an_action():
         and not (name.startswith("utter_more_") and name[len("utter_more_"):] in topics)
     ]
     assert unused == []
+
+
+def test_every_action_that_reads_the_domain_is_sent_it():
+    """endpoints.yml sends the domain only to actions marked `send_domain: true` (and to form
+    validation); an action that read it without the mark would see an empty domain."""
+    import inspect
+    import re
+
+    from rasa_sdk import Action
+
+    import actions.actions as module
+
+    declared = yaml.safe_load((ROOT / "domain.yml").read_text())["actions"]
+    marked = {name for entry in declared if isinstance(entry, dict)
+              for name, settings in entry.items() if (settings or {}).get("send_domain")}
+    reading = set()
+    for _, cls in inspect.getmembers(module, inspect.isclass):
+        if issubclass(cls, Action) and not inspect.isabstract(cls) and cls.__module__ == module.__name__:
+            sources = [inspect.getsource(c) for c in cls.__mro__ if c.__module__ == module.__name__]
+            if any(re.search(r"\bdomain\s*(\.|\[)", source) for source in sources):
+                reading.add(cls().name())
+    assert "action_tell_me_more" in reading  # the check finds the one reader we know of
+    assert {name for name in reading if not name.startswith("validate_")} <= marked

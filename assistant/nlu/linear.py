@@ -93,6 +93,7 @@ class _LinearModel(GraphComponent):
         self._resource = resource
         self.labels = labels or []
         self.weights = weights
+        self._projection: Optional[np.ndarray] = None
         self.bias = bias
         self.extra = extra or {}
 
@@ -140,7 +141,9 @@ class _LinearModel(GraphComponent):
     def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
         """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
         rows = sentence_features(messages, self.config["featurizers"])
-        probabilities = softmax(np.asarray(rows @ self.weights.T) + self.bias)
+        if self._projection is None:  # features x labels, in row order: `weights.T` is a strided view
+            self._projection = np.ascontiguousarray(self.weights.T)  # scipy would copy for every message
+        probabilities = softmax(np.asarray(rows @ self._projection) + self.bias)
         length = self.config["ranking_length"] or len(self.labels)
         return [[(self.labels[i], float(row[i])) for i in np.argsort(-row)[:length]] for row in probabilities]
 

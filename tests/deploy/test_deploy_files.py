@@ -550,7 +550,7 @@ def test_env_file_is_git_ignored():
 
 def test_container_endpoints_are_the_local_ones_with_the_action_server_by_name():
     local, container = load_yaml(ROOT / "endpoints.yml"), load_yaml(DEPLOY / "endpoints.yml")
-    assert container["action_endpoint"] == {"url": "http://actions:5055/webhook"}
+    assert container["action_endpoint"] == dict(local["action_endpoint"], url="http://actions:5055/webhook")
     assert container["tracker_store"] == {"type": "assistant.stores.EnvironmentSQLTrackerStore", "db": "tracker.db"}
     assert container["lock_store"] == {"type": "assistant.stores.EnvironmentLockStore"}
     assert container["tracker_store"] == local["tracker_store"]
