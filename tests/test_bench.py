@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
 
 import pytest
 
@@ -79,7 +80,7 @@ def figures(ours_p50=100.0, starter_p50=50.0, ours_rate=20.0, starter_rate=10.0)
 
     return {
         "ours": {"load": {"c1": load(ours_p50, 5.0), "c8": load(ours_p50, ours_rate)},
-                 "training": {"not_measured": "--skip-training"}, "start_s": 40.0,
+                 "training": {"not_measured": "--skip-training"}, "make_train_unchanged_s": 0.2, "start_s": 40.0,
                  "rss_mib": {"rasa": 900.0, "actions": 250.0}, "action_call_ms": {"p50": 3.0, "p95": 6.0}},
         "starter": {"load": {"c1": load(starter_p50, 9.0), "c8": load(starter_p50, starter_rate)},
                     "training": {"from_scratch_s": 60.0, "unchanged_s": 9.0}, "start_s": 12.0,
@@ -94,6 +95,7 @@ def test_verdicts_follow_the_issue_targets():
         "PASS: messages/s at c=8 (ours/starter 2 >= 1)",
         "not measured: training from scratch (s) (- <= 180)",
         "not measured: training, nothing changed (s) (- <= 15)",
+        "PASS: make train, nothing changed (s) (0.2 <= 15)",
         "PASS: Rasa server RSS (MiB) (900 <= 1228.8)",
         "FAIL: action server RSS (MiB) (250 <= 200)",
         "PASS: held-out intent accuracy (0.936 >= 0.93)",
@@ -147,3 +149,13 @@ def test_held_out_accuracy_is_read_only_from_an_evaluation_of_the_current_model(
     os.utime(model, (500, 500))
     assert bench.held_out_accuracy(eval_json, model)["intent_accuracy"] == 0.94
     assert "missing" in bench.held_out_accuracy(tmp_path / "none.json", model)["source"]
+
+
+def test_make_train_is_timed_only_when_the_model_is_up_to_date(tmp_path):
+    from tests.bench import make_train_unchanged
+
+    (tmp_path / "Makefile").write_text("train: model\nmodel: data\n\tsleep 0.3; touch model\n")
+    (tmp_path / "data").write_text("x")
+    assert make_train_unchanged(tmp_path) is None  # stale: make would train
+    subprocess.run(["make", "-s", "train"], cwd=tmp_path, check=True)
+    assert make_train_unchanged(tmp_path) < 0.3
