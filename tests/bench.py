@@ -1,7 +1,8 @@
 """Benchmark: our assistant beside the `rasa init` starter bot, over the REST channel.
 
     python -m tests.bench                         # everything, ~30 s a measurement (make bench)
-    python -m tests.bench --skip-training         # without our training from scratch (a few minutes)
+    python -m tests.bench --skip-training         # without our training from scratch (~10 minutes)
+    python -m tests.bench --rounds 1 --seconds 10 # a quick look
     python -m tests.bench --seconds 10 --json /tmp/bench.json
 
 In one run: trains the starter bot in a temporary directory (from scratch, then with nothing changed),
@@ -9,7 +10,9 @@ optionally does the same for a copy of our training inputs, starts our Rasa serv
 (free ports, a temporary endpoints file and SQLite tracker store) and the starter's server, then
 measures both with the same conversations, one bot at a time: latency p50/p95/p99 and messages per
 second at concurrency 1 and 8 (closed loop: each simulated user sends its next message as soon as the
-reply arrives), server start time, resident memory after the load, and our action server's time per
+reply arrives). Each is measured `--rounds` times (3), the bots taking turns and swapping who goes
+first each round, and the medians are reported: one pass could not tell a 5 % gap from the ±20 %
+the starter itself moves between runs. Also: server start time, resident memory after the load, and our action server's time per
 call. Prints one table with the targets as PASS/FAIL lines (a report, never an exit status) and
 writes the figures as JSON. Held-out accuracy comes from `make eval` (results/eval.json) when present.
 
@@ -77,6 +80,20 @@ def load_figures(latencies: Sequence[float], errors: Dict[str, int], empty: int,
         "errors": sum(errors.values()), "error_kinds": dict(errors), "empty_replies": empty,
         "messages_per_second": round(len(latencies) / seconds, 2) if seconds > 0 else math.nan,
         "latency_ms": {f"p{p}": round(1000 * percentile(latencies, p), 1) for p in (50, 95, 99)},
+    }
+
+
+def median_of_rounds(rounds: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """One bot's figures at one concurrency over several rounds: the median of each round's
+    messages per second and latency percentiles, errors and empty replies summed, every round kept."""
+    import statistics
+
+    return {
+        "concurrency": rounds[0]["concurrency"], "rounds": list(rounds),
+        "messages": sum(r["messages"] for r in rounds), "errors": sum(r["errors"] for r in rounds),
+        "empty_replies": sum(r["empty_replies"] for r in rounds),
+        "messages_per_second": statistics.median(r["messages_per_second"] for r in rounds),
+        "latency_ms": {p: statistics.median(r["latency_ms"][p] for r in rounds) for p in rounds[0]["latency_ms"]},
     }
 
 
@@ -399,7 +416,7 @@ async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict
             "p50": round(1000 * percentile(timings, 50), 2), "p95": round(1000 * percentile(timings, 95), 2)}
 
 
-def run_bench(seconds: float, skip_training: bool, keep: bool) -> Dict[str, Any]:
+def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) -> Dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="mlops-assistant-bench-"))
     print(f"Bench files and logs: {tmp}", file=sys.stderr)
     env = rasa_env(tmp)
@@ -423,10 +440,16 @@ def run_bench(seconds: float, skip_training: bool, keep: bool) -> Dict[str, Any]
         starter["start_s"] = timed_start(other)
         started.append(other)
 
+        bots = [("ours", ours, server.url), ("starter", starter, other.url)]
         for concurrency in CONCURRENCIES:
-            for label, figures, url in (("ours", ours, server.url), ("starter", starter, other.url)):
-                print(f"Measuring {label} at concurrency {concurrency} for {seconds:g} s", file=sys.stderr)
-                figures["load"][f"c{concurrency}"] = asyncio.run(measure(url, concurrency, seconds, label))
+            measured: Dict[str, List[Dict[str, Any]]] = {"ours": [], "starter": []}
+            for number in range(rounds):  # the bots take turns, and each round swaps who goes first
+                for label, _, url in (bots if number % 2 == 0 else bots[::-1]):
+                    print(f"Measuring {label} at concurrency {concurrency} for {seconds:g} s "
+                          f"(round {number + 1} of {rounds})", file=sys.stderr)
+                    measured[label].append(asyncio.run(measure(url, concurrency, seconds, f"{label}-r{number}")))
+            for label, figures, _ in bots:
+                figures["load"][f"c{concurrency}"] = median_of_rounds(measured[label])
 
         ours["rss_mib"] = {"rasa": tree_rss_mib(server.process.pid), "actions": tree_rss_mib(actions.process.pid)}
         starter["rss_mib"] = {"rasa": tree_rss_mib(other.process.pid)}
@@ -441,6 +464,7 @@ def run_bench(seconds: float, skip_training: bool, keep: bool) -> Dict[str, Any]
         elif not finished:
             print(f"Bench stopped; logs kept in {tmp}", file=sys.stderr)
     return {"ours": ours, "starter": starter, "held_out": held_out_accuracy(), "seconds_per_measurement": seconds,
+            "rounds": rounds,
             "concurrency": list(CONCURRENCIES), "cpus": os.cpu_count(), "model": str(MODEL.relative_to(ROOT)),
             "messages_in_mix": sum(len(c) for c in CONVERSATIONS)}
 
@@ -451,12 +475,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--skip-training", action="store_true", help="do not time our training from scratch")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench.json", help="where to write figures")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, starter bot)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measurements of each bot at each concurrency, taken in turns; medians are reported")
     args = parser.parse_args(argv)
     if not MODEL.exists():
         print(f"{MODEL} is missing: run make train", file=sys.stderr)
         return 1
 
-    figures = run_bench(args.seconds, args.skip_training, args.keep)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    figures = run_bench(args.seconds, args.skip_training, args.keep, args.rounds)
     rows = table_rows(figures)
     print(render_table(rows))
     print()

@@ -159,3 +159,15 @@ def test_make_train_is_timed_only_when_the_model_is_up_to_date(tmp_path):
     assert make_train_unchanged(tmp_path) is None  # stale: make would train
     subprocess.run(["make", "-s", "train"], cwd=tmp_path, check=True)
     assert make_train_unchanged(tmp_path) < 0.3
+
+
+def test_rounds_are_summed_up_by_their_medians():
+    from tests.bench import median_of_rounds
+
+    rounds = [load_figures([0.1] * 10, {}, empty=0, seconds=1.0, concurrency=8),
+              load_figures([0.3] * 30, {"timeout": 1}, empty=2, seconds=1.0, concurrency=8),
+              load_figures([0.2] * 20, {}, empty=0, seconds=1.0, concurrency=8)]
+    summary = median_of_rounds(rounds)
+    assert summary["messages_per_second"] == 20 and summary["latency_ms"]["p50"] == 200.0
+    assert summary["errors"] == 1 and summary["empty_replies"] == 2 and summary["messages"] == 60
+    assert summary["rounds"] == rounds and summary["concurrency"] == 8
