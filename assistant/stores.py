@@ -3,8 +3,8 @@
 - `TRACKER_STORE_URL`: an SQLAlchemy URL (e.g. `postgresql://rasa:PASSWORD@db:5432/rasa`) for
   Rasa's `SQLTrackerStore`; unset, conversations go to the SQLite file named by `db`.
 - `LOCK_STORE_URL`: a Redis URL (e.g. `redis://:PASSWORD@redis:6379/1`) for Rasa's
-  `RedisLockStore` (made atomic, see `AtomicRedisLockStore`), which several Rasa servers (or Sanic workers) need to share; unset, Rasa's
-  in-memory lock store, right for a single server.
+  `RedisLockStore` (made atomic, see `AtomicRedisLockStore`), which several Rasa servers (or Sanic
+  workers) need to share; unset, Rasa's in-memory lock store, right for a single server.
 """
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,8 +87,6 @@ def load_figures(latencies: Sequence[float], errors: Dict[str, int], empty: int,
 def median_of_rounds(rounds: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     """One bot's figures at one concurrency over several rounds: the median of each round's
     messages per second and latency percentiles, errors and empty replies summed, every round kept."""
-    import statistics
-
     return {
         "concurrency": rounds[0]["concurrency"], "rounds": list(rounds),
         "messages": sum(r["messages"] for r in rounds), "errors": sum(r["errors"] for r in rounds),

@@ -154,11 +154,13 @@ def test_held_out_accuracy_is_read_only_from_an_evaluation_of_the_current_model(
 def test_make_train_is_timed_only_when_the_model_is_up_to_date(tmp_path):
     from tests.bench import make_train_unchanged
 
-    (tmp_path / "Makefile").write_text("train: model\nmodel: data\n\tsleep 0.3; touch model\n")
+    (tmp_path / "Makefile").write_text("train: model\nmodel: data\n\techo trained >> log; touch model\n")
     (tmp_path / "data").write_text("x")
     assert make_train_unchanged(tmp_path) is None  # stale: make would train
+    assert not (tmp_path / "log").exists()  # and it did not
     subprocess.run(["make", "-s", "train"], cwd=tmp_path, check=True)
-    assert make_train_unchanged(tmp_path) < 0.3
+    assert isinstance(make_train_unchanged(tmp_path), float)
+    assert (tmp_path / "log").read_text() == "trained\n"  # the timed make trained nothing
 
 
 def test_rounds_are_summed_up_by_their_medians():
