@@ -119,3 +119,12 @@ def test_a_message_without_a_block_gets_zeros_in_it():
     bare = Message(data={"text": "x"}, features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")])
     rows = sentence_features([message("y", 1, [0.0, 3.0, 4.0]), bare]).toarray()
     assert np.allclose(rows[1], [0, 0, 1, 0, 0, 0, 0, 0]) and np.allclose(rows[0, 5:], [0, 0.6, 0.8])
+
+
+@pytest.mark.parametrize("cls", [LinearIntentClassifier, LinearResponseSelector])
+def test_scores_a_block_at_a_time_equal_the_joined_matrix(storage, cls):
+    model = trained(cls, storage)
+    bare = Message(data={"text": "x"}, features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")])
+    for messages in ([message("q", 1, [0.2, 0.9, 0.1])], [message("q", 1, [0.2, 0.9, 0.1]), bare, message("r", 4, [0, 0, 2.0])]):
+        joined = sentence_features(messages, model.config["featurizers"]) @ model.weights.T + model.bias
+        assert np.allclose(model.scores(messages), joined, atol=1e-6)

@@ -51,22 +51,33 @@ from scipy.sparse import csr_matrix, hstack, vstack
 logger = logging.getLogger(__name__)
 
 
-def sentence_features(messages: Sequence[Message], featurizers: Optional[List[Text]] = None) -> csr_matrix:
-    """One row per message: its sparse and dense sentence features from the named featurizers (all
-    when none are named), each block scaled to unit length so neither drowns the other. Built a
-    block at a time for all messages (row by row, this was ~13 s of training)."""
+def feature_blocks(messages: Sequence[Message], featurizers: Optional[List[Text]] = None) -> List[Any]:
+    """The messages' sparse sentence features (a CSR matrix) and dense ones (an array), one row per
+    message, each row of each block scaled to unit length so neither block drowns the other. A block
+    no message has is left out; a message without a block gets a zero row. Reads the named
+    featurizers (all when none are named)."""
     from sklearn.preprocessing import normalize
 
     blocks = []
-    for sparse, kind in ((True, csr_matrix), (False, np.asarray)):
+    for sparse in (True, False):
         get = Message.get_sparse_features if sparse else Message.get_dense_features
         found = [get(m, TEXT, featurizers or None)[1] for m in messages]
         if all(f is None for f in found):
             continue
         width = next(f.features.shape[-1] for f in found if f is not None)
-        rows = [kind(f.features) if f is not None else kind(np.zeros((1, width))) for f in found]
-        blocks.append(normalize(vstack(rows) if sparse else csr_matrix(np.vstack(rows))))
-    return hstack(blocks).tocsr()
+        if sparse:
+            rows = [csr_matrix(f.features) if f is not None else csr_matrix((1, width)) for f in found]
+            block = rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+        else:
+            block = np.vstack([f.features if f is not None else np.zeros((1, width), np.float32) for f in found])
+        blocks.append(normalize(block))
+    return blocks
+
+
+def sentence_features(messages: Sequence[Message], featurizers: Optional[List[Text]] = None) -> csr_matrix:
+    """One row per message: the feature blocks side by side (the matrix the models learn from).
+    Built a block at a time for all messages (row by row, this was ~13 s of training)."""
+    return hstack([csr_matrix(block) for block in feature_blocks(messages, featurizers)]).tocsr()
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -140,12 +151,21 @@ class _LinearModel(GraphComponent):
 
     def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
         """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
-        rows = sentence_features(messages, self.config["featurizers"])
-        if self._projection is None:  # features x labels, in row order: `weights.T` is a strided view
-            self._projection = np.ascontiguousarray(self.weights.T)  # scipy would copy for every message
-        probabilities = softmax(np.asarray(rows @ self._projection) + self.bias)
+        probabilities = softmax(self.scores(messages))
         length = self.config["ranking_length"] or len(self.labels)
         return [[(self.labels[i], float(row[i])) for i in np.argsort(-row)[:length]] for row in probabilities]
+
+    def scores(self, messages: Sequence[Message]) -> np.ndarray:
+        """`sentence_features(messages) @ weights.T + bias`, a block at a time: joining the blocks
+        into one sparse matrix cost more than the products (~1.2 ms against ~0.3 ms a message)."""
+        if self._projection is None:  # features x labels, in row order: `weights.T` is a strided view
+            self._projection = np.ascontiguousarray(self.weights.T)  # scipy would copy for every message
+        scores = np.tile(self.bias, (len(messages), 1))
+        start = 0
+        for block in feature_blocks(messages, self.config["featurizers"]):
+            scores += block @ self._projection[start:start + block.shape[1]]
+            start += block.shape[1]
+        return scores
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
