@@ -1,5 +1,6 @@
 #!/bin/sh
-# Entry point of the Rasa image: `rasa` with the container's arguments, except that the HTTP API
+# Entry point of the Rasa image: `rasa` (as `python -m assistant`, which applies
+# assistant/runtime.py first) with the container's arguments, except that the HTTP API
 # never starts without a token. With --enable-api and no --auth-token among the arguments, the
 # token is RASA_AUTH_TOKEN, and an empty or unset RASA_AUTH_TOKEN stops the container with a
 # message. (Rasa 3.6 takes the token only on its command line; an exec-form CMD cannot read the
@@ -23,4 +24,4 @@ if [ "$api" = true ] && [ "$token_given" = false ]; then
   set -- "$@" --auth-token "$RASA_AUTH_TOKEN"
 fi
 
-exec rasa "$@"
+exec python -m assistant "$@"

@@ -21,6 +21,8 @@ from typing import Dict, List, Optional
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "mlops-assistant.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
+# What `make serve` runs: Rasa with assistant/runtime.py applied (python -m assistant).
+ASSISTANT = [str(ROOT / ".venv" / "bin" / "python"), "-m", "assistant"]
 ACTIONS_PORT = 5055  # the port endpoints.yml names
 STARTUP_SECONDS = 240
 INSTALL_SERVICES = "install Debian's packages: apt-get install postgresql redis-server (make services does it as root)"
@@ -108,7 +110,7 @@ class RasaServer:
     def launch(self) -> "RasaServer":
         """Starts the server without waiting for it (see `ready`)."""
         self.process = _spawn(
-            [str(RASA), "run", "--model", str(MODEL), "--port", str(self.port), "--enable-api",
+            [*ASSISTANT, "run", "--model", str(MODEL), "--port", str(self.port), "--enable-api",
              "--credentials", "credentials.yml", "--endpoints", self.endpoints], self.env, self.log)
         return self
 

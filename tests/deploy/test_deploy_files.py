@@ -388,11 +388,12 @@ def test_actions_image_starts_our_entry_point():
 
 
 def run_entrypoint(tmp_path: Path, arguments: List[str], token: "str | None") -> subprocess.CompletedProcess:
-    """The entry point with a stand-in `rasa` that prints the arguments it was given."""
+    """The entry point with a stand-in `python` that prints the arguments Rasa would be given
+    (those after `-m assistant`) and fails on any other command line."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    fake = bin_dir / "rasa"
-    fake.write_text('#!/bin/sh\nfor a in "$@"; do echo "$a"; done\n')
+    fake = bin_dir / "python"
+    fake.write_text('#!/bin/sh\n[ "$1 $2" = "-m assistant" ] || exit 9\nshift 2\nfor a in "$@"; do echo "$a"; done\n')
     fake.chmod(0o755)
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
     if token is not None:
