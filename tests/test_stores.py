@@ -57,3 +57,81 @@ def test_conversations_survive_in_an_sqlite_file_through_the_pool(tmp_path, monk
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["hi", "hello again"]
     again = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "tracker.db"))  # a restart
     assert len(asyncio.run(again.retrieve("someone")).events) == len(tracker.events)
+
+
+def _two_session_conversation(domain):
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for session, text in enumerate(("what is mlflow", "and kubeflow?")):
+        for event in (ActionExecuted("action_session_start", timestamp=100.0 * session + 1), SessionStarted(timestamp=100.0 * session + 2),
+                      ActionExecuted("action_listen", timestamp=100.0 * session + 3),
+                      UserUttered(text, {"name": "tool_info", "confidence": 0.9}, [{"entity": "tool", "value": "MLflow"}], timestamp=100.0 * session + 4),
+                      ActionExecuted("action_tool_info", timestamp=100.0 * session + 5), BotUttered("MLflow is…", timestamp=100.0 * session + 6),
+                      SlotSet("tool", "MLflow", timestamp=100.0 * session + 7), ActionExecuted("action_listen", timestamp=100.0 * session + 8)):
+            tracker.update(event)
+    return tracker
+
+
+def test_our_store_reads_and_writes_the_rows_rasas_store_does(tmp_path, monkeypatch):
+    """Rasa's `SQLTrackerStore` and ours on the same conversation: the same rows, saved in two
+    steps as the server saves them, and the same trackers read back by either store from either
+    file."""
+    import asyncio
+
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    domain = Domain.from_yaml("version: '3.1'\nintents: [tool_info]\nentities: [tool]\n"
+                              "slots:\n  tool:\n    type: text\n    mappings: [{type: custom}]")
+    rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    ours = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "ours.db"))
+    whole = _two_session_conversation(domain)
+    half = DialogueStateTracker.from_events("someone", list(whole.events)[:6], domain.slots)
+    for store in (rasas, ours):  # as the server does: save, read back, add the next turns, save
+        asyncio.run(store.save(half))
+        tracker = asyncio.run(store.retrieve("someone"))
+        for event in list(whole.events)[6:]:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+
+    def rows(store):
+        with store.engine.connect() as connection:
+            return connection.execute(sa.text(
+                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id")).all()
+
+    assert rows(ours) == rows(rasas) and len(rows(ours)) == len(whole.events)
+    for reader in (rasas, ours):
+        for written_by in (rasas, ours):
+            reader.engine, reader.sessionmaker = written_by.engine, written_by.sessionmaker
+            latest = asyncio.run(reader.retrieve("someone"))
+            full = asyncio.run(reader.retrieve_full_tracker("someone"))
+            # the latest session starts at its `session_started` (Rasa leaves out the action before it)
+            assert [e.as_dict() for e in latest.events] == [e.as_dict() for e in list(whole.events)[9:]]
+            assert [e.as_dict() for e in full.events] == [e.as_dict() for e in whole.events]
+            assert latest.get_slot("tool") == "MLflow"
+            assert asyncio.run(reader.retrieve("nobody")) is None
+
+
+def test_a_conversation_without_a_session_start_is_read_whole(tmp_path, monkeypatch):
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    domain = Domain.from_yaml("version: '3.1'\nintents: [greet]")
+    store = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "tracker.db"))
+    tracker = DialogueStateTracker.from_events("old", [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"})], domain.slots)
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))  # nothing new: nothing written twice
+    assert len(asyncio.run(store.retrieve("old")).events) == 2
