@@ -94,7 +94,7 @@ def test_verdicts_follow_the_issue_targets():
         "FAIL: latency p50 at c=1 (ms) (starter/ours 0.5 >= 1)",
         "PASS: messages/s at c=8 (ours/starter 2 >= 1)",
         "not measured: training from scratch (s) (- <= 180)",
-        "not measured: training, nothing changed (s) (- <= 15)",
+        "not measured: training, nothing changed, median of 3 (s) (- <= 15)",
         "PASS: make train, nothing changed (s) (0.2 <= 15)",
         "PASS: Rasa server RSS (MiB) (900 <= 1228.8)",
         "FAIL: action server RSS (MiB) (250 <= 200)",
@@ -173,3 +173,12 @@ def test_rounds_are_summed_up_by_their_medians():
     assert summary["messages_per_second"] == 20 and summary["latency_ms"]["p50"] == 200.0
     assert summary["errors"] == 1 and summary["empty_replies"] == 2 and summary["messages"] == 60
     assert summary["rounds"] == rounds and summary["concurrency"] == 8
+
+
+def test_training_with_nothing_changed_is_the_median_of_its_runs(tmp_path, monkeypatch):
+    import tests.bench as bench
+
+    times = iter([14.0, 9.0, 11.0])
+    monkeypatch.setattr(bench, "timed_run", lambda *args: next(times))
+    assert bench.unchanged_runs(["rasa", "train"], tmp_path, {}, tmp_path / "log") == {
+        "unchanged_s": 11.0, "unchanged_runs_s": [14.0, 9.0, 11.0]}
