@@ -21,8 +21,8 @@ from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, Lo
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,8 @@ UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutErr
 
 def engine_options(url: sa.engine.URL) -> Dict[str, Any]:
     """Rasa's engine options, and for an SQLite file a pool that keeps its connections, as
-    SQLAlchemy 2 does by default. SQLAlchemy 1.4 opens a new SQLite connection for every session
-    (`NullPool`): ~0.5 ms of each message's tracker round trip (docs/performance.md)."""
+    SQLAlchemy 2 does by default; SQLAlchemy 1.4 opens a new SQLite connection for every session
+    (`NullPool`). The gain measured inside the noise (docs/performance.md)."""
     options = dict(create_engine_kwargs(url))
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         options.update(poolclass=sa.pool.QueuePool,
@@ -80,8 +80,8 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
 
     Rasa's table, rows and queries, sent as SQLAlchemy Core statements instead of through the ORM:
     reading only the `data` column, counting with one statement, inserting a turn's events in one
-    `executemany`. Rasa's ORM path spent ~7 ms of every message there, a third of the Rasa
-    server's time at concurrency 1 (docs/performance.md); `tests/test_stores.py` checks that
+    `executemany`. Rasa's ORM path took 8-9 ms a turn, a third of the Rasa server's time at
+    concurrency 1; this takes 3.5-4.4 ms (docs/performance.md); `tests/test_stores.py` checks that
     Rasa's own store and this one read and write the same rows.
     """
 

@@ -37,8 +37,8 @@ def render(kb: KnowledgeBase) -> str:
             entries.append({"synonym": tool.name, "examples": _examples(list(tool.aliases))})
     phrases = sorted({p for c in kb.categories for p in c.phrases}, key=lambda s: (s.lower(), s))
     entries.append({"lookup": "category", "examples": _examples(phrases)})
-    # Rasa's synonyms ignore the entity type: a phrase that also names a tool ("jupyter notebooks")
-    # keeps the tool's synonym, and the action server finds the category from the phrase itself.
+    # Rasa's synonyms ignore the entity type: a phrase that is also a tool's alias ("jupyter
+    # notebooks") keeps the tool's synonym, and the action server finds the category from the phrase.
     tool_forms = {form.lower() for tool in kb.tools for form in tool.aliases}
     for category in kb.categories:
         own = [p for p in category.phrases if p.lower() not in tool_forms]
