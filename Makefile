@@ -94,7 +94,7 @@ test-data: $(INSTALLED) $(GENERATED_NLU) ## rasa data validate (errors fail; unu
 	$(RASA) data validate
 
 test-stories: $(MODEL) ## rasa test on tests/test_stories.yml, failing on any wrong prediction
-	@scripts/with-action-server $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
 
 test-nlu: $(MODEL) ## rasa test nlu on held-out data; fails below the floors (0.90 intent and response selection)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu

@@ -254,17 +254,6 @@ def rasa_env(tmp: Path) -> Dict[str, str]:
     return env
 
 
-def endpoints_for(actions_port: int, tmp: Path) -> Path:
-    """A copy of endpoints.yml that sends action calls to `actions_port` instead of 5055."""
-    text = (ROOT / "endpoints.yml").read_text()
-    replaced = re.sub(r"(action_endpoint:\s*\n\s*url:\s*\"?http://[^:/\"]+:)5055\b", rf"\g<1>{actions_port}", text)
-    if replaced == text:
-        raise RuntimeError("endpoints.yml has no action_endpoint url on port 5055 to replace")
-    path = tmp / "endpoints.yml"
-    path.write_text(replaced)
-    return path
-
-
 def timed_run(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:
     """Runs a command to the end (its output to `log`) and returns its wall-clock seconds."""
     started = time.monotonic()
@@ -436,10 +425,10 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
                             else train_ours(tmp / "ours", env, tmp / "ours-training.log"))
         ours["make_train_unchanged_s"] = make_train_unchanged()
 
-        actions = ActionServer(env, tmp, port=free_port())
+        actions = ActionServer(env, tmp)
         ours["actions_start_s"] = timed_start(actions)
         started.append(actions)
-        server = RasaServer(env, tmp, endpoints=str(endpoints_for(actions.port, tmp)))
+        server = RasaServer(env, tmp, actions=actions)
         ours["start_s"] = timed_start(server)
         started.append(server)
         other = StarterServer(tmp / "starter", env, tmp / "starter.log")

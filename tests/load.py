@@ -131,7 +131,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             env.update(TRACKER_STORE_URL=f"sqlite:///{logs / 'tracker.db'}", RASA_TELEMETRY_ENABLED="false")
             actions = ActionServer(env, logs).start()
             started.append(actions)
-            server = RasaServer(env, logs).start()
+            server = RasaServer(env, logs, actions=actions).start()
             started.append(server)
             urls = [server.url]
         print(f"Load: {args.users} users for {args.seconds:.0f} s against {', '.join(urls)} (logs: {logs})",

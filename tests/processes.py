@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,7 +24,7 @@ MODEL = ROOT / "models" / "mlops-assistant.tar.gz"
 RASA = ROOT / ".venv" / "bin" / "rasa"
 # What `make serve` runs: Rasa with assistant/runtime.py applied (python -m assistant).
 ASSISTANT = [str(ROOT / ".venv" / "bin" / "python"), "-m", "assistant"]
-ACTIONS_PORT = 5055  # the port endpoints.yml names
+ACTIONS_PORT = 5055  # the port endpoints.yml names; tests never bind it (make serve may be running)
 STARTUP_SECONDS = 240
 INSTALL_SERVICES = "install Debian's packages: apt-get install postgresql redis-server (make services does it as root)"
 
@@ -38,6 +39,17 @@ def port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.5)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def endpoints_for(actions_port: int, directory: Path, name: str = "endpoints.yml") -> Path:
+    """A copy of endpoints.yml that sends action calls to `actions_port` instead of 5055."""
+    text = (ROOT / "endpoints.yml").read_text()
+    replaced = re.sub(r"(action_endpoint:\s*\n\s*url:\s*\"?http://[^:/\"]+:)5055\b", rf"\g<1>{actions_port}", text)
+    if replaced == text:
+        raise RuntimeError("endpoints.yml has no action_endpoint url on port 5055 to replace")
+    path = directory / name
+    path.write_text(replaced)
+    return path
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = STARTUP_SECONDS) -> None:
@@ -73,10 +85,10 @@ def _spawn(command: List[str], env: Dict[str, str], log: Path, user: Optional[st
 
 
 class ActionServer:
-    """`python -m actions` on the port endpoints.yml names (another port needs its own endpoints file)."""
+    """`python -m actions` on a free port; `RasaServer(..., actions=this)` sends its action calls there."""
 
-    def __init__(self, env: Dict[str, str], logs: Path, port: int = ACTIONS_PORT) -> None:
-        self.env, self.log, self.port = env, logs / "actions.log", port
+    def __init__(self, env: Dict[str, str], logs: Path, port: Optional[int] = None) -> None:
+        self.env, self.log, self.port = env, logs / "actions.log", port or free_port()
         self.process: Optional[subprocess.Popen] = None
 
     def start(self) -> "ActionServer":
@@ -94,12 +106,14 @@ class ActionServer:
 
 
 class RasaServer:
-    """`rasa run` with the project's credentials and endpoints, on a port of its own."""
+    """`rasa run` with the project's credentials and endpoints, on a port of its own, calling `actions`."""
 
-    def __init__(self, env: Dict[str, str], logs: Path, name: str = "rasa", endpoints: str = "endpoints.yml") -> None:
+    def __init__(self, env: Dict[str, str], logs: Path, name: str = "rasa",
+                 actions: Optional[ActionServer] = None) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (the make targets that run servers do)")
-        self.env, self.log, self.endpoints = env, logs / f"{name}.log", endpoints
+        self.env, self.log = env, logs / f"{name}.log"
+        self.endpoints = str(endpoints_for(actions.port, logs, f"endpoints-{name}.yml")) if actions else "endpoints.yml"
         self.port = free_port()
         self.process: Optional[subprocess.Popen] = None
 

@@ -9,7 +9,6 @@ import pytest
 
 from tests.bench import (
     Target,
-    endpoints_for,
     load_figures,
     parse_vmrss_kib,
     percentile,
@@ -116,13 +115,6 @@ def test_table_has_aligned_columns_and_dashes_for_missing_figures():
     assert row[table[0].index("ours"):].split()[:2] == ["100", "50"]  # figures start under their headers
     scratch = next(line for line in table if line.startswith("training from scratch"))
     assert scratch.split()[4:6] == ["-", "60"]  # ours not measured, the starter's figure
-
-
-def test_endpoints_copy_points_at_the_given_port(tmp_path):
-    text = endpoints_for(43210, tmp_path).read_text()
-    assert 'url: "http://localhost:43210/webhook"' in text
-    assert "5055" not in text
-    assert "tracker_store:" in text
 
 
 def test_training_inputs_are_copied_whole(tmp_path):

@@ -74,7 +74,7 @@ class Servers:
         for variable in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY"):
             env.pop(variable, None)
         self.actions = ActionServer(env, tmp).start()
-        self.rasa = RasaServer(env, tmp).start()
+        self.rasa = RasaServer(env, tmp, actions=self.actions).start()
 
     @property
     def url(self) -> str:

@@ -35,7 +35,7 @@ class Stack:
         for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
             self.env.pop(variable, None)
         self.actions = ActionServer(self.env, logs).start()
-        self.servers = [RasaServer(self.env, logs, f"rasa-{n}").launch() for n in (1, 2)]
+        self.servers = [RasaServer(self.env, logs, f"rasa-{n}", actions=self.actions).launch() for n in (1, 2)]
         for server in self.servers:
             server.ready()
         self.database = sa.create_engine(self.postgres.url, pool_pre_ping=True)
@@ -89,7 +89,7 @@ def protected_server(stack, tmp_path_factory):
     env = {**stack.env, "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tracker.db'}",
            "REST_TOKEN": REST_TOKEN, "SOCKETIO_JWT_KEY": JWT_KEY}
     env.pop("LOCK_STORE_URL")
-    server = RasaServer(env, stack.logs, "rasa-protected").start()
+    server = RasaServer(env, stack.logs, "rasa-protected", actions=stack.actions).start()
     yield server
     server.stop()
 
