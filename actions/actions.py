@@ -7,6 +7,7 @@ option answers the question that was pending.
 from __future__ import annotations
 
 import abc
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Text
 
@@ -85,6 +86,7 @@ class Lookup:
     tools: List[Tool] = field(default_factory=list)
     candidates: List[str] = field(default_factory=list)
     query: str = ""
+    unknown: bool = False  # the query is a name the base does not hold
 
 
 class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
@@ -116,6 +118,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         """The tools the latest message names: NLU's entities first, else the whole message."""
         found: Dict[str, Tool] = {}
         candidates: List[str] = []
+        unknown = ""
         entity_values = _entity_values(tracker, TOOL_ENTITY)
         for value in entity_values:
             tool = self.kb.find(value)
@@ -126,13 +129,15 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
                 candidates += resolution.candidates
             else:
                 found.setdefault(tool.name, tool)
+        resolution = self.resolver.resolve(_text(tracker))
         if not found:  # NLU missed the tool, or named something it cannot be sure of
-            resolution = self.resolver.resolve(_text(tracker))
             for t in self.tools(resolution.tools):
                 found.setdefault(t.name, t)
             candidates = candidates or resolution.candidates
+        if not entity_values and resolution.unknown:  # "what is zorbulator?": say we don't know it
+            unknown = resolution.unknown
         return Lookup(list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found],
-                      entity_values[0] if entity_values else "")
+                      entity_values[0] if entity_values else unknown, bool(unknown))
 
     def category_named(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names: NLU's entity first, else the whole message."""
@@ -183,6 +188,27 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
         return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
 
+    @staticmethod
+    def unknown(found: Lookup, dispatcher: CollectingDispatcher) -> List[EventType]:
+        """"I don't know a tool called X": forgets the tools discussed, so "is it open source?" can't misfire."""
+        _send(dispatcher, answers.not_found(found.query, []))
+        return [SlotSet(TOOLS_SLOT, [])]
+
+    def open_source_of_last_list(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """"Which of those are open source?": the open-source ones of the last numbered list."""
+        listed = self.remembered(tracker, SHOWN_SLOT) + self.remembered(tracker, MORE_SLOT)
+        open_ones = advice.open_source_only(listed)
+        shown = open_ones[:PAGE_SIZE]
+        for reply in answers.open_source_of_those(shown, len(open_ones)):
+            _send(dispatcher, reply)
+        return [*self.listed(shown, open_ones[PAGE_SIZE:]), SlotSet(LAST_QUESTION_SLOT, LIST)] if shown else []
+
+    @staticmethod
+    def refers_to_last_list(tracker: Tracker) -> bool:
+        """"those", "them", "which ones": the message is about the list just shown."""
+        return bool(tracker.get_slot(SHOWN_SLOT)) and bool(re.search(
+            r"\b(?:those|these|them|they|ones|any of|which of|of the list)\b", _text(tracker).lower()))
+
     def ask(self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker,
             use_remembered: bool = True) -> List[EventType]:
         """Answers about the tools the message names, or offers near misses, or admits ignorance."""
@@ -191,6 +217,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             return self.answer(kind, found.tools, dispatcher, tracker)
         if found.candidates:
             return self.did_you_mean(kind, found, dispatcher, tracker)
+        if found.unknown:
+            return self.unknown(found, dispatcher)
         remembered = self.remembered(tracker)
         if use_remembered and remembered and not found.query:  # "is it open source?"
             return self.answer(kind, remembered, dispatcher, tracker)
@@ -218,6 +246,8 @@ class ActionToolAttribute(KnowledgeBaseAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         asked = asked_attribute(_text(tracker))
+        if asked is Attribute.OPEN_SOURCE and self.refers_to_last_list(tracker) and not self.lookup(tracker).tools:
+            return self.open_source_of_last_list(dispatcher, tracker)
         if asked is None:  # the attribute is not one we can name: the summary holds them all
             return self.ask(INFO, dispatcher, tracker)
         return self.ask(ATTRIBUTE + asked.value, dispatcher, tracker)
@@ -244,6 +274,8 @@ class ActionCompareTools(KnowledgeBaseAction):
                   domain: Dict[Text, Any]) -> List[EventType]:
         found = self.lookup(tracker)
         tools = found.tools
+        if found.unknown:  # "compare zorbulator and mlflow": no comparison with a tool we don't know
+            return self.did_you_mean(COMPARE, found, dispatcher, tracker) if found.candidates else self.unknown(found, dispatcher)
         if len(tools) == 1:  # "compare it with Y": the tool we were talking about, and Y
             earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
             tools = earlier[:1] + tools
@@ -314,13 +346,24 @@ class ActionListTools(KnowledgeBaseAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         category = self.category_named(tracker)
+        open_source = constraints(_text(tracker)).open_source is True
+        if category is None and open_source and self.refers_to_last_list(tracker):
+            return self.open_source_of_last_list(dispatcher, tracker)
+        if category is None and _last_answer(tracker) == "utter_faq":  # "explain feature stores" "any tools for that?"
+            topic = _last_faq_topic(tracker)
+            category = advice.category_for_practice(self.kb, topic) if topic else None
         if category is None:
             dispatcher.utter_message(response=answers.ASK_WHICH_CATEGORY)
             return []
         ranked = self.kb.tools_in(category)
-        shown = ranked[:PAGE_SIZE]
-        for reply in answers.tool_list(self.kb, category, shown, 1, len(ranked)):
+        if open_source:
+            ranked = advice.open_source_only(ranked)
+            replies = answers.open_source_list(self.kb, category, ranked[:PAGE_SIZE], len(ranked))
+        else:
+            replies = answers.tool_list(self.kb, category, ranked[:PAGE_SIZE], 1, len(ranked))
+        for reply in replies:
             _send(dispatcher, reply)
+        shown = ranked[:PAGE_SIZE]
         return [*self.listed(shown, ranked[PAGE_SIZE:]), SlotSet(LAST_QUESTION_SLOT, LIST)]
 
 

@@ -62,6 +62,27 @@ def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = Constra
     return sorted(primary, key=by_merit) + sorted(secondary, key=by_merit)
 
 
+def category_for_practice(kb: KnowledgeBase, topic: str) -> Optional[str]:
+    """The tool category a practice topic is about: the one whose tools name the topic most often.
+
+    "Explain feature stores" then "any tools for that?" lists feature stores. Each tool's
+    `practices` votes for its primary category, best-known tools weighing more; ties go to the
+    category listed first. None when no tool names the topic.
+    """
+    votes: Dict[str, int] = {}
+    for tool in kb.tools:
+        if topic in tool.practices:
+            votes[tool.category] = votes.get(tool.category, 0) + tool.popularity
+    if not votes:
+        return None
+    order = {c.id: i for i, c in enumerate(kb.categories)}
+    return min(votes, key=lambda c: (-votes[c], order.get(c, len(order))))
+
+
+def open_source_only(tools: List[Tool]) -> List[Tool]:
+    return [t for t in tools if is_open_source(t)]
+
+
 def best_known(tools: List[Tool]) -> Optional[Tool]:
     """The single best-known tool of several, or None when two share the top."""
     if not tools:

@@ -37,6 +37,10 @@ LANGUAGE_MANAGED = "utter_tool_language_managed_service"
 LIST = "utter_tool_list"
 LIST_MORE_OFFER = "utter_tool_list_more_offer"
 LIST_PAGE = "utter_tool_list_page"
+LIST_OPEN_SOURCE = "utter_tool_list_open_source"
+LIST_OPEN_SOURCE_NONE = "utter_tool_list_open_source_none"
+OPEN_SOURCE_OF_THOSE = "utter_tool_list_open_source_of_those"
+OPEN_SOURCE_NONE_OF_THOSE = "utter_tool_list_open_source_none_of_those"
 LIST_END = "utter_tool_list_end"
 PICK_A_NUMBER = "utter_pick_a_number"
 ASK_WHICH_CATEGORY = "utter_ask_which_category"
@@ -168,6 +172,30 @@ def tool_list(kb: KnowledgeBase, category_id: str, shown: Sequence[Tool], first:
     remaining = total - (first - 1) - len(shown)
     if remaining > 0:
         replies.append(Reply(LIST_MORE_OFFER, {"remaining": str(remaining)}))
+    return replies
+
+
+def open_source_list(kb: KnowledgeBase, category_id: str, shown: Sequence[Tool], total: int) -> List[Reply]:
+    """A category's open-source tools, numbered, and an offer of more if any remain."""
+    label = _category_label(kb, category_id)
+    if not shown:
+        return [Reply(LIST_OPEN_SOURCE_NONE, {"category": label})]
+    names = [t.name for t in shown]
+    replies = [Reply(LIST_OPEN_SOURCE, {"category": label, "count": str(total), "items": numbered(names)},
+                     option_buttons(names))]
+    if total > len(shown):
+        replies.append(Reply(LIST_MORE_OFFER, {"remaining": str(total - len(shown))}))
+    return replies
+
+
+def open_source_of_those(shown: Sequence[Tool], total: int) -> List[Reply]:
+    """"Which of those are open source?": the open-source ones of the list just shown."""
+    if not shown:
+        return [Reply(OPEN_SOURCE_NONE_OF_THOSE)]
+    names = [t.name for t in shown]
+    replies = [Reply(OPEN_SOURCE_OF_THOSE, {"count": str(total), "items": numbered(names)}, option_buttons(names))]
+    if total > len(shown):
+        replies.append(Reply(LIST_MORE_OFFER, {"remaining": str(total - len(shown))}))
     return replies
 
 

@@ -27,7 +27,7 @@ _ATTRIBUTE_PATTERNS = (
     (Attribute.LANGUAGE, r"written|language|\blang\b|coded|implemented|built (?:with|in)|"
                          r"\b(?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b"),
     (Attribute.LINK, r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|github|\brepo\b|repository|where (?:can|do) i (?:find|get|download)"),
-    (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code"),
+    (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code"),
     (Attribute.CATEGORY, r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool|\barea\b|"
                          r"\ban? [\w\s/-]*(?:tool|platform|library|orchestrator|framework|store|database)\b"),
 )
@@ -110,7 +110,7 @@ class Constraints:
         return labels
 
 
-_OPEN_SOURCE = r"open[\s-]?source|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable"
+_OPEN_SOURCE = r"open[\s-]?source|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable"
 _NOT_OPEN_SOURCE = r"(?:\bnot\b|n't|\bno need\b)[\w\s]{0,20}open[\s-]?source"
 _CLOSED = r"commercial|proprietary|closed[\s-]?source|\bpaid\b|enterprise"
 _SELF_HOSTED = r"self[\s-]?host\w*|on[\s-]?prem\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?(?:ourselves|myself)|our own (?:servers?|infra\w*)"

@@ -324,14 +324,27 @@ def test_the_actions_image_installs_every_third_party_module_actions_import():
     assert needed <= installed, f"missing from the actions image: {sorted(needed - installed)}"
 
 
-def test_the_rasa_image_needs_nothing_from_actions():
-    """The Rasa image copies assistant/ but not actions/: assistant/ must not import it."""
-    for source in (ROOT / "assistant").rglob("*.py"):
+def test_the_rasa_image_takes_only_the_pure_core_from_actions():
+    """The Rasa image copies actions/kb (the NLU router resolves tool names with it) and the
+    knowledge base, never the action server: assistant/ imports only actions.kb, and actions.kb
+    imports nothing from Rasa or the Rasa SDK."""
+    def imported(source: Path) -> List[str]:
+        names: List[str] = []
         for node in ast.walk(ast.parse(source.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
-            assert not any(n == "actions" or n.startswith("actions.") for n in names), source
-    assert "actions" not in copy_sources(RASA_DOCKERFILE)
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names.append(node.module or "")
+        return names
+
+    for source in (ROOT / "assistant").rglob("*.py"):
+        for name in imported(source):
+            assert not (name == "actions" or name.startswith("actions.")) or name.startswith("actions.kb"), source
+    for source in (ROOT / "actions" / "kb").rglob("*.py"):
+        assert not any(n.split(".")[0] in ("rasa", "rasa_sdk") for n in imported(source)), source
+    sources = copy_sources(RASA_DOCKERFILE)
+    assert {"actions/__init__.py", "actions/kb", "knowledge_base"} <= set(sources)
+    assert "actions" not in sources and "actions/actions.py" not in sources
 
 
 @pytest.mark.parametrize("dockerfile", [RASA_DOCKERFILE, ACTIONS_DOCKERFILE], ids=lambda p: p.name)

@@ -1,0 +1,77 @@
+"""The last NLU step: lets the knowledge base overrule the classifiers (actions/kb/routing.py).
+
+The classifiers see wording and the resolver sees names, so a bare "kserv?" falls back and "which
+tools watch for drift?" looks like a practice question. This component runs the resolver on each
+message and, where `routing.route` says so, replaces the intent at the top of the ranking; the
+rules then answer it. It trains nothing: it reads the knowledge base the action server reads
+(`$KNOWLEDGE_BASE_DIR`, else knowledge_base/) when the model is loaded, and refuses to load on an
+invalid one.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.kb import routing
+from actions.kb.resolver import Resolver, default_resolver
+
+RESPONSE_SELECTOR = "response_selector"
+ROUTED_FROM = "routed_from"
+
+
+def _parse(message: Message) -> routing.Parse:
+    intent = message.get(INTENT) or {}
+    ranking = [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in message.get(INTENT_RANKING_KEY) or []]
+    selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
+    category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
+    return routing.Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), ranking,
+                         float(selected.get("confidence") or 0.0), category)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ToolRouter(GraphComponent):
+    """Replaces the intent of messages the knowledge base understands better than the classifiers."""
+
+    def __init__(self, resolver: Optional[Resolver] = None) -> None:
+        self._resolver = resolver
+
+    @property
+    def resolver(self) -> Resolver:
+        if self._resolver is None:
+            self._resolver = default_resolver()
+        return self._resolver
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "ToolRouter":
+        return cls()
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "ToolRouter":
+        return cls(default_resolver())  # loaded with the model: an invalid base stops the server here
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text or text.startswith("/"):  # button payloads name their intent
+                continue
+            parse = _parse(message)
+            new_intent = routing.route(text, parse, self.resolver.resolve(text))
+            if new_intent is None or new_intent == parse.intent:
+                continue
+            ranking = [{"name": new_intent, "confidence": 1.0}] + [
+                {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent]
+            message.set(INTENT, {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

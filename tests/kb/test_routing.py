@@ -1,0 +1,88 @@
+"""When the knowledge base overrules NLU's intent (actions/kb/routing.py)."""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import pytest
+
+from actions.kb.resolver import Resolution
+from actions.kb.routing import Parse, asks_for_tools, route
+
+
+def _resolution(tools: Sequence[str] = (), category: Optional[str] = None, unknown: Optional[str] = None,
+                text: str = "") -> Resolution:
+    return Resolution(text, list(tools), [], category, unknown)
+
+
+def _parse(intent: str, practice: float = 0.0, ranking=(), category: Optional[str] = None) -> Parse:
+    return Parse(intent, 0.9, tuple(ranking) or ((intent, 0.9),), practice, category)
+
+
+@pytest.mark.parametrize("text, intent, tools, expected", [
+    ("kserv?", "nlu_fallback", ["KServe"], "ask_tool_info"),
+    ("Could you describe ClearML?", "faq", ["ClearML"], "ask_tool_info"),
+    ("what's Triton Inference Server?", "faq", ["Triton Inference Server"], "ask_tool_info"),
+    ("is dvc open src", "nlu_fallback", ["DVC"], "ask_tool_attribute"),
+    ("mlflow or wandb", "nlu_fallback", ["MLflow", "Weights & Biases"], "compare_tools"),
+    ("something instead of airflow", "nlu_fallback", ["Apache Airflow"], "ask_alternatives"),
+])
+def test_a_name_the_resolver_finds_makes_a_tool_question(text, intent, tools, expected):
+    assert route(text, _parse(intent, practice=0.3), _resolution(tools)) == expected
+
+
+def test_a_practice_question_that_names_a_tool_stays_a_practice_question():
+    text = "how do i track experiments properly with mlflow across a team?"
+    assert route(text, _parse("faq", practice=0.8), _resolution(["MLflow"])) is None
+
+
+@pytest.mark.parametrize("intent", ["ask_tool_info", "ask_tool_attribute", "compare_tools", "list_tools",
+                                    "ask_alternatives", "what_about"])
+def test_tool_intents_are_left_alone(intent):
+    assert route("what is kserve", _parse(intent), _resolution(["KServe"], unknown=None)) is None
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("what is zorbulator?", "faq", "ask_tool_info"),
+    ("is zorbulator open source", "nlu_fallback", "ask_tool_attribute"),
+    ("is zorbulator a good feature store?", "recommend_tool", "ask_tool_info"),
+])
+def test_an_unknown_name_makes_a_tool_question_the_assistant_can_admit_it_does_not_know(text, intent, expected):
+    assert route(text, _parse(intent, practice=0.3), _resolution(unknown="zorbulator")) == expected
+
+
+def test_compare_with_an_unknown_name_is_a_comparison():
+    assert route("compare zorbulator and mlflow", _parse("faq", practice=0.3),
+                 _resolution(["MLflow"], unknown="zorbulator")) == "compare_tools"
+
+
+def test_a_sure_practice_answer_is_kept_despite_an_odd_word():
+    text = "why should our tiny startup bother with mlopsy stuff like monitoring at all"
+    assert route(text, _parse("faq", practice=0.8), _resolution(unknown="mlopsy")) is None
+
+
+@pytest.mark.parametrize("text", [
+    "which tools can watch my production models for drift?",
+    "what can I use to scale Python across a cluster?",
+    "tools to deploy models on Kubernetes?",
+    "any libraries that validate incoming data",
+    "what notebook environments do people use?",
+])
+def test_asking_for_tools_of_a_job_lists_them(text):
+    assert asks_for_tools(text)
+    assert route(text, _parse("faq", practice=0.9), _resolution(category="monitoring")) == "list_tools"
+
+
+@pytest.mark.parametrize("text", ["how do I detect data drift?", "what is a feature store", "why version data"])
+def test_practice_questions_do_not_ask_for_tools(text):
+    assert not asks_for_tools(text)
+    assert route(text, _parse("faq", practice=0.9), _resolution(category="monitoring")) is None
+
+
+def test_an_unsure_practice_answer_goes_to_the_small_talk_nlu_ranked_next():
+    parse = _parse("faq", practice=0.08, ranking=[("faq", 0.81), ("thanks", 0.13), ("ask_tool_info", 0.01)])
+    assert route("cheers, that was really helpful", parse, _resolution()) == "thanks"
+
+
+def test_an_unsure_practice_answer_with_no_small_talk_behind_it_falls_back():
+    parse = _parse("faq", practice=0.1, ranking=[("faq", 0.7), ("compare_tools", 0.2)])
+    assert route("explain plate tectonics", parse, _resolution()) == "nlu_fallback"
