@@ -5,7 +5,7 @@ lists as alternatives first, then the category's tools, best-known first.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from actions.kb.loader import KnowledgeBase
 from actions.kb.message import Constraints, Hosting
@@ -56,10 +56,12 @@ def alternatives(kb: KnowledgeBase, tool: Tool, wanted: Constraints = Constraint
 def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = Constraints()) -> List[Tool]:
     """The category's tools that fit, best first: best-known, then discussed in a seed talk."""
     fitting = [t for t in _unique(kb.tools_in(category_id)) if satisfies(t, wanted)]
-    primary = [t for t in fitting if t.category == category_id]
-    secondary = [t for t in fitting if t.category != category_id]
-    by_merit = lambda t: (-t.popularity, -len(t.seed_mentions), t.name.lower())  # noqa: E731
-    return sorted(primary, key=by_merit) + sorted(secondary, key=by_merit)
+
+    def merit(tool: Tool) -> Tuple[int, bool, int, str]:  # as `tools_in` ranks, then seed talks break ties
+        secondary = tool.category != category_id
+        return (-(tool.popularity - secondary), secondary, -len(tool.seed_mentions), tool.name.lower())
+
+    return sorted(fitting, key=merit)
 
 
 def category_for_practice(kb: KnowledgeBase, topic: str) -> Optional[str]:

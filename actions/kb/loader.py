@@ -62,11 +62,22 @@ class KnowledgeBase:
         return next((c for c in self.categories if c.id == category_id), None)
 
     def tools_in(self, category_id: str) -> List[Tool]:
-        """The category's tools, best-known first: primary members, then secondary ones."""
-        primary = [t for t in self.tools if t.category == category_id]
-        secondary = [t for t in self.tools if category_id in t.secondary_categories]
-        by_fame = lambda t: (-t.popularity, t.name.lower())  # noqa: E731
-        return sorted(primary, key=by_fame) + sorted(secondary, key=by_fame)
+        """The category's tools, best-known first.
+
+        A secondary member (a tool that does this job beside its main one) ranks as one step less
+        known than its popularity: MLflow (5) comes before an obscure registry, while an all-in-one
+        cloud platform (5) does not push a category's own best-known tools off the first page.
+        Among equals: primary members by name, then secondary members with fewer categories first
+        (specialists before all-in-one platforms), then by name.
+        """
+
+        def rank(tool: Tool) -> Tuple[int, bool, int, str]:
+            secondary = tool.category != category_id
+            breadth = len(tool.secondary_categories) if secondary else 0
+            return (-(tool.popularity - secondary), secondary, breadth, tool.name.lower())
+
+        members = [t for t in self.tools if t.category == category_id or category_id in t.secondary_categories]
+        return sorted(members, key=rank)
 
 
 def _read_yaml(path: Path, problems: List[Problem]) -> Optional[object]:

@@ -50,14 +50,16 @@ SMALL_TALK_CONFIDENCE = 0.05
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
 SURE_PRACTICE = 0.5
 
+# Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
+# ("which vector stores...", not "what is a feature store").
+_TOOL_NOUNS = r"tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|solutions?|vendors?"
+_ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack"
 _ASKS_FOR_TOOLS = re.compile(
-    r"\b(?:tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|services?|"
-    r"solutions?|options?|alternatives?|stack|vendors?|projects?|engines?|apps?|environments?|ides?|"
-    r"databases?|dbs?|stores?)\b.*\b(?:for|to|that|which|can|do|i|we|people|would|should)\b|"
-    r"\b(?:which|what|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{0,30}\b"
-    r"(?:tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
-    r"solutions?|environments?|ides?|databases?|dbs?|stores?|engines?|services?|projects?)\b|"
+    rf"\b(?:{_TOOL_NOUNS})\b.*\b(?:for|to|that|which|can|do|i|we|people|would|should)\b|"
+    rf"\b(?:which|what|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
+    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
     r"\bwhat (?:can|could|should|do|would) (?:i|we|you|people|teams?|folks) (?:use|try|pick|choose)\b|"
+    r"\b(?:do|does|would|should|could|can) (?:people|you|i|we|teams?|folks|most people) (?:use|recommend|pick)\b|"
     r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
     r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform|way)\b"
 )

@@ -5,28 +5,44 @@ import re
 import unicodedata
 from typing import List, NamedTuple
 
-# A token is a run of letters and digits, joined by & . + inside it ("w&b", "llama.cpp").
-_TOKEN = re.compile(r"[a-z0-9]+(?:[&.+][a-z0-9]+)*")
+# A token is a run of letters and digits, joined by & . + inside it ("w&b", "llama.cpp"), and by
+# apostrophes, which are then dropped: "what's" -> "whats", as people type it on phones.
+_TOKEN = re.compile(r"[a-z0-9]+(?:[&.+'\u2019][a-z0-9]+)*")
 _JOINERS = re.compile(r"[&.+]")
-_APOSTROPHES = re.compile(r"['\u2019]")  # "what's" -> "whats", as people type it on phones
+_APOSTROPHES = re.compile(r"['\u2019]")
+_POSSESSIVE = re.compile(r"['\u2019]s$")  # "DVC's", and "what's" alike: the resolver tells them apart
 
 
 class Token(NamedTuple):
-    text: str  # lower-cased
+    text: str  # lower-cased, without apostrophes
     original: str  # as typed
-    start: int  # character offset in the original text
+    start: int  # character offset in fold(text)
+    possessive: bool = False  # ended in 's: "dvcs" from "DVC's" is also "dvc"
+
+    @property
+    def stem(self) -> str:
+        """The word without a possessive 's ("DVC's" -> "dvc"); the text itself otherwise."""
+        return self.text[:-1] if self.possessive else self.text
+
+
+def fold(text: str) -> str:
+    """The text that tokens' `original` and `start` refer to: `text` in NFKC form."""
+    folded = unicodedata.normalize("NFKC", text)
+    lowered = folded.lower()
+    return lowered if len(lowered) != len(folded) else folded  # rare characters whose lower case changes length
 
 
 def tokenize(text: str) -> List[Token]:
     """Tokens of `text`, lower-cased, keeping what was typed for casing cues."""
-    folded = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text))
+    folded = fold(text)
     lowered = folded.lower()
-    if len(lowered) != len(folded):  # rare characters whose lower case changes length
-        folded = lowered
-    return [
-        Token(m.group(), folded[m.start() : m.end()], m.start())
-        for m in _TOKEN.finditer(lowered)
-    ]
+    tokens = []
+    for m in _TOKEN.finditer(lowered):
+        word = m.group()
+        tokens.append(
+            Token(_APOSTROPHES.sub("", word), folded[m.start() : m.end()], m.start(), bool(_POSSESSIVE.search(word)))
+        )
+    return tokens
 
 
 def compact(words: str) -> str:

@@ -3,6 +3,8 @@
   .venv/bin/python -m tests.kb.bench_resolver        (make kb-bench)
 
 Targets: top-1 >= 99 % on positives, <= 1 % wrong matches on negatives, p99 <= 1 ms per query.
+The [unknown] rows give how often the name the base does not know is reported as typed, and how
+often a row without one gets one anyway.
 Prints figures; it is a benchmark, not a test, and never fails on speed.
 """
 from __future__ import annotations
@@ -57,6 +59,12 @@ def main() -> None:
     positives, negatives = cases["tools"], cases["negatives"]
     right = sum(resolver.resolve(c.text).tools == c.expected for c in positives)
     wrong = sum(bool(resolver.resolve(c.text).tools) for c in negatives)
+    named = [c for c in cases.get("unknown", []) if any(n.startswith("?") for n in c.expected)]
+    unnamed = [c for c in cases.get("unknown", []) if c not in named]
+    unknown_right = sum(
+        resolver.resolve(c.text).unknown == next(n[1:].strip() for n in c.expected if n.startswith("?")) for c in named
+    )
+    unknown_wrong = sum(resolver.resolve(c.text).unknown is not None for c in unnamed)
     texts = [c.text for section in cases.values() for c in section]
     timings = []
     for _ in range(ROUNDS):
@@ -72,6 +80,10 @@ def main() -> None:
         "top1_accuracy": round(right / len(positives), 4),
         "negatives": len(negatives),
         "wrong_match_rate": round(wrong / len(negatives), 4),
+        "unknown_names": len(named),
+        "unknown_name_accuracy": round(unknown_right / max(1, len(named)), 4),
+        "no_unknown_rows": len(unnamed),
+        "false_unknown_rate": round(unknown_wrong / max(1, len(unnamed)), 4),
         "queries_timed": len(timings),
         "latency_ms": {"p50": round(statistics.median(timings), 3), "p95": round(pct(0.95), 3),
                        "p99": round(pct(0.99), 3), "max": round(timings[-1], 3)},

@@ -17,8 +17,8 @@ def test_resolve_prints_one_json_object_per_text():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0
     assert lines == [
-        {"query": "tell me about kube flow", "tools": ["Kubeflow"], "candidates": [], "category": None},
-        {"query": "zorbulator", "tools": [], "candidates": [], "category": None},
+        {"query": "tell me about kube flow", "tools": ["Kubeflow"], "candidates": [], "category": None, "unknown": None},
+        {"query": "zorbulator", "tools": [], "candidates": [], "category": None, "unknown": "zorbulator"},
     ]
 
 

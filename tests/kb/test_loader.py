@@ -103,3 +103,61 @@ def test_broken_yaml_names_the_file(tmp_path):
 def test_every_problem_is_reported_at_once(tmp_path):
     reported = problems(tmp_path, [with_change(summary="", url="nope"), {**OTHER_TOOL, "alternatives": ["Ghost"]}])
     assert len(reported) == 3, reported
+
+
+# -- categories and their lists -----------------------------------------------------------------
+def tool(name: str, category: str, popularity: int, secondary: List[str] = ()) -> Dict[str, Any]:
+    return {**GOOD_TOOL, "name": name, "aliases": [], "alternatives": [], "category": category,
+            "secondary_categories": list(secondary), "popularity": popularity}
+
+
+def test_a_category_lists_best_known_first_and_side_jobs_one_step_lower(tmp_path):
+    (tmp_path / "tools").mkdir()
+    shutil.copy(DEFAULT_DIRECTORY / "categories.yml", tmp_path / "categories.yml")
+    files = {
+        "model-registry": [tool("Niche Registry", "model-registry", 2), tool("Known Registry", "model-registry", 4)],
+        "experiment-tracking": [tool("Famous Tracker", "experiment-tracking", 5, ["model-registry"])],
+        "ml-platform": [tool("Big Cloud", "ml-platform", 5, ["model-registry", "monitoring", "notebooks"]),
+                        tool("Small Cloud", "ml-platform", 4, ["model-registry"])],
+    }
+    for category, tools in files.items():
+        (tmp_path / "tools" / f"{category}.yml").write_text(yaml.safe_dump({"tools": tools}))
+    kb = load_knowledge_base(tmp_path)
+    ranked = [t.name for t in kb.tools_in("model-registry")]
+    # a famous tool doing the job on the side beats an obscure specialist, but not an equally known
+    # one; among side jobs, the specialist comes before the all-in-one platform
+    assert ranked == ["Known Registry", "Famous Tracker", "Big Cloud", "Small Cloud", "Niche Registry"]
+
+
+def test_every_category_has_tools_of_its_own_and_a_first_page():
+    kb = load_knowledge_base()
+    primary = {t.category for t in kb.tools}
+    for category in kb.categories:
+        assert category.id in primary, f"{category.id} is nobody's primary category"
+        assert len(kb.tools_in(category.id)) >= 5, category.id
+
+
+def test_the_model_registry_list_leads_with_registries_not_file_formats():
+    kb = load_knowledge_base()
+    first_page = [t.name for t in kb.tools_in("model-registry")[:5]]
+    assert {"MLflow", "Weights & Biases"} <= set(first_page), first_page
+    assert not any(kb.find(name).category == "model-formats" for name in first_page), first_page
+    formats = [t.name for t in kb.tools_in("model-formats")[:5]]
+    assert {"ONNX", "Safetensors", "pickle"} <= set(formats), formats
+
+
+def test_a_phrase_names_one_category_only():
+    from actions.kb.text import compact
+
+    owners: Dict[str, str] = {}
+    for category in load_knowledge_base().categories:
+        for phrase in [category.id.replace("-", " "), *category.phrases]:
+            owner = owners.setdefault(compact(phrase), category.id)
+            assert owner == category.id, f"'{phrase}' is a phrase of {owner} and {category.id}"
+
+
+def test_phrases_are_never_one_ordinary_word():
+    ordinary = {"data", "model", "models", "tool", "tools", "pipeline", "pipelines", "drift", "flow", "train",
+                "deploy", "test", "version", "track", "store", "serve", "platform", "lineage", "python"}
+    for category in load_knowledge_base().categories:
+        assert not ordinary & {p.lower() for p in category.phrases}, category.id

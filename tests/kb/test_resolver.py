@@ -1,9 +1,11 @@
 """The resolver's contract table (tests/kb/resolver_cases.txt), plus its structural promises."""
 from __future__ import annotations
 
+from typing import List, Optional, Tuple
+
 import pytest
 
-from actions.kb.resolver import Resolver, default_resolver
+from actions.kb.resolver import Resolver, common_words, default_resolver, rare_words
 from tests.kb.cases import load_cases
 
 CASES = load_cases()
@@ -11,6 +13,14 @@ CASES = load_cases()
 
 def _ids(section: str):
     return [f"L{c.line}:{c.text}" for c in CASES[section]]
+
+
+def _tools_and_unknown(case) -> Tuple[List[str], Optional[str]]:
+    """An [unknown] row: `text => Name; ? name` (tools, then the unknown name as typed); a row
+    with no `=>` finds neither."""
+    unknown = [n[1:].strip() for n in case.expected if n.startswith("?")]
+    assert len(unknown) <= 1, f"line {case.line}: one unknown name a row"
+    return [n for n in case.expected if not n.startswith("?")], (unknown[0] if unknown else None)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +49,13 @@ def test_ambiguous_input_gives_candidates_not_a_guess(resolver, case):
     assert set(case.expected) <= set(resolution.candidates)
 
 
+@pytest.mark.parametrize("case", CASES["unknown"], ids=_ids("unknown"))
+def test_reports_the_name_it_does_not_know(resolver, case):
+    tools, unknown = _tools_and_unknown(case)
+    resolution = resolver.resolve(case.text)
+    assert (resolution.tools, resolution.unknown) == (tools, unknown)
+
+
 @pytest.mark.parametrize("case", CASES["categories"], ids=_ids("categories"))
 def test_finds_the_category(resolver, case):
     expected = None if case.expected == ["-"] else case.expected[0]
@@ -57,10 +74,19 @@ def test_json_shape(resolver):
         "tools": ["MLflow", "Weights & Biases"],
         "candidates": [],
         "category": None,
+        "unknown": None,
     }
+    assert resolver.resolve("is flurbo's licence mit?").as_json()["unknown"] == "flurbo"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "???", "\u200d\u200d", "🙂🙂", "\x00mlflow", "a" * 100_000])
 def test_odd_input_is_answered(resolver, text):
     resolution = resolver.resolve(text)
     assert isinstance(resolution.tools, list)
+    assert resolution.unknown is None or isinstance(resolution.unknown, str)
+
+
+def test_the_rare_words_are_read_apart_from_the_ordinary_ones():
+    assert "docket" in rare_words() and "docket" not in common_words()
+    assert "perfect" in common_words() and "perfect" not in rare_words()
+    assert "[rare]" not in common_words() | rare_words()

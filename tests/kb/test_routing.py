@@ -44,7 +44,7 @@ def test_tool_intents_are_left_alone(intent):
 @pytest.mark.parametrize("text, intent, expected", [
     ("what is zorbulator?", "faq", "ask_tool_info"),
     ("is zorbulator open source", "nlu_fallback", "ask_tool_attribute"),
-    ("is zorbulator a good feature store?", "recommend_tool", "ask_tool_info"),
+    ("is zorbulator a good feature store?", "recommend_tool", "ask_tool_attribute"),  # "a ... store": its category
 ])
 def test_an_unknown_name_makes_a_tool_question_the_assistant_can_admit_it_does_not_know(text, intent, expected):
     assert route(text, _parse(intent, practice=0.3), _resolution(unknown="zorbulator")) == expected
