@@ -54,6 +54,10 @@ ALTERNATIVES_PAGE_SIZE = 4
 ANY = "any"
 YES = "yes"
 
+PRACTICE_ANSWER = "utter_faq/"
+LONGER_PRACTICE_ANSWER = "utter_more_"
+# Actions whose numbered list "compare them" means.
+LISTING_ACTIONS = ("action_list_tools", "action_tool_alternatives", "action_recommend_tool", "action_tell_me_more")
 # Bot actions that answer a question: "tell me more" continues the newest of them.
 ANSWERING_ACTIONS = (
     "utter_faq", "action_tool_info", "action_tool_attribute", "action_list_tools",
@@ -115,29 +119,26 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return [t for t in (self.kb.find(n) for n in names) if t is not None]
 
     def lookup(self, tracker: Tracker) -> Lookup:
-        """The tools the latest message names: NLU's entities first, else the whole message."""
-        found: Dict[str, Tool] = {}
-        candidates: List[str] = []
-        unknown = ""
-        entity_values = _entity_values(tracker, TOOL_ENTITY)
-        for value in entity_values:
-            tool = self.kb.find(value)
-            if tool is None:
-                resolution = self.resolver.resolve(value)
-                for t in self.tools(resolution.tools):
-                    found.setdefault(t.name, t)
-                candidates += resolution.candidates
-            else:
-                found.setdefault(tool.name, tool)
+        """The tools the latest message names: the resolver's reading of the whole message first
+        (it sees "kube flow" and typos the lookup tables miss), else NLU's entities (button payloads)."""
         resolution = self.resolver.resolve(_text(tracker))
-        if not found:  # NLU missed the tool, or named something it cannot be sure of
-            for t in self.tools(resolution.tools):
-                found.setdefault(t.name, t)
-            candidates = candidates or resolution.candidates
-        if not entity_values and resolution.unknown:  # "what is zorbulator?": say we don't know it
-            unknown = resolution.unknown
+        found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools)}
+        candidates: List[str] = list(resolution.candidates)
+        entity_values = _entity_values(tracker, TOOL_ENTITY)
+        if not found:
+            for value in entity_values:
+                tool = self.kb.find(value)
+                if tool is None:
+                    by_value = self.resolver.resolve(value)
+                    found.update((t.name, t) for t in self.tools(by_value.tools))
+                    candidates += by_value.candidates
+                else:
+                    found.setdefault(tool.name, tool)
+        if resolution.unknown:  # "what is zorbulator?": say we don't know it
+            return Lookup(list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found],
+                          resolution.unknown, True)
         return Lookup(list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found],
-                      entity_values[0] if entity_values else unknown, bool(unknown))
+                      entity_values[0] if entity_values and not found else "")
 
     def category_named(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names: NLU's entity first, else the whole message."""
@@ -280,8 +281,11 @@ class ActionCompareTools(KnowledgeBaseAction):
             earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
             tools = earlier[:1] + tools
         elif not tools and not found.candidates:  # "compare them": the list shown, else the tools discussed
-            shown = self.remembered(tracker, SHOWN_SLOT)
-            tools = shown if len(shown) >= 2 else self.remembered(tracker)
+            tools = self.remembered(tracker)
+            if len(tools) < 2 and _last_answer(tracker) in LISTING_ACTIONS:
+                tools = self.remembered(tracker, SHOWN_SLOT)
+            if len(tools) < 2:
+                tools = self.tools(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER))
         if len(tools) < 2 and found.candidates:
             return self.did_you_mean(INFO, found, dispatcher, tracker)
         if len(tools) < 2:
@@ -349,7 +353,8 @@ class ActionListTools(KnowledgeBaseAction):
         open_source = constraints(_text(tracker)).open_source is True
         if category is None and open_source and self.refers_to_last_list(tracker):
             return self.open_source_of_last_list(dispatcher, tracker)
-        if category is None and _last_answer(tracker) == "utter_faq":  # "explain feature stores" "any tools for that?"
+        if category is None and _last_answer(tracker) in ("utter_faq", "action_tell_me_more"):
+            # "explain feature stores", then "any tools for that?"
             topic = _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
         if category is None:
@@ -383,15 +388,36 @@ def _last_answer(tracker: Tracker) -> Optional[str]:
 
 
 def _last_faq_topic(tracker: Tracker) -> Optional[str]:
-    """The `faq/<topic>` the ResponseSelector picked for the last practice question."""
+    """The topic of the newest practice answer (`utter_faq/<topic>` or `utter_more_<topic>`) the bot sent."""
     for event in _events_before_this_message(tracker):
-        if event.get("event") != "user":
+        if event.get("event") == "user":  # NLU's pick, when the bot's messages carry no response names
+            key = (event.get("parse_data") or {}).get("response_selector", {}).get("faq", {}).get(
+                "response", {}).get("intent_response_key")
+            if key and _last_answer(tracker) == "utter_faq":
+                return key.split("/", 1)[1]
+        if event.get("event") != "bot":
             continue
-        selector = (event.get("parse_data") or {}).get("response_selector", {})
-        key = selector.get("faq", {}).get("response", {}).get("intent_response_key")
-        if key:
-            return key.split("/", 1)[1]
+        sent = (event.get("metadata") or {}).get("utter_action") or ""
+        if sent.startswith(PRACTICE_ANSWER):
+            return sent[len(PRACTICE_ANSWER):]
+        if sent.startswith(LONGER_PRACTICE_ANSWER):
+            return sent[len(LONGER_PRACTICE_ANSWER):]
+        if sent and sent != answers.TOOL_NOTE:  # the newest answer was about something else
+            return None
     return None
+
+
+def _recent_tools(tracker: Tracker, count: int) -> List[str]:
+    """The last `count` different tools the conversation was about, oldest first ("compare them")."""
+    names: List[str] = []
+    for event in _events_before_this_message(tracker):
+        if event.get("event") == "slot" and event.get("name") == TOOLS_SLOT:
+            for name in event.get("value") or []:
+                if name not in names:
+                    names.append(name)
+        if len(names) >= count:
+            break
+    return list(reversed(names[:count]))
 
 
 class ActionTellMeMore(KnowledgeBaseAction):

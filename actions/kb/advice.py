@@ -67,14 +67,23 @@ def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = Constra
 def category_for_practice(kb: KnowledgeBase, topic: str) -> Optional[str]:
     """The tool category a practice topic is about: the one whose tools name the topic most often.
 
-    "Explain feature stores" then "any tools for that?" lists feature stores. Each tool's
-    `practices` votes for its primary category, best-known tools weighing more; ties go to the
-    category listed first. None when no tool names the topic.
+    "Explain feature stores" then "any tools for that?" lists feature stores. The category whose
+    `practices` list the topic wins, then one named like the topic; otherwise each tool whose `practices` name the topic votes for its categories
+    (its primary one twice), best-known tools weighing more; ties go to the category listed first.
+    None when no tool names the topic.
     """
+    listed = next((c.id for c in kb.categories if topic in c.practices), None)
+    if listed is not None:  # categories.yml says which category a topic's tools are in
+        return listed
+    named = topic.replace("_", "-")
+    if kb.category(named) is not None:  # model_registry -> model-registry
+        return named
     votes: Dict[str, int] = {}
     for tool in kb.tools:
         if topic in tool.practices:
-            votes[tool.category] = votes.get(tool.category, 0) + tool.popularity
+            votes[tool.category] = votes.get(tool.category, 0) + 2 * tool.popularity
+            for secondary in tool.secondary_categories:
+                votes[secondary] = votes.get(secondary, 0) + tool.popularity
     if not votes:
         return None
     order = {c.id: i for i, c in enumerate(kb.categories)}

@@ -102,10 +102,17 @@ def _load_categories(path: Path, problems: List[Problem]) -> List[Category]:
     if raw is None:
         return []
     try:
-        return list(CategoryFile.parse_obj(raw).categories)
+        categories = list(CategoryFile.parse_obj(raw).categories)
     except ValidationError as error:
         problems.extend(Problem(str(path), "-", r) for r in _pydantic_reasons(error))
         return []
+    claimed: Dict[str, str] = {}
+    for category in categories:
+        for topic in category.practices:
+            if topic in claimed:
+                problems.append(Problem(str(path), category.id, f"practice '{topic}' is already {claimed[topic]}'s"))
+            claimed.setdefault(topic, category.id)
+    return categories
 
 
 def _load_tools(

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
-from actions.kb.message import asked_attribute
+from actions.kb.message import Attribute, asked_attribute
 from actions.kb.resolver import Resolution
 
 FAQ = "faq"
@@ -52,21 +52,36 @@ SURE_PRACTICE = 0.5
 
 # Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
 # ("which vector stores...", not "what is a feature store").
-_TOOL_NOUNS = r"tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|solutions?|vendors?"
-_ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack"
+_TOOL_NOUNS = (r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
+               r"solutions?|vendors?")
+_ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
+_PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
-    rf"\b(?:{_TOOL_NOUNS})\b.*\b(?:for|to|that|which|can|do|i|we|people|would|should)\b|"
+    rf"\b(?:{_TOOL_NOUNS})\b.*\b(?:for|to|2|4|that|which|can|do|i|we|people|would|should)\b|"
     rf"\b(?:which|what|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
-    r"\bwhat (?:can|could|should|do|would) (?:i|we|you|people|teams?|folks) (?:use|try|pick|choose)\b|"
-    r"\b(?:do|does|would|should|could|can) (?:people|you|i|we|teams?|folks|most people) (?:use|recommend|pick)\b|"
+    rf"\btools\b|\btools?\W*$|^\W*which\b|"
+    rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
+    rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:use|recommend|pick)\b|"
+    rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
+    r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
     r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform|way)\b"
 )
+# "the options", "what tools", "libraries": asking for a list rather than one recommendation.
+_ASKS_FOR_SEVERAL = re.compile(rf"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|{_ASKED_NOUNS})\b")
 _COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiff(?:erence|erent)?s?\b|\bbetter\b|\bor\b|\bagainst\b|"
-                       r"\bstack up\b")
-_ALTERNATIVES = re.compile(r"\balternatives?\b|\binstead of\b|\breplace\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
-                           r"\bbesides\b|\bother than\b|\bapart from\b")
+                       r"\bstack up\b|\bpick\b.*\bor\b")
+_ALTERNATIVES = re.compile(
+    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
+    r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:to|from)\b|"
+    r"\bmove (?:to|off|away)\b|\bmigrat\w* (?:to|off|from)\b|\bswap\b|\bditch\w*\b|\bif not\b|\bsuggestions\b"
+)
+# "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
+_ASKS_WHAT_IT_IS = re.compile(
+    r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
+    r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b"
+)
 
 
 # Words that ask about a name without adding a subject of their own ("could you describe X?").
@@ -112,6 +127,27 @@ def _tool_question(text: str, tool_count: int) -> str:
     return ASK_TOOL_INFO
 
 
+def _pointed_question(text: str, tool_count: int) -> Optional[str]:
+    """A tool question so plainly asked that it beats a confident practice answer, or None.
+
+    Two names and "vs"/"or" compare; "alternatives", "switch to", "what else" ask for
+    alternatives; a licence, link or language asks for that fact; "what is it" asks what it is.
+    """
+    lowered = text.lower()
+    if tool_count >= 2 and _COMPARES.search(lowered):
+        return COMPARE_TOOLS
+    if tool_count == 1 and _ALTERNATIVES.search(lowered):
+        return ASK_ALTERNATIVES
+    attribute = asked_attribute(text)
+    if attribute is not None and attribute is not Attribute.CATEGORY and attribute is not Attribute.OPEN_SOURCE:
+        return ASK_TOOL_ATTRIBUTE
+    if attribute is Attribute.OPEN_SOURCE and re.search(r"open[\s-]?s(?:ou)?rce|\boss\b|licen", lowered):
+        return ASK_TOOL_ATTRIBUTE
+    if _ASKS_WHAT_IT_IS.search(lowered):
+        return ASK_TOOL_INFO
+    return None
+
+
 def _unsure_practice(parse: Parse) -> str:
     """Where a practice answer the selector is unsure of goes: small talk NLU ranked next, or fallback."""
     for name, confidence in parse.ranking:
@@ -124,19 +160,50 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The intent the message should have instead of NLU's, or None to keep NLU's."""
     intent = parse.intent
     category = parse.category_entity or resolution.category
-    if intent == RECOMMEND_TOOL and resolution.unknown and not resolution.tools:
-        return _tool_question(text, 1)  # "is zorbulator a good feature store?"
-    if intent not in OVERRIDABLE:
-        return None  # the tool intents look names up themselves
-    if category and asks_for_tools(text) and not resolution.tools:
-        return LIST_TOOLS
+    names = len(resolution.tools) + (1 if resolution.unknown else 0)
     about_a_name = _content_words(text) <= MAX_SUBJECT_WORDS
+    if intent in TOOL_INTENTS:
+        if names and intent != COMPARE_TOOLS:
+            pointed = _pointed_question(text, names)  # "terraform changed its licence, what do people switch to"
+            if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
+                return pointed
+        if intent == ASK_TOOL_INFO and names and asked_attribute(text) not in (None, Attribute.CATEGORY):
+            return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in"
+        if intent == WHAT_ABOUT and not names and parse.practice_confidence >= SURE_PRACTICE:
+            return FAQ  # "what about shadow deployment?" after a practice answer
+        return None
+    if intent in (LIST_TOOLS, RECOMMEND_TOOL):
+        if resolution.unknown and not resolution.tools and not (intent == LIST_TOOLS and asks_for_tools(text)
+                                                                 and not about_a_name):
+            return _tool_question(text, 1)  # "is zorbulator a good feature store?"
+        if intent == LIST_TOOLS and not category and not names and asked_attribute(text) is not None:
+            return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
+        if intent == RECOMMEND_TOOL and category and _ASKS_FOR_SEVERAL.search(text.lower()):
+            return LIST_TOOLS  # "what are the end to end options": a list, not one pick
+        if intent == RECOMMEND_TOOL and not category and not names and re.search(r"\b(?:that|this|it)\b", text.lower()):
+            return LIST_TOOLS  # "what would I use for that?" after a practice answer: that topic's tools
+        return None
+    if intent not in OVERRIDABLE:
+        return None
+    if names:
+        pointed = _pointed_question(text, names)
+        if pointed is not None:
+            return pointed
+    if category and asks_for_tools(text) and len(resolution.tools) < 2:
+        return LIST_TOOLS
     if resolution.tools and (about_a_name or intent != FAQ or parse.practice_confidence < PRACTICE_CONFIDENCE):
-        return _tool_question(text, len(resolution.tools) + (1 if resolution.unknown else 0))
+        return _tool_question(text, names)
     if intent == FAQ and parse.practice_confidence >= SURE_PRACTICE:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE, INFORM) and (about_a_name or intent != FAQ):
         return _tool_question(text, 1)  # "what is zorbulator?": the assistant says it does not know it
+    if intent == FALLBACK and _second(parse) == FAQ and parse.practice_confidence >= SURE_PRACTICE:
+        return FAQ  # "drift??": too short for the intent classifier, plain to the response selector
     if intent == FAQ and parse.practice_confidence < PRACTICE_CONFIDENCE:
         return _unsure_practice(parse)
     return None
+
+
+def _second(parse: Parse) -> Optional[str]:
+    """The best intent NLU ranked that is not the fallback."""
+    return next((name for name, _ in parse.ranking if name != FALLBACK), None)

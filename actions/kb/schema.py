@@ -127,6 +127,8 @@ class Category(Strict):
     id: CategoryId
     label: NonEmpty
     phrases: List[NonEmpty]
+    # Practice topics whose "any tools for that?" this category answers (each topic in one category).
+    practices: List[SnakeCase] = []
 
 
 class CategoryFile(Strict):

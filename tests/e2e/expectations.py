@@ -20,7 +20,8 @@ ATTRIBUTES = {
     "language": ("utter_tool_language", "utter_tool_language_managed_service"),
 }
 LISTS = ("utter_tool_list",)
-OPEN_SOURCE_LISTS = ("utter_tool_list_open_source",)
+OPEN_SOURCE_LISTS = ("utter_tool_list_open_source", "utter_tool_list_open_source_none",
+                     "utter_tool_list_open_source_of_those", "utter_tool_list_open_source_none_of_those")
 NEXT_PAGES = ("utter_tool_list_page",)
 COMPARISONS = ("utter_compare_tool_open", "utter_compare_tool_closed")
 ALTERNATIVES = ("utter_tool_alternatives", "utter_tool_alternatives_with_constraints", "utter_tool_no_alternatives")

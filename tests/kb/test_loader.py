@@ -161,3 +161,15 @@ def test_phrases_are_never_one_ordinary_word():
                 "deploy", "test", "version", "track", "store", "serve", "platform", "lineage", "python"}
     for category in load_knowledge_base().categories:
         assert not ordinary & {p.lower() for p in category.phrases}, category.id
+
+
+def test_a_practice_topic_claimed_by_two_categories_is_reported(tmp_path):
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "categories.yml").write_text(
+        "categories:\n"
+        "  - {id: monitoring, label: Monitoring, phrases: [model monitoring], practices: [data_drift]}\n"
+        "  - {id: evaluation, label: Evaluation, phrases: [model evaluation], practices: [data_drift]}\n")
+    with pytest.raises(InvalidKnowledgeBase) as raised:
+        load_knowledge_base(tmp_path)
+    assert "practice 'data_drift' is already monitoring's" in str(raised.value)
+    assert "evaluation" in str(raised.value)
