@@ -128,3 +128,22 @@ def test_scores_a_block_at_a_time_equal_the_joined_matrix(storage, cls):
     for messages in ([message("q", 1, [0.2, 0.9, 0.1])], [message("q", 1, [0.2, 0.9, 0.1]), bare, message("r", 4, [0, 0, 2.0])]):
         joined = sentence_features(messages, model.config["featurizers"]) @ model.weights.T + model.bias
         assert np.allclose(model.scores(messages), joined, atol=1e-6)
+
+
+def test_the_selector_says_how_close_a_message_is_to_its_training_examples(storage):
+    selector = trained(LinearResponseSelector, storage, {"similarity_featurizer": "sentence_embeddings"})
+    near = message("drift?", 0, np.array([1.0, 0.0, 0.0]))
+    off_topic_dense = np.array([1.0, -1.0, -1.0]) / np.sqrt(3)  # far from every topic, but drift wins the vote
+    far = message("guitar", 0, off_topic_dense)
+    selector.process([near, far])
+    similarity = [m.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]["similarity"] for m in (near, far)]
+    assert similarity[0] == pytest.approx(1.0, abs=1e-2)
+    assert similarity[1] < 0.6
+    assert far.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]["intent_response_key"] == "faq/drift"
+
+
+def test_without_a_similarity_featurizer_the_selector_adds_no_similarity(storage):
+    selector = trained(LinearResponseSelector, storage)
+    near = message("drift?", 0, np.array([1.0, 0.0, 0.0]))
+    selector.process([near])
+    assert "similarity" not in near.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]

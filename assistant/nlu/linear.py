@@ -203,11 +203,71 @@ class LinearIntentClassifier(_LinearModel, IntentClassifier):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class LinearResponseSelector(_LinearModel):
-    """Picks the practice answer (`faq/<topic>`) for a message."""
+    """Picks the practice answer (`faq/<topic>`) for a message, and says how much it resembles any
+    practice question it was trained on.
+
+    With `similarity_featurizer` (the alias of a dense featurizer), the
+    selected response carries `similarity`: the highest cosine between the message and the
+    retrieval intent's training examples. Probabilities always sum to one, so an off-topic message
+    ("how do I tune my guitar?") still gets a confident-looking topic; its similarity stays low
+    (docs/evaluation.md has the distributions), and the router (assistant/nlu/tool_router.py) does
+    not send an answer that resembles nothing it was trained on.
+    """
+
+    SIMILARITY_KEY = "similarity"
+    EXAMPLES_FILE = "examples.npy"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq"}
+        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq", "similarity_featurizer": None}
+
+    def __init__(self, *args: Any, examples: Optional[np.ndarray] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.examples = examples  # training examples' sentence embeddings, one unit-length row each
+
+    def _embeddings(self, messages: Sequence[Message]) -> Optional[np.ndarray]:
+        featurizer = self.config["similarity_featurizer"]
+        if not featurizer or not messages:
+            return None
+        rows = [m.get_dense_features(TEXT, [featurizer])[1] for m in messages]
+        if any(r is None for r in rows):
+            return None
+        matrix = np.vstack([np.asarray(r.features, dtype=np.float32).reshape(1, -1) for r in rows])
+        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)  # cosines, whatever the scale
+
+    def fit(self, examples: List[Message], labels: List[Text]) -> None:
+        super().fit(examples, labels)
+        self.examples = self._embeddings(examples)
+
+    def persist(self) -> None:
+        super().persist()
+        if self.examples is not None:
+            with self._model_storage.write_to(self._resource) as directory:
+                np.save(directory / self.EXAMPLES_FILE, self.examples.astype(np.float16))  # cosines to ~1e-3
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "LinearResponseSelector":
+        selector = super().load(config, model_storage, resource, execution_context, **kwargs)
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / cls.EXAMPLES_FILE
+                if path.exists():
+                    selector.examples = np.load(path).astype(np.float32)
+        except (ValueError, FileNotFoundError):
+            pass
+        return selector
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        super().process(messages)
+        embeddings = self._embeddings(messages) if self.examples is not None and self.weights is not None else None
+        if embeddings is not None:
+            best = (embeddings @ self.examples.T).max(axis=1)
+            for message, similarity in zip(messages, best):
+                selected = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {}).get(self.config["retrieval_intent"])
+                if selected:
+                    selected[RESPONSE_SELECTOR_PREDICTION_KEY][self.SIMILARITY_KEY] = float(similarity)
+        return messages
 
     def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
         """The retrieval intent's examples by response key; the responses are kept with the model."""

@@ -32,7 +32,7 @@ def _parse(message: Message) -> routing.Parse:
     selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
     category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
     return routing.Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), ranking,
-                         float(selected.get("confidence") or 0.0), category)
+                         float(selected.get("confidence") or 0.0), category, float(selected.get("similarity", 1.0)))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

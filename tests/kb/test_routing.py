@@ -86,3 +86,35 @@ def test_an_unsure_practice_answer_goes_to_the_small_talk_nlu_ranked_next():
 def test_an_unsure_practice_answer_with_no_small_talk_behind_it_falls_back():
     parse = _parse("faq", practice=0.1, ranking=[("faq", 0.7), ("compare_tools", 0.2)])
     assert route("explain plate tectonics", parse, _resolution()) == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["how do i tune my guitar to drop d", "wedding registry ideas for the couple"])
+def test_a_practice_answer_that_resembles_no_practice_question_is_not_sent(text):
+    parse = Parse("faq", 0.9, (("faq", 0.9), ("out_of_scope", 0.08)), practice_confidence=0.7,
+                  practice_similarity=0.3)
+    assert route(text, parse, _resolution()) == "out_of_scope"
+
+
+def test_off_topic_talk_holding_a_tool_word_is_not_a_tool_question():
+    parse = Parse("faq", 0.6, (("faq", 0.6), ("out_of_scope", 0.3)), practice_confidence=0.4, practice_similarity=0.3)
+    assert route("my bedroom has terrible airflow, any fan recommendations?", parse,
+                 _resolution(["Apache Airflow"])) == "out_of_scope"
+
+
+@pytest.mark.parametrize("text, tools, expected", [
+    ("should i pick airflow or prefect for a 3 person team", ["Apache Airflow", "Prefect"], "compare_tools"),
+    ("where can i find the docs for great expectations", ["Great Expectations"], "ask_tool_attribute"),
+    ("someone said we should try skypilot for our gpu jobs. what is it", ["SkyPilot"], "ask_tool_info"),
+    ("our labelbox contract ends next month, what should we move to?", ["Labelbox"], "ask_alternatives"),
+])
+def test_a_pointed_tool_question_beats_a_confident_practice_answer(text, tools, expected):
+    assert route(text, _parse("faq", practice=0.9), _resolution(tools)) == expected
+
+
+@pytest.mark.parametrize("text, tools", [
+    ("we email python files around, should we switch to git", ["Git"]),
+    ("rebuilt the same dockerfile and got a different numpy, why", ["Docker", "NumPy"]),
+    ("public interest bots built with rasa", ["Rasa"]),
+])
+def test_a_practice_question_naming_tools_stays_a_practice_question(text, tools):
+    assert route(text, _parse("faq", practice=0.9), _resolution(tools)) is None
