@@ -208,7 +208,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     def refers_to_last_list(tracker: Tracker) -> bool:
         """"those", "them", "which ones": the message is about the list just shown."""
         return bool(tracker.get_slot(SHOWN_SLOT)) and bool(re.search(
-            r"\b(?:those|these|them|they|ones|any of|which of|of the list)\b", _text(tracker).lower()))
+            r"\b(?:those|these|them|they|ones|any of|which of|of the list)\b|^\W*which\b", _text(tracker).lower()))
 
     def ask(self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker,
             use_remembered: bool = True) -> List[EventType]:
@@ -357,6 +357,9 @@ class ActionListTools(KnowledgeBaseAction):
             # "explain feature stores", then "any tools for that?"
             topic = _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
+        if category is None and _last_answer(tracker) is not None:  # "what other tools do that?" after a tool
+            remembered = self.remembered(tracker)
+            category = remembered[0].category if remembered else None
         if category is None:
             dispatcher.utter_message(response=answers.ASK_WHICH_CATEGORY)
             return []

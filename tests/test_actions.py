@@ -64,10 +64,19 @@ class Conversation:
         self.events.append(user_event(text, intent, entities))
         messages, events = run(action, make_tracker(self.events, dict(self.slots)))
         self.events.append({"event": "action", "name": action.name()})
+        # What Rasa records: each message as a bot event naming its response, then the action's events.
+        self.events += [{"event": "bot", "text": "", "metadata": {"utter_action": m.get("response")}} for m in messages]
         for event in events:
+            self.events.append(event)
             if event["event"] == "slot":
                 self.slots[event["name"]] = event["value"]
         return messages
+
+    def practice_answer(self, text: str, topic: str) -> None:
+        """A practice question answered by the rules (utter_faq), as Rasa records it."""
+        self.events.append(user_event(text, "faq", response_key=f"faq/{topic}"))
+        self.events += [{"event": "action", "name": "utter_faq"},
+                        {"event": "bot", "text": "", "metadata": {"utter_action": f"utter_faq/{topic}"}}]
 
 
 def responses(messages) -> List[str]:
@@ -107,7 +116,7 @@ def test_unknown_tool_is_never_a_confident_answer():
     messages, events = run(ActionToolInfo(default_resolver()), tracker)
     assert [m["response"] for m in messages] == ["utter_tool_unknown"]
     assert messages[0]["query"] == "zorbulator"
-    assert events == []
+    assert events == [SlotSet("tools", [])]  # "is it open source?" next must not answer about an earlier tool
 
 
 def test_near_miss_gets_did_you_mean_with_numbered_choices_and_buttons():
@@ -394,3 +403,37 @@ def test_recommendation_ranks_by_the_answers_and_resets_the_form():
     assert top.open_source and top.offering != "managed"
     assert talk.slots["recommend_category"] is None and talk.slots["tools"] == [top.name]
     assert messages[0]["constraints"] == "open-source, self-hosted"
+
+
+def test_compare_with_an_unknown_name_says_it_does_not_know_it():
+    messages = Conversation().turn(ActionCompareTools(default_resolver()), "compare blorptrack and mlflow", "compare_tools")
+    assert responses(messages) == ["utter_tool_unknown"] and messages[0]["query"] == "blorptrack"
+
+
+def test_compare_them_after_two_single_tool_questions_compares_both():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "tell me about qdrant", "ask_tool_info")
+    talk.turn(ActionToolInfo(default_resolver()), "and weaviate", "ask_tool_info")
+    messages = talk.turn(ActionCompareTools(default_resolver()), "compare them", "compare_tools")
+    assert [m.get("name") for m in messages if m["response"].startswith("utter_compare_tool")] == ["Qdrant", "Weaviate"]
+
+
+def test_which_of_those_are_open_source_filters_the_last_list():
+    talk = Conversation()
+    talk.turn(ActionListTools(default_resolver()), "which tools for experiment tracking?", "list_tools")
+    messages = talk.turn(ActionToolAttribute(default_resolver()), "which of those are open source?", "ask_tool_attribute")
+    assert responses(messages)[0] == "utter_tool_list_open_source_of_those"
+    kb = default_resolver().kb
+    assert all(kb.find(name).open_source for name in talk.slots["shown_tools"])
+
+
+def test_any_tools_for_that_after_a_practice_answer_lists_the_topics_category():
+    talk = Conversation()
+    talk.practice_answer("explain feature stores", "feature_store")
+    messages = talk.turn(ActionListTools(default_resolver()), "any tools for that?", "list_tools")
+    assert responses(messages)[0] == "utter_tool_list" and messages[0]["category"] == "Feature stores"
+
+
+def test_open_source_tools_of_a_category_are_listed_apart():
+    messages = Conversation().turn(ActionListTools(default_resolver()), "open source experiment trackers", "list_tools")
+    assert responses(messages)[0] == "utter_tool_list_open_source"

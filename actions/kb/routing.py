@@ -47,6 +47,8 @@ SMALL_TALK = ("thanks", "greet", "goodbye", "help", "bot_challenge", OUT_OF_SCOP
 PRACTICE_CONFIDENCE = 0.2
 # How sure NLU must be of the small-talk intent that replaces an unsure practice answer.
 SMALL_TALK_CONFIDENCE = 0.05
+# How sure NLU must be of a small-talk intent to take it over the fallback, for an off-topic message.
+SMALL_TALK_FALLBACK = 0.25
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
 SURE_PRACTICE = 0.5
 # A message whose sentence embedding is less similar than this to every practice question the
@@ -142,15 +144,25 @@ def _tool_question(text: str, tool_count: int) -> str:
     return ASK_TOOL_INFO
 
 
-def _pointed_question(text: str, tool_count: int) -> Optional[str]:
+def _unknown_is_asked_about(text: str, unknown: str) -> bool:
+    """"is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
+    name = re.escape(unknown.lower())
+    return bool(re.search(rf"(?:^|\b(?:is|are|about|of|to|try|use|using|called|named|does|has|heard|whats|what's)\s+){name}\b|"
+                          rf"\b{name}\s+(?:vs|versus|or)\b|\b(?:vs|versus|or)\s+{name}\b", text.lower()))
+
+
+def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None) -> Optional[str]:
     """A tool question so plainly asked that it beats a confident practice answer, or None.
 
     Two names and "vs"/"or" compare; "alternatives", "switch to", "what else" ask for
     alternatives; a licence, link or language asks for that fact; "what is it" asks what it is.
     """
     lowered = text.lower()
-    if tool_count >= 2 and _COMPARES.search(lowered):
+    names = tool_count + (1 if unknown else 0)
+    if names >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
+    if unknown and re.search(rf"\b{re.escape(unknown.lower())}\s+(?:vs|versus|or)\b", lowered):
+        return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
     if tool_count == 1 and _ALTERNATIVES.search(lowered):
         return ASK_ALTERNATIVES
     if _ASKS_A_FACT.search(lowered):
@@ -176,7 +188,7 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     about_a_name = _content_words(text) <= MAX_SUBJECT_WORDS
     if intent in TOOL_INTENTS:
         if names and intent != COMPARE_TOOLS:
-            pointed = _pointed_question(text, names)  # "terraform changed its licence, what do people switch to"
+            pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)  # "... what do people switch to"
             if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
                 return pointed
         if intent == ASK_TOOL_INFO and names and asked_attribute(text) not in (None, Attribute.CATEGORY):
@@ -185,10 +197,11 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
             return FAQ  # "what about shadow deployment?" after a practice answer
         return None
     if intent in (LIST_TOOLS, RECOMMEND_TOOL):
-        if resolution.unknown and not resolution.tools and not (intent == LIST_TOOLS and asks_for_tools(text)
-                                                                 and not about_a_name):
+        if resolution.unknown and not resolution.tools and (
+                about_a_name or _unknown_is_asked_about(text, resolution.unknown)):
             return _tool_question(text, 1)  # "is zorbulator a good feature store?"
-        if intent == LIST_TOOLS and not category and not names and asked_attribute(text) is not None:
+        if intent == LIST_TOOLS and not category and not names and asked_attribute(text) is not None \
+                and not asks_for_tools(text):
             return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
         if intent == RECOMMEND_TOOL and category and _ASKS_FOR_SEVERAL.search(text.lower()):
             return LIST_TOOLS  # "what are the end to end options": a list, not one pick
@@ -198,9 +211,17 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     if intent not in OVERRIDABLE:
         return None
     if names:
-        pointed = _pointed_question(text, names)
+        pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)
         if pointed is not None:
             return pointed
+    if not names and not category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ) and re.search(
+            r"\b(?:that|this|it|those|them)\b", text.lower()):
+        if asks_for_tools(text):
+            return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
+        if _ALTERNATIVES.search(text.lower()) and parse.practice_confidence < SURE_PRACTICE:
+            return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
+    if not names and not category and intent in (FALLBACK, INFORM) and asked_attribute(text) is not None:
+        return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
     if category and asks_for_tools(text) and len(resolution.tools) < 2:
         return LIST_TOOLS
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
@@ -218,6 +239,11 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         return FAQ  # "drift??": too short for the intent classifier, plain to the response selector
     if intent == FAQ and (unsure or not on_topic):
         return _unsure_practice(parse)
+    if intent == FALLBACK and not on_topic:
+        talk = _second(parse)
+        confidence = dict(parse.ranking).get(talk or "", 0.0)
+        if talk in SMALL_TALK and confidence >= SMALL_TALK_FALLBACK:
+            return talk  # "helo", "gotta run, later": unsure, but plainly not a question
     return None
 
 
