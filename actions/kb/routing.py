@@ -33,6 +33,7 @@ ASK_ALTERNATIVES = "ask_alternatives"
 RECOMMEND_TOOL = "recommend_tool"
 INFORM = "inform"
 WHAT_ABOUT = "what_about"
+TELL_ME_MORE = "tell_me_more"
 
 # Intents whose action looks the tools up itself: a found name needs no rerouting.
 TOOL_INTENTS = frozenset({ASK_TOOL_INFO, ASK_TOOL_ATTRIBUTE, COMPARE_TOOLS, ASK_ALTERNATIVES, WHAT_ABOUT})
@@ -64,14 +65,14 @@ _TOOL_NOUNS = (r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|sof
 _ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
 _PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
-    r"\b(?:tools?|libraries|library|libs?|frameworks?|platforms|software|options|solutions)\W+(?:\w+\W+){0,2}?"
+    r"\b(?:tools?|tooling|libraries|library|libs?|frameworks?|platforms|software|options|solutions)\W+(?:\w+\W+){0,2}?"
     r"(?:for|to|2|4|that|which|people|should)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
     rf"\btools?\W*(?:pls|please|plz)?\W*$|^\W*which\b|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
-    rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:use|recommend|pick)\b|"
+    rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
@@ -89,10 +90,13 @@ _ALTERNATIVES = re.compile(
 )
 # A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
 _ASKS_A_FACT = re.compile(
-    r"licen[cs]\w*|lisen[cs]\w*|licn?se\w*|\blic\b|\blinks?\b|\burls?\b|website|homepage|home page|\bdocs\b|"
+    r"licen[cs]\w*|lisen[cs]\w*|licn?se\w*|\blic\b|\blinks?\b|\burls?\b|website|homepage|home page|"
+    r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
     r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
     r"what language|which language|\bimplemented in\b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
 )
+# "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
+_REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
@@ -161,6 +165,9 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None)
     names = tool_count + (1 if unknown else 0)
     if names >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
+    if tool_count == 1 and re.search(r"\b(?:it|that|this|them)\b", lowered) and re.search(
+            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b", lowered):
+        return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
     if unknown and re.search(rf"\b{re.escape(unknown.lower())}\s+(?:vs|versus|or)\b", lowered):
         return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
     if tool_count == 1 and _ALTERNATIVES.search(lowered):
@@ -214,11 +221,12 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)
         if pointed is not None:
             return pointed
-    if not names and not category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ) and re.search(
-            r"\b(?:that|this|it|those|them)\b", text.lower()):
-        if asks_for_tools(text):
+    if resolution.unknown and not resolution.tools and _unknown_is_asked_about(text, resolution.unknown):
+        return _tool_question(text, 1)  # "is quibblenet a good feature store?": we don't know it
+    if not names and not category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
+        if asks_for_tools(text) and _REFERS_BACK.search(text.lower()):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
-        if _ALTERNATIVES.search(text.lower()) and parse.practice_confidence < SURE_PRACTICE:
+        if intent == FALLBACK and _ALTERNATIVES.search(text.lower()):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
     if not names and not category and intent in (FALLBACK, INFORM) and asked_attribute(text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
@@ -228,22 +236,22 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     # a tool question unless the tool is what it is about.
     on_topic = parse.practice_similarity >= PRACTICE_SIMILARITY
     unsure = parse.practice_confidence < PRACTICE_CONFIDENCE
-    if resolution.tools and (about_a_name or (on_topic and (intent != FAQ or unsure))):
+    if resolution.tools and (about_a_name or (on_topic and (intent != FAQ or unsure))
+                             or (intent == FALLBACK and asked_attribute(text) is not None)):
         return _tool_question(text, names)
     if intent == FAQ and parse.practice_confidence >= SURE_PRACTICE and on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE, INFORM) and (
-            about_a_name or (intent != FAQ and on_topic)):
+            about_a_name or _unknown_is_asked_about(text, resolution.unknown)):
         return _tool_question(text, 1)  # "what is zorbulator?": the assistant says it does not know it
     if intent == FALLBACK and _second(parse) == FAQ and parse.practice_confidence >= SURE_PRACTICE and on_topic:
         return FAQ  # "drift??": too short for the intent classifier, plain to the response selector
     if intent == FAQ and (unsure or not on_topic):
         return _unsure_practice(parse)
     if intent == FALLBACK and not on_topic:
-        talk = _second(parse)
-        confidence = dict(parse.ranking).get(talk or "", 0.0)
-        if talk in SMALL_TALK and confidence >= SMALL_TALK_FALLBACK:
-            return talk  # "helo", "gotta run, later": unsure, but plainly not a question
+        talk = [(c, n) for n, c in parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]
+        if talk:
+            return max(talk)[1]  # "thank you so much!!", "can u go deeper on that": unsure, but not a question
     return None
 
 
