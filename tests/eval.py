@@ -1,4 +1,5 @@
-"""Evaluation: held-out NLU, the test stories and the resolver benchmark, then a one-screen summary.
+"""Evaluation: held-out NLU, the test stories, the resolver benchmark and the end-to-end
+conversations (REST and signed SMS, real servers), then a one-screen summary.
 
     python -m tests.eval                    # all three, then the summary (make eval)
     python -m tests.eval --summary-only     # reprint the summary from results/ as it is
@@ -58,13 +59,37 @@ def read_story_report(core: Path) -> Optional[Dict[str, Any]]:
             "failed_stories": str(core / "failed_test_stories.yml")}
 
 
+E2E_SETS = (("e2e", "tests/e2e/cases"), ("e2e-fresh", "tests/e2e/fresh"))
+E2E_TARGET = 0.95
+
+
+def read_e2e(path: Path) -> Optional[Dict[str, Any]]:
+    """Pass rates per channel and the kinds below the target, from what `python -m tests.e2e` wrote."""
+    if not path.exists():
+        return None
+    report = json.loads(path.read_text())
+    channels: Dict[str, List[int]] = {}
+    below = []
+    for kind, cells in sorted(report["rates"].items()):
+        for channel, cell in cells.items():
+            total = channels.setdefault(channel, [0, 0])
+            total[0] += cell["passed"]
+            total[1] += cell["cases"]
+            if cell["rate"] < E2E_TARGET:
+                below.append(f"{kind} ({channel}) {cell['rate']:.1%}")
+    return {"set": report.get("set"), "cases": report["cases"],
+            "channels": {c: {"passed": p, "cases": n} for c, (p, n) in channels.items()}, "below_target": below}
+
+
 def summarise(results: Path, resolver: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-    """The summary of a results directory (nlu/ and core/ as `rasa test` writes them) and the resolver figures."""
+    """The summary of a results directory (nlu/ and core/ as `rasa test` writes them, the end-to-end
+    reports) and the resolver figures."""
     return {
         "nlu": {"intents": read_classifier_report(results / "nlu" / "intent_report.json"),
                 "response_selection": read_classifier_report(results / "nlu" / "response_selection_report.json")},
         "stories": read_story_report(results / "core"),
         "resolver": resolver,
+        "end_to_end": {name: read_e2e(results / f"{name}.json") for name, _ in E2E_SETS},
     }
 
 
@@ -101,6 +126,14 @@ def render_summary(summary: Dict[str, Any]) -> str:
         if typos:
             lines.append(f"  generated typos: top-1 {typos['top1']:.3f} of {typos['typos']}, "
                          f"wrong tool {typos['wrong_tool']:.3f}")
+    for name, report in (summary.get("end_to_end") or {}).items():
+        if report is None:
+            lines.append(f"End-to-end ({name}): not run")
+            continue
+        rates = ", ".join(f"{c} {t['passed']}/{t['cases']} ({t['passed'] / t['cases']:.1%})"
+                          for c, t in report["channels"].items())
+        lines.append(f"End-to-end ({report['set']}, {report['cases']} conversations): {rates}")
+        lines.append(f"  kinds below {E2E_TARGET:.0%}: {', '.join(report['below_target']) or 'none'}")
     return "\n".join(lines)
 
 
@@ -115,6 +148,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--summary-only", action="store_true", help="only read results/ and print the summary")
     parser.add_argument("--skip-nlu", action="store_true")
     parser.add_argument("--skip-stories", action="store_true")
+    parser.add_argument("--skip-e2e", action="store_true", help="skip the end-to-end conversations")
     args = parser.parse_args(argv)
     results: Path = args.results
 
@@ -132,6 +166,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             if not args.skip_stories:
                 run([str(RASA), "test", "core", "--model", str(MODEL), "--stories", "tests/test_stories.yml",
                      "--out", str(results / "core")], env)
+            if not args.skip_e2e:
+                for name, cases in E2E_SETS:
+                    if (ROOT / cases).is_dir():
+                        run([sys.executable, "-m", "tests.e2e", "--cases", cases, "--name", name,
+                             "--results", str(results)], env)
             print("$ python -m tests.kb.bench_resolver", file=sys.stderr, flush=True)
             resolver = subprocess.run([sys.executable, "-m", "tests.kb.bench_resolver"], cwd=ROOT, env=env,
                                       check=True, capture_output=True, text=True).stdout

@@ -71,6 +71,8 @@ def test_rendered_summary(tmp_path):
         f"Stories: 9/10 right, action accuracy 0.980; failed: {tmp_path / 'core' / 'failed_test_stories.yml'}",
         "Resolver: top-1 1.000 on 221 cases, wrong matches 0.000 on 62 negatives, p50 0.109 ms, p99 0.603 ms",
         "  generated typos: top-1 0.986 of 441, wrong tool 0.002",
+        "End-to-end (e2e): not run",
+        "End-to-end (e2e-fresh): not run",
     ]
 
 
@@ -78,3 +80,15 @@ def test_summary_says_what_did_not_run(tmp_path):
     text = render_summary(summarise(results_dir(tmp_path, stories=False), None))
     assert "Stories: no report (rasa test core did not run)" in text
     assert "Resolver: not run" in text
+
+
+def test_end_to_end_rates_and_the_kinds_below_target(tmp_path):
+    (tmp_path / "e2e.json").write_text(json.dumps({"set": "tests/e2e/cases", "cases": 3, "channels": ["rest", "sms"],
+                                                    "rates": {"typos": {"rest": {"passed": 2, "cases": 2, "rate": 1.0},
+                                                                        "sms": {"passed": 1, "cases": 2, "rate": 0.5}},
+                                                              "compare": {"rest": {"passed": 1, "cases": 1, "rate": 1.0},
+                                                                          "sms": {"passed": 1, "cases": 1, "rate": 1.0}}}}))
+    text = render_summary(summarise(results_dir(tmp_path), RESOLVER)).splitlines()
+    assert "End-to-end (tests/e2e/cases, 3 conversations): rest 3/3 (100.0%), sms 2/3 (66.7%)" in text
+    assert "  kinds below 95%: typos (sms) 50.0%" in text
+    assert "End-to-end (e2e-fresh): not run" in text

@@ -3,6 +3,7 @@
     python -m tests.e2e                       # start the servers, run every case on both channels
     python -m tests.e2e --kind typos -v       # one kind, every failure printed
     python -m tests.e2e --url http://...      # servers already running (SMS needs TWILIO_AUTH_TOKEN there)
+    python -m tests.e2e --cases tests/e2e/fresh --name e2e-fresh   # another set, its own result files
 
 Each case is one conversation (a new sender) on each channel. After every turn the runner reads
 the bot messages of that turn from the server's tracker (the response names and variables Rasa
@@ -198,10 +199,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--target", type=float, default=0.95)
     parser.add_argument("--min-rate", type=float, default=None, help="exit 1 when a kind is below this")
     parser.add_argument("--results", type=Path, default=ROOT / "results")
+    parser.add_argument("--cases", type=Path, default=CASES, help="the directory of case files")
+    parser.add_argument("--name", default="e2e", help="result files: results/<name>.json, <name>-failures.txt")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every failure")
     args = parser.parse_args(argv)
 
-    cases = load_cases(kinds=args.kind)
+    cases = load_cases(args.cases, kinds=args.kind)
     channels = args.channel or list(CHANNELS)
     labels = category_labels()
     started: List[Any] = []
@@ -221,15 +224,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     table = rates(outcomes)
     args.results.mkdir(parents=True, exist_ok=True)
     failures = failure_report([o for o in outcomes if not o.passed])
-    (args.results / "e2e-failures.txt").write_text(failures + "\n")
-    (args.results / "e2e.json").write_text(json.dumps({"cases": len(cases), "channels": channels, "rates": table},
-                                                      indent=2) + "\n")
+    (args.results / f"{args.name}-failures.txt").write_text(failures + "\n")
+    (args.results / f"{args.name}.json").write_text(json.dumps(
+        {"set": str(args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases),
+         "cases": len(cases), "channels": channels, "rates": table}, indent=2) + "\n")
     if args.verbose and failures:
         print(failures)
-    print(f"\nEnd-to-end: {len(cases)} conversations x {len(channels)} channels "
+    print(f"\nEnd-to-end ({args.cases.name}): {len(cases)} conversations x {len(channels)} channels "
           f"({sum(len(c.turns) for c in cases)} turns each)")
     print(render(table, args.target))
-    print(f"Failures: {args.results / 'e2e-failures.txt'}")
+    print(f"Failures: {args.results / (args.name + '-failures.txt')}")
     if args.min_rate is not None:
         low = [k for k, cells in table.items() for cell in cells.values() if cell["rate"] < args.min_rate]
         return 1 if low else 0
