@@ -40,6 +40,8 @@ SUGGEST_EDITS = 0.6
 # A word one slip from an ordinary word ("featur" from "feature") matches a tool only this closely.
 SLIP_ACCEPT = 90.0
 CATEGORY_ACCEPT = 88.0
+# In a multi-word fuzzy match, each word that is no English word must be this close to a word of the name.
+NAME_WORD_NEAR = 60.0
 # Words after which an ordinary word that is also a tool's name ("ray", "spark") means the tool.
 CUE_WORDS = frozenset(
     "about is whats use using used with vs versus or and like than of between compare try "
@@ -189,11 +191,14 @@ class Resolver:
         self.fuzzy_keys = [k for k in self.exact if len(k) >= MIN_FUZZY_LENGTH]
         self.fuzzy_tools = [self.exact[k] for k in self.fuzzy_keys]
         words_in: Dict[str, int] = {}  # how many words the longest form with this key has
+        form_words: Dict[str, Set[str]] = {}  # the words of every form with this key
         for tool in kb.tools:
             for form in tool.surface_forms:
                 key = compact(form)
                 words_in[key] = max(words_in.get(key, 0), len(tokenize(form)))
+                form_words.setdefault(key, set()).update(t.text for t in tokenize(form))
         self.fuzzy_words = [words_in[k] for k in self.fuzzy_keys]
+        self.fuzzy_form_words = [form_words[k] for k in self.fuzzy_keys]
         self.ordinary = ordinary_words
         self.rare = rare_words() if rare is None else rare
         self.words = self.ordinary | self.rare
@@ -281,6 +286,8 @@ class Resolver:
             for choice, ratio, index in ranked:
                 if end - start > self.fuzzy_words[index] + 1:
                     continue  # "ci and github actions" is not a typo of "github actions"
+                if end - start > 1 and not self._every_name_word_near(tokens[start:end], self.fuzzy_form_words[index]):
+                    continue  # "katab open source" is not a typo of "rasa open source"
                 tool = self.fuzzy_tools[index]
                 score = _similarity(key, choice, ratio, accept)
                 if tool.name not in best or best[tool.name][0] < score:
@@ -301,6 +308,14 @@ class Resolver:
                     if s >= suggest and Levenshtein.normalized_similarity(key, choice) >= SUGGEST_EDITS
                 )
         return hits
+
+    def _every_name_word_near(self, span: Sequence[Token], form_words: Set[str]) -> bool:
+        """Each word of a multi-word span that is no English word is close to some word of the name:
+        the shared English words ("open source") must not carry a match."""
+        return all(
+            max(fuzz.ratio(token.stem, word) for word in form_words) >= NAME_WORD_NEAR
+            for token in span if token.stem not in self.words and len(token.stem) >= MIN_FUZZY_LENGTH
+        )
 
     @staticmethod
     def _swallows(fuzzy: _Hit, exact: List[_Hit], tokens: List[Token]) -> bool:

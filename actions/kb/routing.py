@@ -48,6 +48,8 @@ SMALL_TALK = ("thanks", "greet", "goodbye", "help", "bot_challenge", OUT_OF_SCOP
 PRACTICE_CONFIDENCE = 0.2
 # How sure NLU must be of the small-talk intent that replaces an unsure practice answer.
 SMALL_TALK_CONFIDENCE = 0.05
+# NLU this sure that a message is off-topic keeps it so, tool's name or not, unless it plainly asks a tool question.
+SURE_OUT_OF_SCOPE = 0.6
 # How sure NLU must be of a small-talk intent to take it over the fallback, for an off-topic message.
 SMALL_TALK_FALLBACK = 0.25
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
@@ -151,8 +153,13 @@ def _tool_question(text: str, tool_count: int) -> str:
 def _unknown_is_asked_about(text: str, unknown: str) -> bool:
     """"is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
     name = re.escape(unknown.lower())
-    return bool(re.search(rf"(?:^|\b(?:is|are|about|of|to|try|use|using|called|named|does|has|heard|whats|what's)\s+){name}\b|"
-                          rf"\b{name}\s+(?:vs|versus|or)\b|\b(?:vs|versus|or)\s+{name}\b", text.lower()))
+    lowered = text.lower()
+    if re.search(rf"\b{name}\s+(?:vs|versus)\b|\b(?:vs|versus)\s+{name}\b", lowered):
+        return True
+    if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
+        return True  # "fizzmodel or nexalyze for drift?", not "... my funcs or is that overkill"
+    return bool(re.search(rf"(?:^|\b(?:is|are|about|of|to|try|use|using|called|named|does|has|heard|whats|what's)\s+)"
+                          rf"{name}\b", lowered))
 
 
 def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None) -> Optional[str]:
@@ -168,7 +175,7 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None)
     if tool_count == 1 and re.search(r"\b(?:it|that|this|them)\b", lowered) and re.search(
             r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b", lowered):
         return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
-    if unknown and re.search(rf"\b{re.escape(unknown.lower())}\s+(?:vs|versus|or)\b", lowered):
+    if unknown and _unknown_is_asked_about(text, unknown) and re.search(r"\b(?:vs|versus|or)\b", lowered):
         return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
     if tool_count == 1 and _ALTERNATIVES.search(lowered):
         return ASK_ALTERNATIVES
@@ -221,6 +228,8 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)
         if pointed is not None:
             return pointed
+    if intent == OUT_OF_SCOPE and parse.confidence >= SURE_OUT_OF_SCOPE:
+        return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's
     if resolution.unknown and not resolution.tools and _unknown_is_asked_about(text, resolution.unknown):
         return _tool_question(text, 1)  # "is quibblenet a good feature store?": we don't know it
     if not names and not category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):

@@ -118,3 +118,19 @@ def test_a_pointed_tool_question_beats_a_confident_practice_answer(text, tools, 
 ])
 def test_a_practice_question_naming_tools_stays_a_practice_question(text, tools):
     assert route(text, _parse("faq", practice=0.9), _resolution(tools)) is None
+
+
+def test_an_odd_word_before_or_in_a_long_practice_question_is_not_a_tool():
+    text = "shud i bother writing unit tests for my feature engineering funcs or is that overkill"
+    assert route(text, _parse("faq", practice=0.9), _resolution(unknown="funcs")) is None
+
+
+def test_two_unknown_names_with_or_are_compared():
+    text = "fizzmodel or nexalyze for monitoring drift?"
+    assert route(text, _parse("faq", practice=0.9), _resolution(unknown="fizzmodel", category="monitoring")) \
+        == "compare_tools"
+
+
+def test_a_sure_out_of_scope_message_keeps_its_intent_despite_a_tool_word():
+    parse = Parse("out_of_scope", 0.8, (("out_of_scope", 0.8),), 0.1, practice_similarity=0.3)
+    assert route("whats the main theme of kafka's metamorphosis", parse, _resolution(["Apache Kafka"])) is None
