@@ -206,9 +206,14 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
 
     @staticmethod
     def refers_to_last_list(tracker: Tracker) -> bool:
-        """"those", "them", "which ones": the message is about the list just shown."""
-        return bool(tracker.get_slot(SHOWN_SLOT)) and bool(re.search(
-            r"\b(?:those|these|them|they|ones|any of|which of|of the list)\b|^\W*which\b", _text(tracker).lower()))
+        """"those", "them", "which ones", or a bare "open src only" right after a list: the message is
+        about the list just shown."""
+        if not tracker.get_slot(SHOWN_SLOT):
+            return False
+        text = _text(tracker).lower()
+        if re.search(r"\b(?:those|these|them|they|ones|any of|which of|of the list)\b|^\W*which\b", text):
+            return True
+        return _last_answer(tracker) in LISTING_ACTIONS and len(text.split()) <= 4
 
     def ask(self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker,
             use_remembered: bool = True) -> List[EventType]:
@@ -216,11 +221,13 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         found = self.lookup(tracker)
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
+        remembered = self.remembered(tracker)
+        if use_remembered and remembered and re.search(r"\b(?:it|its|it's|that one|this one)\b", _text(tracker).lower()):
+            return self.answer(kind, remembered, dispatcher, tracker)  # "what lang is it written in"
         if found.candidates:
             return self.did_you_mean(kind, found, dispatcher, tracker)
         if found.unknown:
             return self.unknown(found, dispatcher)
-        remembered = self.remembered(tracker)
         if use_remembered and remembered and not found.query:  # "is it open source?"
             return self.answer(kind, remembered, dispatcher, tracker)
         _send(dispatcher, answers.not_found(found.query, []))

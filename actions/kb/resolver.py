@@ -226,7 +226,9 @@ class Resolver:
                         bucket.append(tool)
         self.phrases: Dict[str, str] = {}
         for category in kb.categories:
-            for phrase in [category.id.replace("-", " "), category.label, *category.phrases]:
+            named = category.id.replace("-", " ")  # "training" alone is an everyday word, not the category
+            ids = [] if " " not in named and named in self.ordinary and named not in category.phrases else [named]
+            for phrase in [*ids, category.label, *category.phrases]:
                 tokens = tokenize(phrase)
                 self.phrases.setdefault(self._phrase_key(tokens), category.id)
                 self.name_words.update(t.text for t in tokens)

@@ -78,27 +78,30 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
-    r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform|way)\b"
+    r"\bwhat(?:'s| is) available\b|\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
 _ASKS_FOR_SEVERAL = re.compile(rf"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|{_ASKED_NOUNS})\b")
-_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar\w*|\bdiff\b|\bdifferences?\b|\bbetter\b|\bor\b|\bagainst\b|"
+_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|\bor\b|\bagainst\b|"
                        r"\bstack up\b|\bpick\b.*\bor\b")
 _ALTERNATIVES = re.compile(
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
-    r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b"
+    r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
+    r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b"
 )
 # A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
 _ASKS_A_FACT = re.compile(
     r"licen[cs]\w*|lisen[cs]\w*|licn?se\w*|\blic\b|\blinks?\b|\burls?\b|website|homepage|home page|"
     r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
     r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
-    r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
+    r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|\bis \S+ an? [\w\s/-]+\bor an? \b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
 )
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+# "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
+_ASKS_ABOUT = re.compile(r"^\W*(?:(?:can|could) (?:you|u) )?(?:tell me (?:about|abt)|explain|describe)\b")
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
@@ -136,6 +139,7 @@ class Parse:
     practice_confidence: float = 0.0
     category_entity: Optional[str] = None
     practice_similarity: float = 1.0  # highest cosine to a practice training example; 1.0 when unknown
+    topic_category: Optional[str] = None  # the tool category of the practice topic the selector picked
 
 
 def _tool_question(text: str, tool_count: int) -> str:
@@ -181,7 +185,7 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None)
         return ASK_ALTERNATIVES
     if _ASKS_A_FACT.search(lowered):
         return ASK_TOOL_ATTRIBUTE
-    if _ASKS_WHAT_IT_IS.search(lowered):
+    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or _ASKS_ABOUT.search(lowered)):
         return ASK_TOOL_INFO
     return None
 
@@ -197,7 +201,10 @@ def _unsure_practice(parse: Parse) -> str:
 def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The intent the message should have instead of NLU's, or None to keep NLU's."""
     intent = parse.intent
-    category = parse.category_entity or resolution.category
+    on_topic = parse.practice_similarity >= PRACTICE_SIMILARITY
+    # The job a message names: its words for it, else the job of the practice topic it is about
+    # ("tools for explaining why my model predicted that" is about explainability).
+    category = parse.category_entity or resolution.category or (parse.topic_category if on_topic else None)
     names = len(resolution.tools) + (1 if resolution.unknown else 0)
     about_a_name = _content_words(text) <= MAX_SUBJECT_WORDS
     if intent in TOOL_INTENTS:
@@ -228,25 +235,24 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)
         if pointed is not None:
             return pointed
-    if intent == OUT_OF_SCOPE and parse.confidence >= SURE_OUT_OF_SCOPE:
-        return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's
     if resolution.unknown and not resolution.tools and _unknown_is_asked_about(text, resolution.unknown):
         return _tool_question(text, 1)  # "is quibblenet a good feature store?": we don't know it
     if not names and not category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
         if asks_for_tools(text) and _REFERS_BACK.search(text.lower()):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
-        if intent == FALLBACK and _ALTERNATIVES.search(text.lower()):
+        if intent in (FALLBACK, OUT_OF_SCOPE) and _ALTERNATIVES.search(text.lower()):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
+    if intent == OUT_OF_SCOPE and parse.confidence >= SURE_OUT_OF_SCOPE:
+        return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's
     if not names and not category and intent in (FALLBACK, INFORM) and asked_attribute(text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
     if category and asks_for_tools(text) and len(resolution.tools) < 2:
         return LIST_TOOLS
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
-    # a tool question unless the tool is what it is about.
-    on_topic = parse.practice_similarity >= PRACTICE_SIMILARITY
+    # a tool question unless the tool is what it is about, or a fact about it is asked.
     unsure = parse.practice_confidence < PRACTICE_CONFIDENCE
-    if resolution.tools and (about_a_name or (on_topic and (intent != FAQ or unsure))
-                             or (intent == FALLBACK and asked_attribute(text) is not None)):
+    asks_a_fact = bool(_ASKS_A_FACT.search(text.lower())) or asked_attribute(text) is Attribute.OPEN_SOURCE
+    if resolution.tools and (about_a_name or asks_a_fact or (on_topic and (intent != FAQ or unsure))):
         return _tool_question(text, names)
     if intent == FAQ and parse.practice_confidence >= SURE_PRACTICE and on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow

@@ -19,20 +19,22 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.kb import routing
+from actions.kb import advice, routing
 from actions.kb.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
 ROUTED_FROM = "routed_from"
 
 
-def _parse(message: Message) -> routing.Parse:
+def _parse(message: Message, resolver: Resolver) -> routing.Parse:
     intent = message.get(INTENT) or {}
     ranking = [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in message.get(INTENT_RANKING_KEY) or []]
     selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
     category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
+    topic = str(selected.get("intent_response_key") or "").partition("/")[2]
     return routing.Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), ranking,
-                         float(selected.get("confidence") or 0.0), category, float(selected.get("similarity", 1.0)))
+                         float(selected.get("confidence") or 0.0), category, float(selected.get("similarity", 1.0)),
+                         advice.category_for_practice(resolver.kb, topic) if topic else None)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -66,10 +68,16 @@ class ToolRouter(GraphComponent):
             text = message.get(TEXT)
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
-            parse = _parse(message)
-            new_intent = routing.route(text, parse, self.resolver.resolve(text))
+            parse = _parse(message, self.resolver)
+            resolution = self.resolver.resolve(text)
+            new_intent = routing.route(text, parse, resolution)
             if new_intent is None or new_intent == parse.intent:
                 continue
+            if new_intent == routing.LIST_TOOLS and not parse.category_entity and not resolution.category \
+                    and parse.topic_category:  # the job came from the practice topic: tell the action
+                entities = list(message.get(ENTITIES) or [])
+                entities.append({"entity": "category", "value": parse.topic_category, "extractor": type(self).__name__})
+                message.set(ENTITIES, entities, add_to_output=True)
             ranking = [{"name": new_intent, "confidence": 1.0}] + [
                 {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent]
             message.set(INTENT, {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}, add_to_output=True)

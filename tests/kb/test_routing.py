@@ -134,3 +134,25 @@ def test_two_unknown_names_with_or_are_compared():
 def test_a_sure_out_of_scope_message_keeps_its_intent_despite_a_tool_word():
     parse = Parse("out_of_scope", 0.8, (("out_of_scope", 0.8),), 0.1, practice_similarity=0.3)
     assert route("whats the main theme of kafka's metamorphosis", parse, _resolution(["Apache Kafka"])) is None
+
+
+def test_asking_for_tools_for_the_job_of_a_practice_topic_lists_that_job():
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.8, practice_similarity=0.7,
+                  topic_category="explainability")
+    assert route("tools for explaining why my model predicted what it did", parse, _resolution()) == "list_tools"
+
+
+def test_an_off_topic_message_gets_no_category_from_its_nearest_topic():
+    parse = Parse("faq", 0.9, (("faq", 0.9), ("out_of_scope", 0.1)), practice_confidence=0.3,
+                  practice_similarity=0.3, topic_category="model-serving")
+    assert route("any tools for serving dinner to twelve people", parse, _resolution()) == "out_of_scope"
+
+
+@pytest.mark.parametrize("text, tools, expected", [
+    ("tell me about skypilot and modal, both came up in a gpu cost thread", ["SkyPilot", "Modal"], "ask_tool_info"),
+    ("can i use grafana for free at work", ["Grafana"], "ask_tool_attribute"),
+    ("is Chalk a feature store or a data catalog or what", ["Chalk"], "ask_tool_attribute"),
+    ("we're on sagemaker but might leave aws, what's comparable", ["Amazon SageMaker"], "ask_alternatives"),
+])
+def test_more_pointed_tool_questions(text, tools, expected):
+    assert route(text, _parse("faq", practice=0.9), _resolution(tools)) == expected
