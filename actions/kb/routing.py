@@ -78,7 +78,7 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
-    r"\bwhat(?:'s| is) available\b|\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
+    rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
 _ASKS_FOR_SEVERAL = re.compile(rf"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|{_ASKED_NOUNS})\b")
@@ -166,7 +166,15 @@ def _unknown_is_asked_about(text: str, unknown: str) -> bool:
                           rf"{name}\b", lowered))
 
 
-def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None) -> Optional[str]:
+def _starts_with_what_is(text: str, tools: Sequence[str]) -> bool:
+    """"what's vllm and why does everyone use it": the message opens by asking what a named tool is."""
+    opening = re.match(r"^\W*(?:so |ok |hey )?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)", text.lower())
+    return bool(opening) and any(opening.group(1) in name.lower().split() or opening.group(1) == name.lower()
+                                 for name in tools)
+
+
+def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
+                      tools: Sequence[str] = ()) -> Optional[str]:
     """A tool question so plainly asked that it beats a confident practice answer, or None.
 
     Two names and "vs"/"or" compare; "alternatives", "switch to", "what else" ask for
@@ -185,7 +193,8 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None)
         return ASK_ALTERNATIVES
     if _ASKS_A_FACT.search(lowered):
         return ASK_TOOL_ATTRIBUTE
-    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or _ASKS_ABOUT.search(lowered)):
+    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or _ASKS_ABOUT.search(lowered)
+                       or _starts_with_what_is(text, tools)):
         return ASK_TOOL_INFO
     return None
 
@@ -204,12 +213,13 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     on_topic = parse.practice_similarity >= PRACTICE_SIMILARITY
     # The job a message names: its words for it, else the job of the practice topic it is about
     # ("tools for explaining why my model predicted that" is about explainability).
-    category = parse.category_entity or resolution.category or (parse.topic_category if on_topic else None)
+    named_category = parse.category_entity or resolution.category
     names = len(resolution.tools) + (1 if resolution.unknown else 0)
+    category = named_category or (parse.topic_category if lists_the_topics_job(text, parse, resolution) else None)
     about_a_name = _content_words(text) <= MAX_SUBJECT_WORDS
     if intent in TOOL_INTENTS:
         if names and intent != COMPARE_TOOLS:
-            pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)  # "... what do people switch to"
+            pointed = _pointed_question(text, len(resolution.tools), resolution.unknown, resolution.tools)  # "... what do people switch to"
             if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
                 return pointed
         if intent == ASK_TOOL_INFO and names and asked_attribute(text) not in (None, Attribute.CATEGORY):
@@ -232,12 +242,12 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     if intent not in OVERRIDABLE:
         return None
     if names:
-        pointed = _pointed_question(text, len(resolution.tools), resolution.unknown)
+        pointed = _pointed_question(text, len(resolution.tools), resolution.unknown, resolution.tools)
         if pointed is not None:
             return pointed
     if resolution.unknown and not resolution.tools and _unknown_is_asked_about(text, resolution.unknown):
         return _tool_question(text, 1)  # "is quibblenet a good feature store?": we don't know it
-    if not names and not category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
+    if not names and not named_category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
         if asks_for_tools(text) and _REFERS_BACK.search(text.lower()):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
         if intent in (FALLBACK, OUT_OF_SCOPE) and _ALTERNATIVES.search(text.lower()):
@@ -268,6 +278,14 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         if talk:
             return max(talk)[1]  # "thank you so much!!", "can u go deeper on that": unsure, but not a question
     return None
+
+
+def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> bool:
+    """Whether a tool list for `text` takes its job from the practice topic the message is about:
+    on topic, no names, no words of its own for the job, and not pointing back ("tools for that?"
+    means the last answer's topic, which the action reads)."""
+    return (parse.practice_similarity >= PRACTICE_SIMILARITY and not resolution.tools and not resolution.unknown
+            and not (parse.category_entity or resolution.category) and not _REFERS_BACK.search(text.lower()))
 
 
 def _second(parse: Parse) -> Optional[str]:

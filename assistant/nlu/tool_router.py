@@ -74,7 +74,8 @@ class ToolRouter(GraphComponent):
             if new_intent is None or new_intent == parse.intent:
                 continue
             if new_intent == routing.LIST_TOOLS and not parse.category_entity and not resolution.category \
-                    and parse.topic_category:  # the job came from the practice topic: tell the action
+                    and parse.topic_category and routing.lists_the_topics_job(text, parse, resolution):
+                # the job came from the practice topic the message is about: tell the action
                 entities = list(message.get(ENTITIES) or [])
                 entities.append({"entity": "category", "value": parse.topic_category, "extractor": type(self).__name__})
                 message.set(ENTITIES, entities, add_to_output=True)

@@ -6,7 +6,7 @@ from typing import Optional, Sequence
 import pytest
 
 from actions.kb.resolver import Resolution
-from actions.kb.routing import Parse, asks_for_tools, route
+from actions.kb.routing import Parse, asks_for_tools, lists_the_topics_job, route
 
 
 def _resolution(tools: Sequence[str] = (), category: Optional[str] = None, unknown: Optional[str] = None,
@@ -156,3 +156,14 @@ def test_an_off_topic_message_gets_no_category_from_its_nearest_topic():
 ])
 def test_more_pointed_tool_questions(text, tools, expected):
     assert route(text, _parse("faq", practice=0.9), _resolution(tools)) == expected
+
+
+@pytest.mark.parametrize("text, tools, expected", [
+    ("what's vllm and why does everyone use it", ["vLLM"], "ask_tool_info"),  # about the tool, not its job
+    ("what would i use for that", [], "list_tools"),  # "that" is the last answer's topic: the action reads it
+])
+def test_no_tool_list_from_the_messages_own_topic_when_it_names_a_tool_or_points_back(text, tools, expected):
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.8, practice_similarity=0.7,
+                  topic_category="llm-frameworks")
+    assert route(text, parse, _resolution(tools)) == expected
+    assert not lists_the_topics_job(text, parse, _resolution(tools))
