@@ -250,7 +250,8 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     if not names and not named_category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
         if asks_for_tools(text) and _REFERS_BACK.search(text.lower()):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
-        if intent in (FALLBACK, OUT_OF_SCOPE) and _ALTERNATIVES.search(text.lower()):
+        unsure_practice = parse.practice_confidence < PRACTICE_CONFIDENCE or not on_topic
+        if (intent in (FALLBACK, OUT_OF_SCOPE) or unsure_practice) and _ALTERNATIVES.search(text.lower()):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
     if intent == OUT_OF_SCOPE and parse.confidence >= SURE_OUT_OF_SCOPE:
         return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's

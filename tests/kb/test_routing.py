@@ -167,3 +167,8 @@ def test_no_tool_list_from_the_messages_own_topic_when_it_names_a_tool_or_points
                   topic_category="llm-frameworks")
     assert route(text, parse, _resolution(tools)) == expected
     assert not lists_the_topics_job(text, parse, _resolution(tools))
+
+
+def test_others_like_that_after_a_tool_asks_for_alternatives():
+    parse = Parse("faq", 0.6, (("faq", 0.6), ("tell_me_more", 0.1)), practice_confidence=0.13, practice_similarity=0.31)
+    assert route("show me others like that", parse, _resolution()) == "ask_alternatives"
