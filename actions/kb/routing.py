@@ -207,75 +207,133 @@ def _unsure_practice(parse: Parse) -> str:
     return FALLBACK
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the rules read off one message, worked out once."""
+
+    text: str
+    parse: Parse
+    resolution: Resolution
+
+    @property
+    def lowered(self) -> str:
+        return self.text.lower()
+
+    @property
+    def on_topic(self) -> bool:
+        return self.parse.practice_similarity >= PRACTICE_SIMILARITY
+
+    @property
+    def unsure(self) -> bool:
+        """The practice answer is a guess: unsure, or about nothing the selector learnt."""
+        return self.parse.practice_confidence < PRACTICE_CONFIDENCE or not self.on_topic
+
+    @property
+    def names(self) -> int:
+        return len(self.resolution.tools) + (1 if self.resolution.unknown else 0)
+
+    @property
+    def named_category(self) -> Optional[str]:
+        """The job the message names in its own words."""
+        return self.parse.category_entity or self.resolution.category
+
+    @property
+    def category(self) -> Optional[str]:
+        """The job named, else the job of the practice topic the message is about ("tools for
+        explaining why my model predicted that" is about explainability)."""
+        if self.named_category:
+            return self.named_category
+        return self.parse.topic_category if lists_the_topics_job(self.text, self.parse, self.resolution) else None
+
+    @property
+    def about_a_name(self) -> bool:
+        return _content_words(self.text) <= MAX_SUBJECT_WORDS
+
+    @property
+    def unknown_asked_about(self) -> bool:
+        unknown = self.resolution.unknown
+        return bool(unknown) and not self.resolution.tools and _unknown_is_asked_about(self.text, unknown)
+
+    def pointed(self) -> Optional[str]:
+        return _pointed_question(self.text, len(self.resolution.tools), self.resolution.unknown, self.resolution.tools)
+
+
 def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The intent the message should have instead of NLU's, or None to keep NLU's."""
-    intent = parse.intent
-    on_topic = parse.practice_similarity >= PRACTICE_SIMILARITY
-    # The job a message names: its words for it, else the job of the practice topic it is about
-    # ("tools for explaining why my model predicted that" is about explainability).
-    named_category = parse.category_entity or resolution.category
-    names = len(resolution.tools) + (1 if resolution.unknown else 0)
-    category = named_category or (parse.topic_category if lists_the_topics_job(text, parse, resolution) else None)
-    about_a_name = _content_words(text) <= MAX_SUBJECT_WORDS
-    if intent in TOOL_INTENTS:
-        if names and intent != COMPARE_TOOLS:
-            pointed = _pointed_question(text, len(resolution.tools), resolution.unknown, resolution.tools)  # "... what do people switch to"
-            if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
-                return pointed
-        if intent == ASK_TOOL_INFO and names and asked_attribute(text) not in (None, Attribute.CATEGORY):
-            return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in"
-        if intent == WHAT_ABOUT and not names and parse.practice_confidence >= SURE_PRACTICE:
-            return FAQ  # "what about shadow deployment?" after a practice answer
-        return None
-    if intent in (LIST_TOOLS, RECOMMEND_TOOL):
-        if resolution.unknown and not resolution.tools and (
-                about_a_name or _unknown_is_asked_about(text, resolution.unknown)):
-            return _tool_question(text, 1)  # "is zorbulator a good feature store?"
-        if intent == LIST_TOOLS and not category and not names and asked_attribute(text) is not None \
-                and not asks_for_tools(text):
-            return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
-        if intent == RECOMMEND_TOOL and category and _ASKS_FOR_SEVERAL.search(text.lower()):
-            return LIST_TOOLS  # "what are the end to end options": a list, not one pick
-        if intent == RECOMMEND_TOOL and not category and not names and re.search(r"\b(?:that|this|it)\b", text.lower()):
-            return LIST_TOOLS  # "what would I use for that?" after a practice answer: that topic's tools
-        return None
-    if intent not in OVERRIDABLE:
-        return None
-    if names:
-        pointed = _pointed_question(text, len(resolution.tools), resolution.unknown, resolution.tools)
-        if pointed is not None:
+    reading = _Reading(text, parse, resolution)
+    if parse.intent in TOOL_INTENTS:
+        return _route_tool_question(reading)
+    if parse.intent in (LIST_TOOLS, RECOMMEND_TOOL):
+        return _route_tool_request(reading)
+    if parse.intent in OVERRIDABLE:
+        return _route_other(reading)
+    return None
+
+
+def _route_tool_question(m: _Reading) -> Optional[str]:
+    """NLU heard a tool question: only its kind may change."""
+    intent = m.parse.intent
+    if m.names and intent != COMPARE_TOOLS:
+        pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
+        if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
             return pointed
-    if resolution.unknown and not resolution.tools and _unknown_is_asked_about(text, resolution.unknown):
-        return _tool_question(text, 1)  # "is quibblenet a good feature store?": we don't know it
-    if not names and not named_category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
-        if asks_for_tools(text) and _REFERS_BACK.search(text.lower()):
+    if intent == ASK_TOOL_INFO and m.names and asked_attribute(m.text) not in (None, Attribute.CATEGORY):
+        return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in"
+    if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
+        return FAQ  # "what about shadow deployment?" after a practice answer
+    return None
+
+
+def _route_tool_request(m: _Reading) -> Optional[str]:
+    """NLU heard a request for a list or a recommendation."""
+    intent = m.parse.intent
+    if m.resolution.unknown and not m.resolution.tools and (m.about_a_name or m.unknown_asked_about):
+        return _tool_question(m.text, 1)  # "is zorbulator a good feature store?"
+    if intent == LIST_TOOLS and not m.category and not m.names and asked_attribute(m.text) is not None \
+            and not asks_for_tools(m.text):
+        return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
+    if intent == RECOMMEND_TOOL and m.category and _ASKS_FOR_SEVERAL.search(m.lowered):
+        return LIST_TOOLS  # "what are the end to end options": a list, not one pick
+    if intent == RECOMMEND_TOOL and not m.category and not m.names and re.search(r"\b(?:that|this|it)\b", m.lowered):
+        return LIST_TOOLS  # "what would I use for that?" after a practice answer: that topic's tools
+    return None
+
+
+def _route_other(m: _Reading) -> Optional[str]:
+    """NLU heard a practice question, small talk, or nothing sure: the names and cues may decide."""
+    intent = m.parse.intent
+    pointed = m.pointed() if m.names else None
+    if pointed is not None:
+        return pointed
+    if m.unknown_asked_about:
+        return _tool_question(m.text, 1)  # "is quibblenet a good feature store?": we don't know it
+    if not m.names and not m.named_category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
+        if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
-        unsure_practice = parse.practice_confidence < PRACTICE_CONFIDENCE or not on_topic
-        if (intent in (FALLBACK, OUT_OF_SCOPE) or unsure_practice) and _ALTERNATIVES.search(text.lower()):
+        if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
-    if intent == OUT_OF_SCOPE and parse.confidence >= SURE_OUT_OF_SCOPE:
+    if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's
-    if not names and not category and intent in (FALLBACK, INFORM) and asked_attribute(text) is not None:
+    if not m.names and not m.category and intent in (FALLBACK, INFORM) and asked_attribute(m.text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
-    if category and asks_for_tools(text) and len(resolution.tools) < 2:
+    if m.category and asks_for_tools(m.text) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
     # a tool question unless the tool is what it is about, or a fact about it is asked.
-    unsure = parse.practice_confidence < PRACTICE_CONFIDENCE
-    asks_a_fact = bool(_ASKS_A_FACT.search(text.lower())) or asked_attribute(text) is Attribute.OPEN_SOURCE
-    if resolution.tools and (about_a_name or asks_a_fact or (on_topic and (intent != FAQ or unsure))):
-        return _tool_question(text, names)
-    if intent == FAQ and parse.practice_confidence >= SURE_PRACTICE and on_topic:
+    asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE
+    practice_unsure = m.parse.practice_confidence < PRACTICE_CONFIDENCE
+    if m.resolution.tools and (m.about_a_name or asks_a_fact or (m.on_topic and (intent != FAQ or practice_unsure))):
+        return _tool_question(m.text, m.names)
+    if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
-    if resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE, INFORM) and (
-            about_a_name or _unknown_is_asked_about(text, resolution.unknown)):
-        return _tool_question(text, 1)  # "what is zorbulator?": the assistant says it does not know it
-    if intent == FALLBACK and _second(parse) == FAQ and parse.practice_confidence >= SURE_PRACTICE and on_topic:
+    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE, INFORM) and m.about_a_name:
+        return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
+    if intent == FALLBACK and _second(m.parse) == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return FAQ  # "drift??": too short for the intent classifier, plain to the response selector
-    if intent == FAQ and (unsure or not on_topic):
-        return _unsure_practice(parse)
-    if intent == FALLBACK and not on_topic:
-        talk = [(c, n) for n, c in parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]
+    if intent == FAQ and m.unsure:
+        return _unsure_practice(m.parse)
+    if intent == FALLBACK and not m.on_topic:
+        talk = [(c, n) for n, c in m.parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]
         if talk:
             return max(talk)[1]  # "thank you so much!!", "can u go deeper on that": unsure, but not a question
     return None
