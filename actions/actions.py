@@ -40,6 +40,7 @@ HOSTING_SLOT = "recommend_hosting"
 TOOL_ENTITY = "tool"
 CATEGORY_ENTITY = "category"
 OPTION_ENTITY = "option"
+ROUTED_CATEGORY = "category"  # on an intent the NLU router set: the job of the practice topic
 
 INFO = "info"
 ATTRIBUTE = "attribute:"
@@ -141,12 +142,15 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
                       entity_values[0] if entity_values and not found else "")
 
     def category_named(self, tracker: Tracker) -> Optional[str]:
-        """The tool category the latest message names: NLU's entity first, else the whole message."""
+        """The tool category the latest message names: NLU's entity first, else the whole message,
+        else the job of the practice topic the router read the message as (assistant/nlu/tool_router.py)."""
         for value in _entity_values(tracker, CATEGORY_ENTITY):
             category = value if self.kb.category(value) else self.resolver.resolve(value).category
             if category:
                 return category
-        return self.resolver.resolve(_text(tracker)).category
+        category = self.resolver.resolve(_text(tracker)).category
+        routed = (tracker.latest_message.get("intent") or {}).get(ROUTED_CATEGORY)
+        return category or (routed if routed and self.kb.category(routed) else None)
 
     def remembered(self, tracker: Tracker, slot: str = TOOLS_SLOT) -> List[Tool]:
         return self.tools(tracker.get_slot(slot) or [])

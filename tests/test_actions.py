@@ -437,3 +437,12 @@ def test_any_tools_for_that_after_a_practice_answer_lists_the_topics_category():
 def test_open_source_tools_of_a_category_are_listed_apart():
     messages = Conversation().turn(ActionListTools(default_resolver()), "open source experiment trackers", "list_tools")
     assert responses(messages)[0] == "utter_tool_list_open_source"
+
+
+def test_a_list_takes_the_category_the_router_read_from_the_practice_topic():
+    talk = Conversation()
+    talk.events.append(user_event("tools for explaining why my model predicted what it did", "list_tools"))
+    talk.events[-1]["parse_data"]["intent"]["category"] = "explainability"
+    messages, _ = run(ActionListTools(default_resolver()), make_tracker(talk.events))
+    assert responses(messages)[0] == "utter_tool_list"
+    assert messages[0]["category"] == default_resolver().kb.category("explainability").label

@@ -24,6 +24,9 @@ from actions.kb.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
 ROUTED_FROM = "routed_from"
+# Set on a routed intent when the tool list's category comes from the practice topic, not from
+# words in the message (an entity needs a span of the text; this has none).
+ROUTED_CATEGORY = "category"
 
 
 def _parse(message: Message, resolver: Resolver) -> routing.Parse:
@@ -73,14 +76,12 @@ class ToolRouter(GraphComponent):
             new_intent = routing.route(text, parse, resolution)
             if new_intent is None or new_intent == parse.intent:
                 continue
-            if new_intent == routing.LIST_TOOLS and not parse.category_entity and not resolution.category \
-                    and parse.topic_category and routing.lists_the_topics_job(text, parse, resolution):
-                # the job came from the practice topic the message is about: tell the action
-                entities = list(message.get(ENTITIES) or [])
-                entities.append({"entity": "category", "value": parse.topic_category, "extractor": type(self).__name__})
-                message.set(ENTITIES, entities, add_to_output=True)
             ranking = [{"name": new_intent, "confidence": 1.0}] + [
                 {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent]
-            message.set(INTENT, {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}, add_to_output=True)
+            routed = {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}
+            if new_intent == routing.LIST_TOOLS and parse.topic_category \
+                    and routing.lists_the_topics_job(text, parse, resolution):
+                routed[ROUTED_CATEGORY] = parse.topic_category  # the job of the practice topic: for the action
+            message.set(INTENT, routed, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
