@@ -38,8 +38,11 @@ TELL_ME_MORE = "tell_me_more"
 # Intents whose action looks the tools up itself: a found name needs no rerouting.
 TOOL_INTENTS = frozenset({ASK_TOOL_INFO, ASK_TOOL_ATTRIBUTE, COMPARE_TOOLS, ASK_ALTERNATIVES, WHAT_ABOUT})
 # Intents a named tool or an asked-for tool list may take over: the ones that would not look it up.
-OVERRIDABLE = frozenset({FAQ, FALLBACK, OUT_OF_SCOPE, INFORM, "greet", "goodbye", "thanks", "help", "tell_me_more",
-                         "affirm", "deny", "skip", "choose_option", "bot_challenge"})
+OVERRIDABLE = frozenset({FAQ, FALLBACK, OUT_OF_SCOPE, "greet", "goodbye", "thanks", "help", "tell_me_more",
+                         "bot_challenge"})
+# Answers to the assistant's own questions (the advice form, "did you mean"): taken over only by a
+# message that is plainly about a tool it names ("no, mlflow"), never by an odd word ("idc tbh").
+ANSWERS = frozenset({INFORM, "affirm", "deny", "skip", "choose_option"})
 # Where an unsure practice answer goes instead, if NLU ranked it next.
 SMALL_TALK = ("thanks", "greet", "goodbye", "help", "bot_challenge", OUT_OF_SCOPE)
 
@@ -72,7 +75,7 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
-    rf"\btools?\W*(?:pls|please|plz)?\W*$|^\W*which\b|"
+    rf"\btools?\W*(?:pls|please|plz)?\W*$|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
@@ -81,7 +84,8 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
-_ASKS_FOR_SEVERAL = re.compile(rf"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|{_ASKED_NOUNS})\b")
+_ASKS_FOR_SEVERAL = re.compile(r"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|stores|"
+                               r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b")
 _COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|\bor\b|\bagainst\b|"
                        r"\bstack up\b|\bpick\b.*\bor\b")
 _ALTERNATIVES = re.compile(
@@ -124,9 +128,14 @@ def _content_words(text: str) -> int:
     return sum(1 for w in re.findall(r"[a-z0-9&.+'-]+", text.lower()) if w.strip("'.-") not in _FILLER)
 
 
-def asks_for_tools(text: str) -> bool:
-    """"Which tools...", "what can I use to...", "libraries that...", "anything to label images"."""
-    return bool(_ASKS_FOR_TOOLS.search(text.lower()))
+def asks_for_tools(text: str, strongly: bool = False) -> bool:
+    """"Which tools...", "what can I use to...", "libraries that...", "anything to label images".
+
+    A bare "which ..." asks for tools only of a job the message names ("which orchestrators r
+    there"); `strongly` leaves it out, for a job read from the practice topic ("which dev practices
+    give the most bang for the buck" asks for practices)."""
+    lowered = text.lower()
+    return bool(_ASKS_FOR_TOOLS.search(lowered)) or (not strongly and bool(re.match(r"^\W*which\b", lowered)))
 
 
 @dataclass(frozen=True)
@@ -156,13 +165,15 @@ def _tool_question(text: str, tool_count: int) -> str:
 
 def _unknown_is_asked_about(text: str, unknown: str) -> bool:
     """"is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
+    if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
+        return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
     name = re.escape(unknown.lower())
     lowered = text.lower()
     if re.search(rf"\b{name}\s+(?:vs|versus)\b|\b(?:vs|versus)\s+{name}\b", lowered):
         return True
     if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
         return True  # "fizzmodel or nexalyze for drift?", not "... my funcs or is that overkill"
-    return bool(re.search(rf"(?:^|\b(?:is|are|about|of|to|try|use|using|called|named|does|has|heard|whats|what's)\s+)"
+    return bool(re.search(rf"\b(?:is|are|about|of|to|try|use|using|called|named|does|has|heard|whats|what's)\s+"
                           rf"{name}\b", lowered))
 
 
@@ -267,6 +278,8 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         return _route_tool_request(reading)
     if parse.intent in OVERRIDABLE:
         return _route_other(reading)
+    if parse.intent in ANSWERS and resolution.tools and reading.about_a_name:
+        return _tool_question(text, reading.names)
     return None
 
 
@@ -307,16 +320,16 @@ def _route_other(m: _Reading) -> Optional[str]:
         return pointed
     if m.unknown_asked_about:
         return _tool_question(m.text, 1)  # "is quibblenet a good feature store?": we don't know it
-    if not m.names and not m.named_category and intent in (FALLBACK, INFORM, OUT_OF_SCOPE, FAQ):
+    if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ):
         if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
         if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's
-    if not m.names and not m.category and intent in (FALLBACK, INFORM) and asked_attribute(m.text) is not None:
+    if not m.names and not m.category and intent == FALLBACK and asked_attribute(m.text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
-    if m.category and asks_for_tools(m.text) and len(m.resolution.tools) < 2:
+    if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
     # a tool question unless the tool is what it is about, or a fact about it is asked.
@@ -326,7 +339,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         return _tool_question(m.text, m.names)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
-    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE, INFORM) and m.about_a_name:
+    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name:
         return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
     if intent == FALLBACK and _second(m.parse) == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return FAQ  # "drift??": too short for the intent classifier, plain to the response selector

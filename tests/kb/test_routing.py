@@ -172,3 +172,30 @@ def test_no_tool_list_from_the_messages_own_topic_when_it_names_a_tool_or_points
 def test_others_like_that_after_a_tool_asks_for_alternatives():
     parse = Parse("faq", 0.6, (("faq", 0.6), ("tell_me_more", 0.1)), practice_confidence=0.13, practice_similarity=0.31)
     assert route("show me others like that", parse, _resolution()) == "ask_alternatives"
+
+
+@pytest.mark.parametrize("text, intent, resolution", [
+    ("hmm, something to manage features, a feature store", "inform", _resolution(category="feature-store")),
+    ("oss, self-hostd", "inform", _resolution()),
+    ("idc tbh", "skip", _resolution(unknown="idc")),
+    ("whatevr works", "skip", _resolution(unknown="whatevr")),
+])
+def test_answers_to_the_assistants_questions_are_left_alone(text, intent, resolution):
+    assert route(text, _parse(intent), resolution) is None
+
+
+def test_no_mlflow_is_still_a_tool_question():
+    assert route("no, mlflow", _parse("deny"), _resolution(["MLflow"])) == "ask_tool_info"
+
+
+def test_an_english_word_missing_from_the_dictionary_is_not_an_unknown_tool():
+    assert route("is anonymising a dataset enough for privacy", _parse("faq", practice=0.6),
+                 _resolution(unknown="anonymising")) is None
+
+
+def test_which_alone_does_not_ask_for_the_tools_of_the_topics_job():
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.4, practice_similarity=0.7,
+                  topic_category="dev-tools")
+    assert route("which dev practices give data people the most bang for the buck", parse, _resolution()) is None
+    assert route("which orchestrators r there", _parse("faq", practice=0.4),
+                 _resolution(category="orchestration")) == "list_tools"
