@@ -368,6 +368,9 @@ class ActionListTools(KnowledgeBaseAction):
             # "explain feature stores", then "any tools for that?"
             topic = _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
+        asked = asked_attribute(_text(tracker))
+        if category is None and asked is not None and self.remembered(tracker):
+            return self.ask(ATTRIBUTE + asked.value, dispatcher, tracker)  # "free?" after a tool: that tool's
         if category is None and _last_answer(tracker) is not None:  # "what other tools do that?" after a tool
             remembered = self.remembered(tracker)
             category = remembered[0].category if remembered else None

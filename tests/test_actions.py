@@ -446,3 +446,10 @@ def test_a_list_takes_the_category_the_router_read_from_the_practice_topic():
     messages, _ = run(ActionListTools(default_resolver()), make_tracker(talk.events))
     assert responses(messages)[0] == "utter_tool_list"
     assert messages[0]["category"] == default_resolver().kb.category("explainability").label
+
+
+def test_free_after_a_tool_heard_as_a_list_request_answers_for_that_tool():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is dvc", "ask_tool_info")
+    messages = talk.turn(ActionListTools(default_resolver()), "free?", "inform")
+    assert responses(messages) == ["utter_tool_is_open_source"] and messages[0]["name"] == "DVC"
