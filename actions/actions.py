@@ -226,7 +226,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
         remembered = self.remembered(tracker)
-        if use_remembered and remembered and re.search(r"\b(?:it|its|it's|that one|this one)\b", _text(tracker).lower()):
+        points_back = re.search(r"\b(?:it|its|it's|that one|this one)\b", _text(tracker).lower())
+        if use_remembered and remembered and points_back:
             return self.answer(kind, remembered, dispatcher, tracker)  # "what lang is it written in"
         if found.candidates:
             return self.did_you_mean(kind, found, dispatcher, tracker)
@@ -287,7 +288,9 @@ class ActionCompareTools(KnowledgeBaseAction):
         found = self.lookup(tracker)
         tools = found.tools
         if found.unknown:  # "compare zorbulator and mlflow": no comparison with a tool we don't know
-            return self.did_you_mean(COMPARE, found, dispatcher, tracker) if found.candidates else self.unknown(found, dispatcher)
+            if found.candidates:
+                return self.did_you_mean(COMPARE, found, dispatcher, tracker)
+            return self.unknown(found, dispatcher)
         if len(tools) == 1:  # "compare it with Y": the tool we were talking about, and Y
             earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
             tools = earlier[:1] + tools

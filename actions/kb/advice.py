@@ -65,12 +65,13 @@ def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = Constra
 
 
 def category_for_practice(kb: KnowledgeBase, topic: str) -> Optional[str]:
-    """The tool category a practice topic is about: the one whose tools name the topic most often.
+    """The tool category a practice topic is about ("explain feature stores", then "any tools for
+    that?" lists feature stores).
 
-    "Explain feature stores" then "any tools for that?" lists feature stores. The category whose
-    `practices` list the topic wins, then one named like the topic; otherwise each tool whose `practices` name the topic votes for its categories
-    (its primary one twice), best-known tools weighing more; ties go to the category listed first.
-    None when no tool names the topic.
+    The category whose `practices` list the topic wins, then one named like the topic; otherwise
+    each tool whose `practices` name the topic votes for its categories (its primary one twice),
+    best-known tools weighing more, and ties go to the category listed first. None when nothing
+    names the topic.
     """
     listed = next((c.id for c in kb.categories if topic in c.practices), None)
     if listed is not None:  # categories.yml says which category a topic's tools are in

@@ -81,12 +81,14 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
-    rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
+    rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|"
+    r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
 _ASKS_FOR_SEVERAL = re.compile(r"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|stores|"
                                r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b")
-_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|\bor\b|\bagainst\b|"
+_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
+                       r"\bor\b|\bagainst\b|"
                        r"\bstack up\b|\bpick\b.*\bor\b")
 _ALTERNATIVES = re.compile(
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
@@ -100,10 +102,12 @@ _ASKS_A_FACT = re.compile(
     r"licen[cs]\w*|lisen[cs]\w*|licn?se\w*|\blic\b|\blinks?\b|\burls?\b|website|homepage|home page|"
     r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
     r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
-    r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|\bis \S+ an? [\w\s/-]+\bor an? \b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
+    r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
+    r"\bis \S+ an? [\w\s/-]+\bor an? \b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
 )
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
-_REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+_REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
+                          r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
 # "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
 _ASKS_ABOUT = re.compile(r"^\W*(?:(?:can|could) (?:you|u) )?(?:tell me (?:about|abt)|explain|describe)\b")
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
@@ -179,7 +183,8 @@ def _unknown_is_asked_about(text: str, unknown: str) -> bool:
 
 def _starts_with_what_is(text: str, tools: Sequence[str]) -> bool:
     """"what's vllm and why does everyone use it": the message opens by asking what a named tool is."""
-    opening = re.match(r"^\W*(?:so |ok |hey )?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)", text.lower())
+    opening = re.match(r"^\W*(?:so |ok |hey )?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)",
+                       text.lower())
     return bool(opening) and any(opening.group(1) in name.lower().split() or opening.group(1) == name.lower()
                                  for name in tools)
 
@@ -196,7 +201,8 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
     if names >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
     if tool_count == 1 and re.search(r"\b(?:it|that|this|them)\b", lowered) and re.search(
-            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b", lowered):
+            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b",
+            lowered):
         return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
     if unknown and _unknown_is_asked_about(text, unknown) and re.search(r"\b(?:vs|versus|or)\b", lowered):
         return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
