@@ -108,6 +108,9 @@ _ASKS_A_FACT = re.compile(
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
                           r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+# "my name is ...", "I work at ...": what follows is a person, a company or a place.
+_INTRODUCTION = re.compile(r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
+                           r"greetings from|hello from|hi from)\b")
 # "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
 _ASKS_ABOUT = re.compile(r"^\W*(?:(?:can|could) (?:you|u) )?(?:tell me (?:about|abt)|explain|describe)\b")
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
@@ -269,7 +272,13 @@ class _Reading:
     @property
     def unknown_asked_about(self) -> bool:
         unknown = self.resolution.unknown
-        return bool(unknown) and not self.resolution.tools and _unknown_is_asked_about(self.text, unknown)
+        return bool(unknown) and not self.resolution.tools and _unknown_is_asked_about(self.text, unknown) \
+            and not self.introduces_someone
+
+    @property
+    def introduces_someone(self) -> bool:
+        """"my name is Priyanka", "i work at Zalando": the odd name is a person or a place, not a tool."""
+        return bool(_INTRODUCTION.search(self.lowered))
 
     def pointed(self) -> Optional[str]:
         return _pointed_question(self.text, len(self.resolution.tools), self.resolution.unknown, self.resolution.tools)
@@ -306,7 +315,8 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
 def _route_tool_request(m: _Reading) -> Optional[str]:
     """NLU heard a request for a list or a recommendation."""
     intent = m.parse.intent
-    if m.resolution.unknown and not m.resolution.tools and (m.about_a_name or m.unknown_asked_about):
+    if m.resolution.unknown and not m.resolution.tools and not m.introduces_someone \
+            and (m.about_a_name or m.unknown_asked_about):
         return _tool_question(m.text, 1)  # "is zorbulator a good feature store?"
     if intent == LIST_TOOLS and not m.category and not m.names and asked_attribute(m.text) is not None \
             and not asks_for_tools(m.text):
@@ -345,7 +355,8 @@ def _route_other(m: _Reading) -> Optional[str]:
         return _tool_question(m.text, m.names)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
-    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name:
+    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name \
+            and not m.introduces_someone:
         return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
     if intent == FALLBACK and _second(m.parse) == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return FAQ  # "drift??": too short for the intent classifier, plain to the response selector

@@ -199,3 +199,9 @@ def test_which_alone_does_not_ask_for_the_tools_of_the_topics_job():
     assert route("which dev practices give data people the most bang for the buck", parse, _resolution()) is None
     assert route("which orchestrators r there", _parse("faq", practice=0.4),
                  _resolution(category="orchestration")) == "list_tools"
+
+
+@pytest.mark.parametrize("text, unknown", [("my name is Priyanka", "Priyanka"), ("i work at Zalando", "Zalando")])
+def test_a_person_or_a_company_introduced_is_not_an_unknown_tool(text, unknown):
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("greet", 0.1)), 0.1, practice_similarity=0.3)
+    assert route(text, parse, _resolution(unknown=unknown)) is None
