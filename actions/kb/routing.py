@@ -88,8 +88,7 @@ _ASKS_FOR_TOOLS = re.compile(
 _ASKS_FOR_SEVERAL = re.compile(r"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|stores|"
                                r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b")
 _COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
-                       r"\bor\b|\bagainst\b|"
-                       r"\bstack up\b|\bpick\b.*\bor\b")
+                       r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.*\bor\b")
 _ALTERNATIVES = re.compile(
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
