@@ -107,6 +107,8 @@ _ASKS_A_FACT = re.compile(
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
                           r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+# "and X?", "n X?", "what about X": the last question again, about another tool.
+_FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
 # "my name is ...", "I work at ...": what follows is a person, a company or a place.
 _INTRODUCTION = re.compile(r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
                            r"greetings from|hello from|hi from)\b")
@@ -160,6 +162,8 @@ class Parse:
 def _tool_question(text: str, tool_count: int) -> str:
     """Which kind of tool question a message with names in it asks."""
     lowered = text.lower()
+    if tool_count == 1 and _FOLLOW_UP.search(lowered):
+        return WHAT_ABOUT  # "n tecton?": the last question again, about Tecton
     if tool_count >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
     if _ALTERNATIVES.search(lowered):
@@ -306,6 +310,8 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
             return pointed
     if intent == ASK_TOOL_INFO and m.names and asked_attribute(m.text) not in (None, Attribute.CATEGORY):
         return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in"
+    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _FOLLOW_UP.search(m.lowered):
+        return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
     return None

@@ -205,3 +205,13 @@ def test_which_alone_does_not_ask_for_the_tools_of_the_topics_job():
 def test_a_person_or_a_company_introduced_is_not_an_unknown_tool(text, unknown):
     parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("greet", 0.1)), 0.1, practice_similarity=0.3)
     assert route(text, parse, _resolution(unknown=unknown)) is None
+
+
+@pytest.mark.parametrize("text, intent", [("n tecton?", "nlu_fallback"), ("and tecton?", "ask_tool_info"),
+                                          ("what about tecton", "nlu_fallback")])
+def test_and_x_asks_the_last_question_again(text, intent):
+    assert route(text, _parse(intent), _resolution(["Tecton"])) == "what_about"
+
+
+def test_and_x_with_more_words_is_its_own_question():
+    assert route("and tecton, what is it exactly?", _parse("ask_tool_info"), _resolution(["Tecton"])) is None
