@@ -409,11 +409,12 @@ def _last_answer(tracker: Tracker) -> Optional[str]:
 
 def _last_faq_topic(tracker: Tracker) -> Optional[str]:
     """The topic of the newest practice answer (`utter_faq/<topic>` or `utter_more_<topic>`) the bot sent."""
+    practice_was_last = _last_answer(tracker) == "utter_faq"
     for event in _events_before_this_message(tracker):
         if event.get("event") == "user":  # NLU's pick, when the bot's messages carry no response names
             key = (event.get("parse_data") or {}).get("response_selector", {}).get("faq", {}).get(
                 "response", {}).get("intent_response_key")
-            if key and _last_answer(tracker) == "utter_faq":
+            if key and practice_was_last:
                 return key.split("/", 1)[1]
         if event.get("event") != "bot":
             continue

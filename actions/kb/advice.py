@@ -58,8 +58,7 @@ def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = Constra
     fitting = [t for t in _unique(kb.tools_in(category_id)) if satisfies(t, wanted)]
 
     def merit(tool: Tool) -> Tuple[int, bool, int, str]:  # as `tools_in` ranks, then seed talks break ties
-        secondary = tool.category != category_id
-        return (-(tool.popularity - secondary), secondary, -len(tool.seed_mentions), tool.name.lower())
+        return (*kb.standing(tool, category_id), -len(tool.seed_mentions), tool.name.lower())
 
     return sorted(fitting, key=merit)
 

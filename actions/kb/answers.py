@@ -175,17 +175,21 @@ def tool_list(kb: KnowledgeBase, category_id: str, shown: Sequence[Tool], first:
     return replies
 
 
+def _offering_more(first_page: Reply, shown: int, total: int) -> List[Reply]:
+    """A list's first page, and an offer of the rest when some remain."""
+    if total > shown:
+        return [first_page, Reply(LIST_MORE_OFFER, {"remaining": str(total - shown)})]
+    return [first_page]
+
+
 def open_source_list(kb: KnowledgeBase, category_id: str, shown: Sequence[Tool], total: int) -> List[Reply]:
     """A category's open-source tools, numbered, and an offer of more if any remain."""
     label = _category_label(kb, category_id)
     if not shown:
         return [Reply(LIST_OPEN_SOURCE_NONE, {"category": label})]
     names = [t.name for t in shown]
-    replies = [Reply(LIST_OPEN_SOURCE, {"category": label, "count": str(total), "items": numbered(names)},
-                     option_buttons(names))]
-    if total > len(shown):
-        replies.append(Reply(LIST_MORE_OFFER, {"remaining": str(total - len(shown))}))
-    return replies
+    return _offering_more(Reply(LIST_OPEN_SOURCE, {"category": label, "count": str(total), "items": numbered(names)},
+                                option_buttons(names)), len(shown), total)
 
 
 def open_source_of_those(shown: Sequence[Tool], total: int) -> List[Reply]:
@@ -193,10 +197,8 @@ def open_source_of_those(shown: Sequence[Tool], total: int) -> List[Reply]:
     if not shown:
         return [Reply(OPEN_SOURCE_NONE_OF_THOSE)]
     names = [t.name for t in shown]
-    replies = [Reply(OPEN_SOURCE_OF_THOSE, {"count": str(total), "items": numbered(names)}, option_buttons(names))]
-    if total > len(shown):
-        replies.append(Reply(LIST_MORE_OFFER, {"remaining": str(total - len(shown))}))
-    return replies
+    return _offering_more(Reply(OPEN_SOURCE_OF_THOSE, {"count": str(total), "items": numbered(names)},
+                                option_buttons(names)), len(shown), total)
 
 
 def next_page(shown: Sequence[Tool], first: int, remaining: int) -> List[Reply]:

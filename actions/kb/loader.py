@@ -61,6 +61,13 @@ class KnowledgeBase:
     def category(self, category_id: str) -> Optional[Category]:
         return next((c for c in self.categories if c.id == category_id), None)
 
+    @staticmethod
+    def standing(tool: Tool, category_id: str) -> Tuple[int, bool]:
+        """How well known a tool is for a category's job, best first when sorted: a secondary member
+        ranks one step below its popularity, and below a primary member of the same standing."""
+        secondary = tool.category != category_id
+        return (-(tool.popularity - secondary), secondary)
+
     def tools_in(self, category_id: str) -> List[Tool]:
         """The category's tools, best-known first.
 
@@ -72,9 +79,8 @@ class KnowledgeBase:
         """
 
         def rank(tool: Tool) -> Tuple[int, bool, int, str]:
-            secondary = tool.category != category_id
-            breadth = len(tool.secondary_categories) if secondary else 0
-            return (-(tool.popularity - secondary), secondary, breadth, tool.name.lower())
+            breadth = len(tool.secondary_categories) if tool.category != category_id else 0
+            return (*self.standing(tool, category_id), breadth, tool.name.lower())
 
         members = [t for t in self.tools if t.category == category_id or category_id in t.secondary_categories]
         return sorted(members, key=rank)

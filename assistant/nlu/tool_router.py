@@ -9,7 +9,7 @@ invalid one.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,7 +29,7 @@ ROUTED_FROM = "routed_from"
 ROUTED_CATEGORY = "category"
 
 
-def _parse(message: Message, resolver: Resolver) -> routing.Parse:
+def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> routing.Parse:
     intent = message.get(INTENT) or {}
     ranking = [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in message.get(INTENT_RANKING_KEY) or []]
     selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
@@ -37,7 +37,7 @@ def _parse(message: Message, resolver: Resolver) -> routing.Parse:
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
     return routing.Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), ranking,
                          float(selected.get("confidence") or 0.0), category, float(selected.get("similarity", 1.0)),
-                         advice.category_for_practice(resolver.kb, topic) if topic else None)
+                         topic_category(topic) if topic else None)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -46,12 +46,19 @@ class ToolRouter(GraphComponent):
 
     def __init__(self, resolver: Optional[Resolver] = None) -> None:
         self._resolver = resolver
+        self._topic_categories: Dict[str, Optional[str]] = {}  # practice topic -> its tools' category
 
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
             self._resolver = default_resolver()
         return self._resolver
+
+    def topic_category(self, topic: str) -> Optional[str]:
+        """The tool category of a practice topic, worked out once per topic."""
+        if topic not in self._topic_categories:
+            self._topic_categories[topic] = advice.category_for_practice(self.resolver.kb, topic)
+        return self._topic_categories[topic]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -71,7 +78,7 @@ class ToolRouter(GraphComponent):
             text = message.get(TEXT)
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
-            parse = _parse(message, self.resolver)
+            parse = _parse(message, self.topic_category)
             resolution = self.resolver.resolve(text)
             new_intent = routing.route(text, parse, resolution)
             if new_intent is None or new_intent == parse.intent:

@@ -20,8 +20,9 @@ ATTRIBUTES = {
     "language": ("utter_tool_language", "utter_tool_language_managed_service"),
 }
 LISTS = ("utter_tool_list",)
-OPEN_SOURCE_LISTS = ("utter_tool_list_open_source", "utter_tool_list_open_source_none",
-                     "utter_tool_list_open_source_of_those", "utter_tool_list_open_source_none_of_those")
+OPEN_SOURCE_CATEGORY_LISTS = ("utter_tool_list_open_source", "utter_tool_list_open_source_none")
+OPEN_SOURCE_OF_THOSE = ("utter_tool_list_open_source_of_those", "utter_tool_list_open_source_none_of_those")
+OPEN_SOURCE_LISTS = OPEN_SOURCE_CATEGORY_LISTS + OPEN_SOURCE_OF_THOSE
 NEXT_PAGES = ("utter_tool_list_page",)
 COMPARISONS = ("utter_compare_tool_open", "utter_compare_tool_closed")
 ALTERNATIVES = ("utter_tool_alternatives", "utter_tool_alternatives_with_constraints", "utter_tool_no_alternatives")
@@ -104,7 +105,8 @@ def _check(expect: Mapping[str, Any], reply: Sequence[BotMessage], context: Cont
         "tools": lambda: all(_has(reply, SUMMARIES, name) for name in _as_list(value)),
         "attribute": lambda: _has(reply, ATTRIBUTES[value["asks"]], value["tool"]),
         "list": lambda: _categories(reply, LISTS, _as_list(value), context),
-        "list_open_source": lambda: any(m.response in OPEN_SOURCE_LISTS for m in reply),
+        "list_open_source": lambda: _categories(reply, OPEN_SOURCE_CATEGORY_LISTS, _as_list(value), context)
+        or _has(reply, OPEN_SOURCE_OF_THOSE),
         "next_page": lambda: _has(reply, NEXT_PAGES),
         "compare": lambda: all(_has(reply, COMPARISONS, name) for name in _as_list(value)),
         "alternatives": lambda: _has(reply, ALTERNATIVES, str(value)),
