@@ -337,7 +337,11 @@ class ActionChooseOption(KnowledgeBaseAction):
         options = self.remembered(tracker, SHOWN_SLOT)
         affirmed = _intent(tracker) == "affirm"
         if not options:
-            dispatcher.utter_message(response=answers.OK_WHAT_NEXT if affirmed else answers.NO_OPTIONS)
+            if affirmed:  # "ok cool" after an answer; as the first words, what the assistant can do
+                started = any(e.get("event") == "bot" for e in _events_before_this_message(tracker))
+                dispatcher.utter_message(response=answers.OK_WHAT_NEXT if started else answers.HELP)
+            else:
+                dispatcher.utter_message(response=answers.NO_OPTIONS)
             return []
         picked = next((chosen_option(v, len(options)) for v in _entity_values(tracker, OPTION_ENTITY)), None)
         if picked is None:

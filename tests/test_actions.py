@@ -351,6 +351,13 @@ def test_choosing_with_no_options_shown_says_so():
         ["utter_no_options_to_choose"]
 
 
+def test_ok_as_the_first_words_gets_what_the_assistant_can_do_and_after_an_answer_what_next():
+    assert responses(Conversation().turn(ActionChooseOption(default_resolver()), "ok cool", "affirm")) == ["utter_help"]
+    talk = Conversation()
+    talk.practice_answer("what is data drift", "data_drift")
+    assert responses(talk.turn(ActionChooseOption(default_resolver()), "ok cool", "affirm")) == ["utter_ok_what_next"]
+
+
 # -- recommendation form ---------------------------------------------------------------------------
 def form_turn(text: str, intent: str, requested: Optional[str], slots: Optional[Dict[str, Any]] = None,
               entities: Optional[List[Dict[str, Any]]] = None):

@@ -59,6 +59,7 @@ RECOMMENDATION_ALONE = "utter_recommendation_alone"
 RECOMMENDATION_NONE = "utter_recommendation_none"
 NO_OPTIONS = "utter_no_options_to_choose"
 OK_WHAT_NEXT = "utter_ok_what_next"
+HELP = "utter_help"
 
 OFFERING_LABELS = {
     "library": "library",

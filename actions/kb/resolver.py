@@ -40,8 +40,15 @@ SUGGEST_EDITS = 0.6
 # A word one slip from an ordinary word ("featur" from "feature") matches a tool only this closely.
 SLIP_ACCEPT = 90.0
 CATEGORY_ACCEPT = 88.0
-# In a multi-word fuzzy match, each word that is no English word must be this close to a word of the name.
+MIN_SHORTHAND_LENGTH = 4  # "orch" for orchestration; "exp" is too short to say which category
+# In a multi-word fuzzy match, each word must be this close to a word of the name: "our docker
+# images" is not a typo of "jupyter docker images", nor "ml project" of "vllm project".
 NAME_WORD_NEAR = 60.0
+# Letters people type for one another: keys side by side on a QWERTY keyboard, and letters that
+# sound alike ("langfuze", "prefekt", "weights and biasis"). A fuzzy match whose changed letters
+# are none of these ("tecson" for Tecton) is a different name, so it is only offered as "did you mean".
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_SOUND_ALIKE = ("aeiouy", "ckqsxz", "dt", "bp", "gj", "mn", "fv", "iy", "lr")
 # Words after which an ordinary word that is also a tool's name ("ray", "spark") means the tool.
 CUE_WORDS = frozenset(
     "about is whats use using used with vs versus or and like than of between compare try "
@@ -64,7 +71,7 @@ ACTION_VERBS = frozenset(
     "scheduled scheduling migrate migrated migrating switch switched switching move moved moving "
     "push pushed pushing upload uploaded uploading scale scaled scaling store stored storing "
     "save saved saving send sent sending submit submitted submitting package packaged packaging "
-    "ship shipped shipping execute executed executing port ported porting".split()
+    "ship shipped shipping execute executed executing port ported porting compare compared comparing".split()
 )
 # Words that never start or end a multi-word fuzzy span.
 EDGE_STOPWORDS = frozenset(
@@ -171,6 +178,58 @@ def _similarity(typed: str, key: str, ratio: float, accept: float) -> float:
     return score
 
 
+@functools.lru_cache(maxsize=None)
+def neighbour_keys() -> Dict[str, str]:
+    """Each letter's neighbours on a QWERTY keyboard: left, right, and the row above and below."""
+    neighbours: Dict[str, str] = {}
+    for row_index, row in enumerate(_KEYBOARD_ROWS):
+        for i, letter in enumerate(row):
+            near = row[max(i - 1, 0) : i] + row[i + 1 : i + 2]
+            for other in (row_index - 1, row_index + 1):
+                if 0 <= other < len(_KEYBOARD_ROWS):
+                    near += _KEYBOARD_ROWS[other][max(i - 1, 0) : i + 2]
+            neighbours[letter] = near
+    return neighbours
+
+
+def _slipped(typed_letter: str, meant_letter: str) -> bool:
+    """Whether one letter typed for another is a slip of the finger or of the ear."""
+    return meant_letter in neighbour_keys().get(typed_letter, "") or any(
+        typed_letter in group and meant_letter in group for group in _SOUND_ALIKE
+    )
+
+
+def plausible_typo(typed: str, name: str) -> bool:
+    """Whether every letter changed on the way from `name` to `typed` is a slip: a neighbouring
+    key, a sound-alike, or two neighbours swapped. Letters left out or added always are."""
+    for op in Levenshtein.editops(typed, name):
+        if op.tag != "replace":
+            continue
+        typed_letter, meant_letter = typed[op.src_pos], name[op.dest_pos]
+        if _slipped(typed_letter, meant_letter):
+            continue
+        if _swapped_at(typed, name, op.src_pos, op.dest_pos) or _double_moved(typed, name, op.src_pos, op.dest_pos):
+            continue
+        return False
+    return True
+
+
+def _swapped_at(typed: str, name: str, i: int, j: int) -> bool:
+    """A replacement that is half of two neighbouring letters swapped ("zenlm" for "zenml")."""
+    for a, b in ((i, j), (i - 1, j - 1)):
+        if 0 <= a <= len(typed) - 2 and 0 <= b <= len(name) - 2 and typed[a] != typed[a + 1] \
+                and typed[a : a + 2] == name[b : b + 2][::-1]:
+            return True
+    return False
+
+
+def _double_moved(typed: str, name: str, i: int, j: int) -> bool:
+    """The wrong letter doubled: "argilaa" for "argilla"."""
+    return any(0 <= i + d < len(typed) and typed[i + d] == typed[i] for d in (-1, 1)) and any(
+        0 <= j + d < len(name) and name[j + d] == name[j] for d in (-1, 1)
+    )
+
+
 def _key(tokens: Sequence[Token]) -> str:
     """The compacted span, without a possessive 's on its last word: "DVC's" -> "dvc"."""
     key = compact_tokens(list(tokens))
@@ -233,6 +292,10 @@ class Resolver:
                 self.phrases.setdefault(self._phrase_key(tokens), category.id)
                 self.name_words.update(t.text for t in tokens)
         self.fuzzy_phrases = [p for p in self.phrases if len(p) >= 6]
+        # the first word of every phrase, for shorthand: "orch tools", "monit tools"
+        self.phrase_heads: Dict[str, Set[str]] = {}
+        for phrase, category_id in self.phrases.items():
+            self.phrase_heads.setdefault(phrase.split()[0], set()).add(category_id)
 
     @staticmethod
     def _phrase_key(tokens: Sequence[Token]) -> str:
@@ -301,7 +364,7 @@ class Resolver:
             runner_up = ordered[1][0] if len(ordered) > 1 else 0.0
             if end - start == 1 and accept <= top_score < SLIP_ACCEPT and self._slip(key):
                 accept = SLIP_ACCEPT  # "featur", "platfrom", "modl": a slip on a word, not on a name
-            if top_score >= accept and top_score - runner_up >= MARGIN:
+            if top_score >= accept and top_score - runner_up >= MARGIN and plausible_typo(key, ordered[0][2]):
                 hits.append(_Hit(start, end, top_tool, top_score, False, ordered[0][2]))
             elif end - start == 1:  # near misses and ties become "did you mean" candidates
                 suggestions.extend(
@@ -311,13 +374,11 @@ class Resolver:
                 )
         return hits
 
-    def _every_name_word_near(self, span: Sequence[Token], form_words: Set[str]) -> bool:
-        """Each word of a multi-word span that is no English word is close to some word of the name:
-        the shared English words ("open source") must not carry a match."""
-        return all(
-            max(fuzz.ratio(token.stem, word) for word in form_words) >= NAME_WORD_NEAR
-            for token in span if token.stem not in self.words and len(token.stem) >= MIN_FUZZY_LENGTH
-        )
+    @staticmethod
+    def _every_name_word_near(span: Sequence[Token], form_words: Set[str]) -> bool:
+        """Each word of a multi-word span is close to some word of the name: neither the shared
+        English words ("open source") nor a neighbouring word ("our docker images") may carry a match."""
+        return all(max(fuzz.ratio(token.stem, word) for word in form_words) >= NAME_WORD_NEAR for token in span)
 
     @staticmethod
     def _swallows(fuzzy: _Hit, exact: List[_Hit], tokens: List[Token]) -> bool:
@@ -404,9 +465,21 @@ class Resolver:
                 if category is not None:
                     found.append((start, -(end - start), category))
         if not found:
-            return None, range(0)
+            return self._shorthand_category(tokens)
         start, minus_length, category = min(found)
         return category, range(start, start - minus_length)
+
+    def _shorthand_category(self, tokens: List[Token]) -> Tuple[Optional[str], range]:
+        """A category cut short ("orch tools", "monit libs"): a word that is no English word and
+        begins the first word of one category's phrases only."""
+        for index, token in enumerate(tokens):
+            word = token.text
+            if len(word) < MIN_SHORTHAND_LENGTH or self._is_word(token) or word in self.exact:
+                continue
+            categories = {c for head, ids in self.phrase_heads.items() if head.startswith(word) for c in ids}
+            if len(categories) == 1:
+                return next(iter(categories)), range(index, index + 1)
+        return None, range(0)
 
     # -- names the base does not know ------------------------------------------------------------
     def _slip(self, word: str) -> bool:

@@ -62,6 +62,9 @@ SURE_PRACTICE = 0.5
 # tune my guitar?"). On held-out practice questions 2 of 348 fall below it; of out-of-scope
 # messages, 64 of 70, and 87 of 105 with the everyday-sense examples (docs/evaluation.md).
 PRACTICE_SIMILARITY = 0.45
+# A message this similar to a practice question, whose topic the selector is sure of, is that
+# question however unsure the intent classifier was ("wat is drift", "n canary?").
+SURE_SIMILARITY = 0.6
 
 # Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
 # ("which vector stores...", not "what is a feature store").
@@ -363,8 +366,9 @@ def _route_other(m: _Reading) -> Optional[str]:
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name \
             and not m.introduces_someone:
         return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
-    if intent == FALLBACK and _second(m.parse) == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
-        return FAQ  # "drift??": too short for the intent classifier, plain to the response selector
+    if intent == FALLBACK and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic \
+            and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY):
+        return FAQ  # "drift??", "wat is drift": too short for the intent classifier, plain to the selector
     if intent == FAQ and m.unsure:
         return _unsure_practice(m.parse)
     if intent == FALLBACK and not m.on_topic:

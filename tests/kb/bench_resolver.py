@@ -14,12 +14,11 @@ import random
 import statistics
 import time
 
-from actions.kb.resolver import default_resolver
+from actions.kb.resolver import default_resolver, neighbour_keys
 from tests.kb.cases import load_cases
 
 ROUNDS = 20
 TYPO_SEED = 7
-NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", "wqertyuioasdfghjklzxcvbnmq"))
 
 
 def typos(name: str, rng: random.Random):
@@ -28,7 +27,7 @@ def typos(name: str, rng: random.Random):
     yield name[:i] + name[i + 1:]
     yield name[:i] + name[i + 1] + name[i] + name[i + 2:]
     j = rng.randrange(len(name))
-    yield name[:j] + NEIGHBOURS.get(name[j], name[j]) + name[j + 1:]
+    yield name[:j] + rng.choice(neighbour_keys().get(name[j], name[j])) + name[j + 1:]  # a key next to the right one
 
 
 def typo_figures(resolver) -> dict:

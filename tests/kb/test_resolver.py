@@ -5,7 +5,7 @@ from typing import List, Optional, Tuple
 
 import pytest
 
-from actions.kb.resolver import Resolver, common_words, default_resolver, rare_words
+from actions.kb.resolver import Resolver, common_words, default_resolver, plausible_typo, rare_words
 from tests.kb.cases import load_cases
 
 CASES = load_cases()
@@ -66,6 +66,38 @@ def test_unknown_name_close_to_a_tool_is_a_suggestion_not_a_match(resolver):
     resolution = resolver.resolve("mlfluu")
     assert resolution.tools == []
     assert "MLflow" in resolution.candidates
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("mlfow", "mlflow"),  # a letter left out
+    ("kubefloww", "kubeflow"),  # one added
+    ("zenlm", "zenml"),  # neighbours swapped
+    ("mlflpw", "mlflow"),  # the key next to it
+    ("langfuze", "langfuse"),  # sounds the same
+    ("prefekt", "prefect"),
+    ("weightsandbiasis", "weightsandbiases"),
+    ("argilaa", "argilla"),  # the wrong letter doubled
+    ("terraf", "terraform"),  # a beginning
+])
+def test_slips_of_finger_or_ear_are_typos(typed, name):
+    assert plausible_typo(typed, name)
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("tecson", "tecton"),  # t and s: far apart, and they sound different
+    ("metaflox", "metaflow"),
+    ("brindlehub", "binderhub"),
+    ("qlflow", "mlflow"),
+])
+def test_other_letters_make_another_name(typed, name):
+    assert not plausible_typo(typed, name)
+
+
+def test_a_near_name_with_another_letter_is_offered_not_matched(resolver):
+    resolution = resolver.resolve("tecson feature store - worth it?")
+    assert resolution.tools == []
+    assert "Tecton" in resolution.candidates
+    assert resolution.unknown == "tecson"
 
 
 def test_json_shape(resolver):

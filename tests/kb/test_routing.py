@@ -215,3 +215,13 @@ def test_and_x_asks_the_last_question_again(text, intent):
 
 def test_and_x_with_more_words_is_its_own_question():
     assert route("and tecton, what is it exactly?", _parse("ask_tool_info"), _resolution(["Tecton"])) is None
+
+
+@pytest.mark.parametrize("text, second", [("wat is drift", "ask_tool_info"), ("n canary?", "what_about")])
+def test_a_fallback_plainly_like_a_practice_question_gets_its_answer(text, second):
+    sure = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)), practice_confidence=0.7,
+                 practice_similarity=0.7)
+    assert route(text, sure, _resolution()) == "faq"
+    barely_alike = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)),
+                         practice_confidence=0.7, practice_similarity=0.5)
+    assert route(text, barely_alike, _resolution()) is None
