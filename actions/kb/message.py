@@ -26,7 +26,8 @@ _ATTRIBUTE_PATTERNS = (
     (Attribute.LICENCE, r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b|\bspdx\b|\bgpl\b|"
                         r"\bmit\b|apache[\s-]?2|apache licen"),
     (Attribute.LANGUAGE, r"\bwritten\b|language|\blang\b(?!\s*(?:chain|graph|smith|fuse|flow))|coded|implemented|built (?:with|in)|"
-                         r"\bin (?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b"),
+                         r"\bin (?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b|"
+                         r"\b(?:is|it's|its|isn't) (?:it )?(?:go|golang|rust|java|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b"),
     (Attribute.LINK, r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|\bgithub\b(?! actions)|\brepo\b|repository|where (?:can|do) i (?:find|get|download)"),
     (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code"),
     (Attribute.CATEGORY, r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool|\barea\b|"

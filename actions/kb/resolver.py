@@ -125,6 +125,8 @@ class Resolution:
     # is zorbulator?"; the first such name if there are several. Only a hint: a person's or a
     # place's name that no dictionary holds looks the same.
     unknown: Optional[str] = None
+    # The words that named the tools found, as the tokenizer read them: "seldon" in "who makes seldon".
+    naming_words: Tuple[str, ...] = ()
 
     def as_json(self) -> Dict[str, object]:
         return {
@@ -576,6 +578,7 @@ class Resolver:
             candidates=[t.name for t in candidates],
             category=category,
             unknown=next(iter(self._unknown(text, tokens, covered | set(phrase))), None),
+            naming_words=tuple(tokens[i].stem for i in sorted(covered)),
         )
 
 

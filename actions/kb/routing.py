@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from actions.kb.message import Attribute, asked_attribute
 from actions.kb.resolver import Resolution
@@ -97,7 +97,8 @@ _ALTERNATIVES = re.compile(
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
-    r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b"
+    r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b|"
+    r"\b(?:lighter|simpler|cheaper|leaner|easier|smaller)\b[\w\s-]{0,20}\b(?:options?|ones|tools|alternatives?)\b"
 )
 # A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
 _ASKS_A_FACT = re.compile(
@@ -107,9 +108,17 @@ _ASKS_A_FACT = re.compile(
     r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
     r"\bis \S+ an? [\w\s/-]+\bor an? \b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
 )
+# Work people do with tools: "deploy with X", "log my runs to X".
+_TOOL_VERBS = r"deploy|run|serv|track|log|train|host|monitor|orchestrat|schedul|version|stor|migrat|switch|integrat|build"
+# What a name is the name of: "tecson feature store", "the blorp library", "zingle tracker".
+_NAMED_KINDS = (r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|dbs?|databases?|trackers?|servers?|"
+                r"orchestrators?|registr(?:y|ies)")
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
                           r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+# "examples?", "like what?", "such as?": the tools of what was just explained.
+_ASKS_FOR_EXAMPLES = re.compile(r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
+                                r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$")
 # "and X?", "n X?", "what about X": the last question again, about another tool.
 _FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
 # "my name is ...", "I work at ...": what follows is a person, a company or a place.
@@ -135,8 +144,19 @@ _FILLER = frozenset(
 MAX_SUBJECT_WORDS = 3
 
 
+def _words(text: str) -> List[str]:
+    return [w.strip("'.-") for w in re.findall(r"[a-z0-9&.+'-]+", text.lower())]
+
+
 def _content_words(text: str) -> int:
-    return sum(1 for w in re.findall(r"[a-z0-9&.+'-]+", text.lower()) if w.strip("'.-") not in _FILLER)
+    return sum(1 for w in _words(text) if w not in _FILLER)
+
+
+def _words_besides(text: str, naming_words: Sequence[str]) -> int:
+    """Content words besides the ones that name the tools: 1 in "what is a seldon crisis", 0 in
+    "who makes seldon"."""
+    named = set(naming_words)
+    return sum(1 for w in _words(text) if w not in _FILLER and w not in named and re.sub(r"'s$", "", w) not in named)
 
 
 def asks_for_tools(text: str, strongly: bool = False) -> bool:
@@ -182,6 +202,10 @@ def _unknown_is_asked_about(text: str, unknown: str) -> bool:
         return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
     name = re.escape(unknown.lower())
     lowered = text.lower()
+    if re.search(rf"\b{name}\s+(?:\w+\s+)?(?:{_NAMED_KINDS})\b", lowered):
+        return True  # "tecson feature store - worth it?": the name of a store, a library, a tool
+    if re.search(rf"\b(?:{_TOOL_VERBS})\w*\s+(?:\w+\s+)?(?:with|on|via|in|to|using|into|from)\s+{name}\b", lowered):
+        return True  # "how do i deploy with kubrixa", "log my runs to zembla"
     if re.search(rf"\b{name}\s+(?:vs|versus)\b|\b(?:vs|versus)\s+{name}\b", lowered):
         return True
     if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
@@ -339,18 +363,21 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
 def _route_other(m: _Reading) -> Optional[str]:
     """NLU heard a practice question, small talk, or nothing sure: the names and cues may decide."""
     intent = m.parse.intent
+    if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
+        return _route_sure_off_topic(m)
     pointed = m.pointed() if m.names else None
     if pointed is not None:
         return pointed
     if m.unknown_asked_about:
         return _tool_question(m.text, 1)  # "is quibblenet a good feature store?": we don't know it
+    if not m.names and not m.named_category and _ASKS_FOR_EXAMPLES.match(m.lowered) \
+            and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help"):
+        return LIST_TOOLS  # "examples?" after a practice answer: that topic's tools
     if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ):
         if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
         if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
-    if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
-        return None  # "what's the main theme of kafka's metamorphosis": a name, but not the tool's
     if not m.names and not m.category and intent == FALLBACK and asked_attribute(m.text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
@@ -375,6 +402,22 @@ def _route_other(m: _Reading) -> Optional[str]:
         talk = [(c, n) for n, c in m.parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]
         if talk:
             return max(talk)[1]  # "thank you so much!!", "can u go deeper on that": unsure, but not a question
+    return None
+
+
+def _route_sure_off_topic(m: _Reading) -> Optional[str]:
+    """NLU is sure the message is off-topic: a tool's word in it counts only when the message is
+    nothing but the name ("who makes seldon") or asks what only a tool has ("wat lang is polars in",
+    "kafka vs pulsar", "lighter options than great expectations"); "what is a seldon crisis" and
+    "the main theme of kafka's metamorphosis" stay off-topic."""
+    tools = m.resolution.tools
+    if not tools:
+        return _tool_question(m.text, 1) if m.unknown_asked_about else None  # "how do i deploy with kubrixa"
+    if not _words_besides(m.text, m.resolution.naming_words) or asked_attribute(m.text) is not None \
+            or _ASKS_A_FACT.search(m.lowered):
+        return _tool_question(m.text, m.names)
+    if (len(tools) >= 2 and _COMPARES.search(m.lowered)) or (len(tools) == 1 and _ALTERNATIVES.search(m.lowered)):
+        return _tool_question(m.text, m.names)
     return None
 
 

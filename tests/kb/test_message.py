@@ -27,6 +27,7 @@ from actions.kb.message import (
     ("what is airflow written in", Attribute.LANGUAGE),
     ("which programming language is ray built with", Attribute.LANGUAGE),
     ("is qdrant in rust", Attribute.LANGUAGE),
+    ("polars is rust right?", Attribute.LANGUAGE),
     ("tell me about mlflow", None),
 ])
 def test_asked_attribute(text, attribute):

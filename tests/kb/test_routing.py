@@ -11,7 +11,8 @@ from actions.kb.routing import Parse, asks_for_tools, lists_the_topics_job, rout
 
 def _resolution(tools: Sequence[str] = (), category: Optional[str] = None, unknown: Optional[str] = None,
                 text: str = "") -> Resolution:
-    return Resolution(text, list(tools), [], category, unknown)
+    return Resolution(text, list(tools), [], category, unknown,
+                      naming_words=tuple(w for name in tools for w in name.lower().split()))
 
 
 def _parse(intent: str, practice: float = 0.0, ranking=(), category: Optional[str] = None) -> Parse:
@@ -225,3 +226,32 @@ def test_a_fallback_plainly_like_a_practice_question_gets_its_answer(text, secon
     barely_alike = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)),
                          practice_confidence=0.7, practice_similarity=0.5)
     assert route(text, barely_alike, _resolution()) is None
+
+
+@pytest.mark.parametrize("text, tools, expected", [
+    ("what is a seldon crisis", ["Seldon"], None),
+    ("explain the battle of helm's deep", ["Helm"], None),
+    ("who makes seldon", ["Seldon"], "ask_tool_info"),  # nothing but the name: the tool
+    ("is kafka open source", ["Kafka"], "ask_tool_attribute"),  # a fact only a tool has
+])
+def test_sure_off_topic_talk_with_a_tools_word_in_it_stays_off_topic(text, tools, expected):
+    parse = Parse("out_of_scope", 0.8, (("out_of_scope", 0.8), ("faq", 0.1)), 0.1, practice_similarity=0.3)
+    assert route(text, parse, _resolution(tools)) == expected
+
+
+def test_a_name_before_what_it_names_is_asked_about():
+    parse = Parse("faq", 0.98, (("faq", 0.98),), practice_confidence=0.87, practice_similarity=0.69)
+    assert route("tecson feature store - worth it?", parse, _resolution(unknown="tecson", category="feature-store")) \
+        == "ask_tool_info"
+
+
+def test_an_unknown_name_used_as_a_tool_is_asked_about_even_when_nlu_is_sure_it_is_off_topic():
+    parse = Parse("out_of_scope", 0.69, (("out_of_scope", 0.69), ("faq", 0.28)), 0.16, practice_similarity=0.55)
+    assert route("how do i deploy with kubrixa", parse, _resolution(unknown="kubrixa")) == "ask_tool_info"
+    assert route("how do i deal with grandma", parse, _resolution(unknown="grandma")) is None
+
+
+@pytest.mark.parametrize("text", ["examples?", "any examples", "like what?", "such as?", "e.g.?"])
+def test_asking_for_examples_lists_tools(text):
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("help", 0.3)), 0.2, practice_similarity=0.4)
+    assert route(text, parse, _resolution()) == "list_tools"
