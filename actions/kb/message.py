@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -35,12 +35,21 @@ _ATTRIBUTE_PATTERNS = (
 )
 
 
+def sentences(text: str) -> List[str]:
+    """The sentences of a message, questions first: "thank you. is it open source? we cannot pay
+    for licences" asks whether it is open source, and the rest is why."""
+    parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
+    return sorted(parts, key=lambda p: not p.rstrip().endswith("?")) or [text]
+
+
 def asked_attribute(text: str) -> Optional[Attribute]:
-    """The attribute a question asks about, or None when it names none."""
-    lowered = text.lower()
-    for attribute, pattern in _ATTRIBUTE_PATTERNS:
-        if re.search(pattern, lowered):
-            return attribute
+    """The attribute a question asks about, or None when it names none; a question's own sentence
+    decides before the sentences around it."""
+    for sentence in sentences(text):
+        lowered = sentence.lower()
+        for attribute, pattern in _ATTRIBUTE_PATTERNS:
+            if re.search(pattern, lowered):
+                return attribute
     return None
 
 

@@ -127,6 +127,8 @@ class Resolution:
     unknown: Optional[str] = None
     # The words that named the tools found, as the tokenizer read them: "seldon" in "who makes seldon".
     naming_words: Tuple[str, ...] = ()
+    # The words of the category phrase found: ("model", "registry").
+    category_words: Tuple[str, ...] = ()
 
     def as_json(self) -> Dict[str, object]:
         return {
@@ -269,6 +271,8 @@ class Resolver:
             forms = [key + "s"] if len(key) >= MIN_FUZZY_LENGTH else []
             if len(key) > MIN_FUZZY_LENGTH and key.endswith("s") and not key.endswith("ss"):
                 forms.append(key[:-1])
+                if key.endswith("ses"):
+                    forms.append(key[:-2])  # "weights and bias"
             for form in forms:
                 if form not in self.exact:
                     other = variants.get(form, tool)
@@ -579,6 +583,7 @@ class Resolver:
             category=category,
             unknown=next(iter(self._unknown(text, tokens, covered | set(phrase))), None),
             naming_words=tuple(tokens[i].stem for i in sorted(covered)),
+            category_words=tuple(tokens[i].text for i in phrase),
         )
 
 

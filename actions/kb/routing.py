@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from actions.kb.message import Attribute, asked_attribute
+from actions.kb.message import Attribute, asked_attribute, sentences
 from actions.kb.resolver import Resolution
 
 FAQ = "faq"
@@ -53,6 +53,8 @@ PRACTICE_CONFIDENCE = 0.2
 SMALL_TALK_CONFIDENCE = 0.05
 # NLU this sure that a message is off-topic keeps it so, tool's name or not, unless it plainly asks a tool question.
 SURE_OUT_OF_SCOPE = 0.6
+# NLU this sure of a small-talk intent keeps it, even when the message asks about "it" ("how does this work?").
+SURE_SMALL_TALK = 0.6
 # How sure NLU must be of a small-talk intent to take it over the fallback, for an off-topic message.
 SMALL_TALK_FALLBACK = 0.25
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
@@ -78,7 +80,7 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
-    rf"\btools?\W*(?:pls|please|plz)?\W*$|"
+    rf"\b(?:tools?|libs|libraries|frameworks|options)\W*(?:pls|please|plz)?\W*$|\b(?:tools?|libs?|librar(?:y|ies)|frameworks?) recs?\b|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
@@ -93,7 +95,7 @@ _ASKS_FOR_SEVERAL = re.compile(r"\b(?:tools|libraries|libs|frameworks|platforms|
 _COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
                        r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.*\bor\b")
 _ALTERNATIVES = re.compile(
-    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
+    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
@@ -116,6 +118,14 @@ _NAMED_KINDS = (r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|db
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
 _REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
                           r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+# "could you please tell me more about this?": the longer version of the last answer.
+_MORE = re.compile(r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
+                   r"\bmore (?:details?|info)\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
+                   r"\belaborate\b|\bgo deeper\b|\bexpand on (?:this|that|it)\b")
+# "what can you help me with?", "how does this work": what the assistant can do.
+_ASKS_FOR_HELP = re.compile(r"\bwhat (?:can|could) (?:you|u) (?:do|help (?:me |us )?(?:with)?)\b|"
+                            r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
+                            r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b")
 # "examples?", "like what?", "such as?": the tools of what was just explained.
 _ASKS_FOR_EXAMPLES = re.compile(r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
                                 r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$")
@@ -125,11 +135,17 @@ _FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|wh
 _INTRODUCTION = re.compile(r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
                            r"greetings from|hello from|hi from)\b")
 # "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
-_ASKS_ABOUT = re.compile(r"^\W*(?:(?:can|could) (?:you|u) )?(?:tell me (?:about|abt)|explain|describe)\b")
+_ASKS_ABOUT = re.compile(
+    r"^\W*(?:(?:hello|hi|hey|good (?:morning|afternoon|evening))\W+)?(?:(?:can|could|would) (?:you|u) )?"
+    r"(?:please |pls |kindly )?(?:tell me (?:about|abt)|explain|describe|"
+    r"give me (?:a |an )?(?:short |quick |brief )?(?:overview|summary|rundown|intro) of|"
+    r"(?:i )?(?:want|would like|wanna|need) to know (?:more )?(?:about|abt))\b"
+)
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
-    r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b"
+    r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
+    r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
 )
 
 
@@ -196,7 +212,7 @@ def _tool_question(text: str, tool_count: int) -> str:
     return ASK_TOOL_INFO
 
 
-def _unknown_is_asked_about(text: str, unknown: str) -> bool:
+def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[str] = ()) -> bool:
     """"is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
     if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
         return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
@@ -210,20 +226,27 @@ def _unknown_is_asked_about(text: str, unknown: str) -> bool:
         return True
     if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
         return True  # "fizzmodel or nexalyze for drift?", not "... my funcs or is that overkill"
-    return bool(re.search(rf"\b(?:is|are|about|of|to|try|use|using|called|named|does|has|heard|whats|what's)\s+"
-                          rf"{name}\b", lowered))
+    if category_words and re.search(rf"\b{name}\s+(?:as\s+)?(?:(?:our|a|an|the|my)\s+)?{re.escape(category_words[0])}|"
+                                    rf"\b{re.escape(category_words[-1])}\w*\s+(?:called|named|like)\s+{name}\b", lowered):
+        return True  # "Quantiva AutoML, is it any good?", "evaluate Modelhaven as our model registry"
+    return bool(re.search(rf"\b(?:is|are|about|of|to|try|tried|trying|use|using|called|named|does|has|heard|whats|"
+                          rf"what's)\s+{name}\b", lowered))
 
 
-def _starts_with_what_is(text: str, tools: Sequence[str]) -> bool:
-    """"what's vllm and why does everyone use it": the message opens by asking what a named tool is."""
-    opening = re.match(r"^\W*(?:so |ok |hey )?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)",
-                       text.lower())
-    return bool(opening) and any(opening.group(1) in name.lower().split() or opening.group(1) == name.lower()
-                                 for name in tools)
+def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence[str] = ()) -> bool:
+    """"what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...": a
+    sentence opens by asking what a named tool is (as typed, typos and all)."""
+    for sentence in sentences(text.lower()):
+        opening = re.match(r"^\W*(?:so |ok |hey |hello\W+|hi\W+|good (?:morning|afternoon|evening)\W+)?"
+                           r"(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)", sentence)
+        if opening and (opening.group(1) in naming_words or any(
+                opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools)):
+            return True
+    return False
 
 
 def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
-                      tools: Sequence[str] = ()) -> Optional[str]:
+                      tools: Sequence[str] = (), naming_words: Sequence[str] = ()) -> Optional[str]:
     """A tool question so plainly asked that it beats a confident practice answer, or None.
 
     Two names and "vs"/"or" compare; "alternatives", "switch to", "what else" ask for
@@ -231,7 +254,7 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
     """
     lowered = text.lower()
     names = tool_count + (1 if unknown else 0)
-    if names >= 2 and _COMPARES.search(lowered):
+    if names >= 2 and _compares_names(lowered, naming_words, unknown):
         return COMPARE_TOOLS
     if tool_count == 1 and re.search(r"\b(?:it|that|this|them)\b", lowered) and re.search(
             r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b",
@@ -243,10 +266,20 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
         return ASK_ALTERNATIVES
     if _ASKS_A_FACT.search(lowered):
         return ASK_TOOL_ATTRIBUTE
-    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or _ASKS_ABOUT.search(lowered)
-                       or _starts_with_what_is(text, tools)):
+    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or any(_ASKS_ABOUT.search(s) for s in sentences(lowered))
+                       or _starts_with_what_is(text, tools, naming_words)):
         return ASK_TOOL_INFO
     return None
+
+
+def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional[str]) -> bool:
+    """A comparison asked in a sentence that holds two of the names: in "...Docker images, Alpine,
+    numpy... Which base image is better?" the "better" compares no names."""
+    parts = sentences(lowered)
+    if len(parts) == 1 or not naming_words:
+        return bool(_COMPARES.search(lowered))
+    words = set(naming_words) | ({unknown.lower()} if unknown else set())
+    return any(_COMPARES.search(p) and len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 for p in parts)
 
 
 def _unsure_practice(parse: Parse) -> str:
@@ -302,7 +335,8 @@ class _Reading:
     @property
     def unknown_asked_about(self) -> bool:
         unknown = self.resolution.unknown
-        return bool(unknown) and not self.resolution.tools and _unknown_is_asked_about(self.text, unknown) \
+        return bool(unknown) and not self.resolution.tools \
+            and _unknown_is_asked_about(self.text, unknown, self.resolution.category_words) \
             and not self.introduces_someone
 
     @property
@@ -311,7 +345,8 @@ class _Reading:
         return bool(_INTRODUCTION.search(self.lowered))
 
     def pointed(self) -> Optional[str]:
-        return _pointed_question(self.text, len(self.resolution.tools), self.resolution.unknown, self.resolution.tools)
+        return _pointed_question(self.text, len(self.resolution.tools), self.resolution.unknown, self.resolution.tools,
+                                 self.resolution.naming_words)
 
 
 def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
@@ -341,12 +376,16 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
+    if intent in (ASK_TOOL_ATTRIBUTE, ASK_TOOL_INFO) and not m.names and m.named_category and asks_for_tools(m.text):
+        return LIST_TOOLS  # "hpo libs?"
     return None
 
 
 def _route_tool_request(m: _Reading) -> Optional[str]:
     """NLU heard a request for a list or a recommendation."""
     intent = m.parse.intent
+    if intent == RECOMMEND_TOOL and m.resolution.tools and not m.named_category and m.pointed() == ASK_TOOL_INFO:
+        return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?"
     if m.resolution.unknown and not m.resolution.tools and not m.introduces_someone \
             and (m.about_a_name or m.unknown_asked_about):
         return _tool_question(m.text, 1)  # "is zorbulator a good feature store?"
@@ -380,6 +419,16 @@ def _route_other(m: _Reading) -> Optional[str]:
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
     if not m.names and not m.category and intent == FALLBACK and asked_attribute(m.text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
+    if not m.names and _ASKS_FOR_HELP.search(m.lowered) and (intent != FAQ or m.parse.practice_confidence
+                                                              < SURE_PRACTICE):
+        return None if intent == "help" else "help"  # "Hello, what can you help me with? I am new in our ML team."
+    if not m.names and not m.named_category and intent in ("help", OUT_OF_SCOPE) \
+            and m.parse.confidence < SURE_SMALL_TALK and asked_attribute(m.text) is not None \
+            and re.search(r"\b(?:it|its|this|that|they|them)\b", m.lowered):
+        return ASK_TOOL_ATTRIBUTE  # "what category would u put it in" after a tool
+    if not m.names and _MORE.search(m.lowered) and (intent in (FALLBACK, OUT_OF_SCOPE, "thanks")
+                                                   or (intent == FAQ and m.unsure)):
+        return TELL_ME_MORE  # "Thank you, could you please tell me more about this? I have a meeting."
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not

@@ -25,7 +25,9 @@ OPEN_SOURCE_OF_THOSE = ("utter_tool_list_open_source_of_those", "utter_tool_list
 OPEN_SOURCE_LISTS = OPEN_SOURCE_CATEGORY_LISTS + OPEN_SOURCE_OF_THOSE
 NEXT_PAGES = ("utter_tool_list_page",)
 COMPARISONS = ("utter_compare_tool_open", "utter_compare_tool_closed")
-ALTERNATIVES = ("utter_tool_alternatives", "utter_tool_alternatives_with_constraints", "utter_tool_no_alternatives")
+# "No, X is commercial. Open-source alternatives: A, B" answers "is there an open-source X?" too.
+ALTERNATIVES = ("utter_tool_alternatives", "utter_tool_alternatives_with_constraints", "utter_tool_no_alternatives",
+                "utter_tool_is_closed_with_open_alternatives")
 UNKNOWN = ("utter_tool_unknown",)
 DID_YOU_MEAN = ("utter_tool_did_you_mean",)
 FORM_QUESTIONS = ("utter_ask_recommend_category", "utter_ask_recommend_open_source", "utter_ask_recommend_hosting")

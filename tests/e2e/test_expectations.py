@@ -1,6 +1,8 @@
 """The end-to-end judge: each expectation passes on the answer it names and fails on the others."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.expectations import BotMessage, Context, judge, options_after
@@ -28,6 +30,8 @@ MONITORING_LIST = BotMessage("utter_tool_list", {"category": LABELS["monitoring"
     ({"smalltalk": ["thanks", "decline"]}, [BotMessage("utter_default")]),
     ({"out_of_scope": True}, [BotMessage("utter_out_of_scope")]),
     ({"any": [{"tool": "DVC"}, {"tool": "MLflow"}]}, [MLFLOW]),
+    ({"alternatives": "LangSmith"}, [BotMessage("utter_tool_alternatives", {"name": "LangSmith"})]),
+    ({"alternatives": "LangSmith"}, [BotMessage("utter_tool_is_closed_with_open_alternatives", {"name": "LangSmith"})]),
 ])
 def test_an_expectation_passes_on_its_answer(expect, reply):
     assert judge(expect, reply, Context((), LABELS)).passed
@@ -47,6 +51,7 @@ def test_an_expectation_passes_on_its_answer(expect, reply):
     ({"smalltalk": ["thanks"]}, [BotMessage("utter_faq/labeling_data")]),
     ({"out_of_scope": True}, [BotMessage("utter_default"), DRIFT]),
     ({"any": [{"tool": "DVC"}, {"practice": ["x"]}]}, [MLFLOW]),
+    ({"alternatives": "LangSmith"}, [BotMessage("utter_tool_is_closed", {"name": "LangSmith"})]),
 ])
 def test_an_expectation_fails_on_another_answer(expect, reply):
     verdict = judge(expect, reply, Context((), LABELS))
@@ -66,9 +71,10 @@ def test_an_unknown_expectation_is_an_error_not_a_failure():
         judge({"vibes": True}, [MLFLOW])
 
 
-def test_the_committed_cases_are_well_formed_and_cover_every_kind():
-    cases = load_cases()
-    assert len(cases) >= 400
+@pytest.mark.parametrize("folder, at_least", [("cases", 400), ("fresh", 144), ("unseen", 192)])
+def test_the_committed_cases_are_well_formed_and_cover_every_kind(folder, at_least):
+    cases = load_cases(Path(__file__).parent / folder)
+    assert len(cases) >= at_least
     kinds = {c.kind for c in cases}
     assert kinds == {"practice", "tool_info", "typos", "attributes", "category_lists", "compare", "alternatives",
                      "unknown_tools", "follow_ups", "small_talk", "out_of_scope", "sms"}

@@ -255,3 +255,73 @@ def test_an_unknown_name_used_as_a_tool_is_asked_about_even_when_nlu_is_sure_it_
 def test_asking_for_examples_lists_tools(text):
     parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("help", 0.3)), 0.2, practice_similarity=0.4)
     assert route(text, parse, _resolution()) == "list_tools"
+
+
+@pytest.mark.parametrize("text, tools, naming", [
+    ("Please explain me Pandera, my team lead wants that we use it.", ["Pandera"], ("pandera",)),
+    ("Hello, what is Evidentely? Our consultant recommended it for drift reports.", ["Evidently"], ("evidentely",)),
+    ("what is kubeflwo and do we need it for 3 models?", ["Kubeflow"], ("kubeflwo",)),
+    ("Can you give me a short overview of Opacus? We need differential privacy.", ["Opacus"], ("opacus",)),
+    ("I want to know about Lable Studio, we need to annotate some texts", ["Label Studio"], ("lable", "studio")),
+    ("someone mentioned openlineage in standup, wtf is that", ["OpenLineage"], ("openlineage",)),
+])
+def test_a_sentence_asking_what_a_tool_is_makes_a_tool_question_however_long_the_message(text, tools, naming):
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.6, practice_similarity=0.6)
+    resolution = Resolution(text, tools, [], None, None, naming_words=naming)
+    assert route(text, parse, resolution) == "ask_tool_info"
+
+
+def test_a_comparison_word_compares_only_names_in_its_own_sentence():
+    text = ("My colleague uses Alpine as base image with numpy and pandas. Which base image is better for "
+            "python data science?")
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.6, practice_similarity=0.6)
+    resolution = Resolution(text, ["Alpine Linux", "NumPy", "pandas"], [], None, None,
+                            naming_words=("alpine", "numpy", "pandas"))
+    assert route(text, parse, resolution) is None
+    assert route("alpine or debian slim, which is better?", parse,
+                 Resolution("", ["Alpine Linux", "Debian"], [], None, None, naming_words=("alpine", "debian"))) \
+        == "compare_tools"
+
+
+@pytest.mark.parametrize("text, unknown, category_words", [
+    ("Quantiva AutoML, is it any good?", "Quantiva", ("automl",)),
+    ("mgmt wants us to evaluate Modelhaven as our model registry, thoughts?", "Modelhaven", ("model", "registry")),
+])
+def test_an_unknown_name_of_a_category_is_asked_about(text, unknown, category_words):
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.7, practice_similarity=0.6)
+    resolution = Resolution(text, [], [], "automl", unknown, category_words=category_words)
+    assert route(text, parse, resolution) == "ask_tool_info"
+
+
+def test_use_instead_asks_for_alternatives():
+    parse = Parse("ask_tool_attribute", 0.8, (("ask_tool_attribute", 0.8),))
+    assert route("seldon core changed its license, what do ppl use instead", parse,
+                 _resolution(["Seldon Core"])) == "ask_alternatives"
+
+
+def test_tell_me_more_about_this_inside_a_polite_message_asks_for_more():
+    parse = Parse("faq", 0.61, (("faq", 0.61), ("thanks", 0.06)), practice_confidence=0.14, practice_similarity=0.35)
+    text = "Thank you, could you please tell me more about this? I want to have full picture before the meeting."
+    assert route(text, parse, _resolution()) == "tell_me_more"
+    assert route("tell me more about feature stores", parse, _resolution(category="feature-store")) != "tell_me_more"
+
+
+def test_what_can_you_help_me_with_asks_for_help_unless_a_practice_answer_is_sure():
+    text = "Hello, what can you help me with? I am new in our ML team and still learning."
+    unsure = Parse("faq", 0.95, (("faq", 0.95), ("help", 0.04)), practice_confidence=0.44, practice_similarity=0.72)
+    assert route(text, unsure, _resolution()) == "help"
+
+
+def test_an_attribute_of_it_asked_after_a_tool_is_that_tools():
+    parse = Parse("help", 0.42, (("help", 0.42), ("recommend_tool", 0.23)), 0.12, practice_similarity=0.35)
+    assert route("what category would u put it in", parse, _resolution()) == "ask_tool_attribute"
+
+
+def test_a_category_and_libs_is_a_list():
+    parse = Parse("ask_tool_attribute", 0.5, (("ask_tool_attribute", 0.5), ("list_tools", 0.32)))
+    assert route("hpo libs?", parse, _resolution(category="hyperparameter-tuning")) == "list_tools"
+
+
+def test_how_does_this_work_stays_help():
+    parse = Parse("help", 0.95, (("help", 0.95), ("ask_tool_info", 0.03)), 0.07, practice_similarity=0.43)
+    assert route("how does this work? what kind of stuff can i ask you", parse, _resolution()) is None
