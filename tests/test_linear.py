@@ -142,6 +142,18 @@ def test_the_selector_says_how_close_a_message_is_to_its_training_examples(stora
     assert far.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]["intent_response_key"] == "faq/drift"
 
 
+def test_with_a_contrast_intent_the_selector_says_how_close_a_message_is_to_its_examples_too(storage):
+    selector = trained(LinearResponseSelector, storage,
+                       {"similarity_featurizer": "sentence_embeddings", "contrast_intent": "greet"})
+    practice = message("drift?", 0, np.array([1.0, 0.0, 0.0]))
+    chat = message("hello", 0, np.array([0.5, 0.5, 0.5]))
+    selector.process([practice, chat])
+    response = [m.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"] for m in (practice, chat)]
+    assert response[0]["contrast_similarity"] < response[0]["similarity"]
+    assert response[1]["contrast_similarity"] == pytest.approx(1.0, abs=1e-2)
+    assert response[1]["contrast_similarity"] > response[1]["similarity"]
+
+
 def test_without_a_similarity_featurizer_the_selector_adds_no_similarity(storage):
     selector = trained(LinearResponseSelector, storage)
     near = message("drift?", 0, np.array([1.0, 0.0, 0.0]))

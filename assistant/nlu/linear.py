@@ -211,19 +211,27 @@ class LinearResponseSelector(_LinearModel):
     retrieval intent's training examples. Probabilities always sum to one, so an off-topic message
     ("how do I tune my guitar?") still gets a confident-looking topic; its similarity stays low
     (docs/evaluation.md has the distributions), and the router (assistant/nlu/tool_router.py) does
-    not send an answer that resembles nothing it was trained on.
+    not send an answer that resembles nothing it was trained on. With `contrast_intent` as well
+    (`out_of_scope`), it also carries `contrast_similarity`, the highest cosine to that intent's
+    examples: a message nearer an off-topic example than any practice question ("how do dock
+    workers load shipping containers?") is not sent a practice answer either.
     """
 
     SIMILARITY_KEY = "similarity"
+    CONTRAST_KEY = "contrast_similarity"
     EXAMPLES_FILE = "examples.npy"
+    CONTRAST_FILE = "contrast_examples.npy"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq", "similarity_featurizer": None}
+        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq", "similarity_featurizer": None,
+                "contrast_intent": None}
 
     def __init__(self, *args: Any, examples: Optional[np.ndarray] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.examples = examples  # training examples' sentence embeddings, one unit-length row each
+        self.contrast: Optional[np.ndarray] = None  # the same for the contrast intent's examples
+        self._contrast_messages: List[Message] = []
 
     def _embeddings(self, messages: Sequence[Message]) -> Optional[np.ndarray]:
         featurizer = self.config["similarity_featurizer"]
@@ -238,12 +246,14 @@ class LinearResponseSelector(_LinearModel):
     def fit(self, examples: List[Message], labels: List[Text]) -> None:
         super().fit(examples, labels)
         self.examples = self._embeddings(examples)
+        self.contrast = self._embeddings(self._contrast_messages)
 
     def persist(self) -> None:
         super().persist()
-        if self.examples is not None:
-            with self._model_storage.write_to(self._resource) as directory:
-                np.save(directory / self.EXAMPLES_FILE, self.examples.astype(np.float16))  # cosines to ~1e-3
+        with self._model_storage.write_to(self._resource) as directory:
+            for name, matrix in ((self.EXAMPLES_FILE, self.examples), (self.CONTRAST_FILE, self.contrast)):
+                if matrix is not None:
+                    np.save(directory / name, matrix.astype(np.float16))  # cosines to ~1e-3
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -254,6 +264,9 @@ class LinearResponseSelector(_LinearModel):
                 path = directory / cls.EXAMPLES_FILE
                 if path.exists():
                     selector.examples = np.load(path).astype(np.float32)
+                path = directory / cls.CONTRAST_FILE
+                if path.exists():
+                    selector.contrast = np.load(path).astype(np.float32)
         except (ValueError, FileNotFoundError):
             pass
         return selector
@@ -263,10 +276,14 @@ class LinearResponseSelector(_LinearModel):
         embeddings = self._embeddings(messages) if self.examples is not None and self.weights is not None else None
         if embeddings is not None:
             best = (embeddings @ self.examples.T).max(axis=1)
-            for message, similarity in zip(messages, best):
+            contrast = (embeddings @ self.contrast.T).max(axis=1) if self.contrast is not None else None
+            for i, (message, similarity) in enumerate(zip(messages, best)):
                 selected = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {}).get(self.config["retrieval_intent"])
                 if selected:
-                    selected[RESPONSE_SELECTOR_PREDICTION_KEY][self.SIMILARITY_KEY] = float(similarity)
+                    prediction = selected[RESPONSE_SELECTOR_PREDICTION_KEY]
+                    prediction[self.SIMILARITY_KEY] = float(similarity)
+                    if contrast is not None:
+                        prediction[self.CONTRAST_KEY] = float(contrast[i])
         return messages
 
     def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
@@ -276,6 +293,9 @@ class LinearResponseSelector(_LinearModel):
         intent = self.config["retrieval_intent"]
         examples = [m for m in training_data.intent_examples
                     if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)]
+        contrast = self.config["contrast_intent"]
+        self._contrast_messages = [m for m in training_data.intent_examples
+                                   if contrast and m.get(INTENT) == contrast and m.get(TEXT)]
         return examples, [m.get(INTENT_RESPONSE_KEY) for m in examples]
 
     def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:

@@ -37,7 +37,7 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> 
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
     return routing.Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), ranking,
                          float(selected.get("confidence") or 0.0), category, float(selected.get("similarity", 1.0)),
-                         topic_category(topic) if topic else None)
+                         topic_category(topic) if topic else None, float(selected.get("contrast_similarity", 0.0)))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

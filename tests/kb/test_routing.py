@@ -325,3 +325,13 @@ def test_a_category_and_libs_is_a_list():
 def test_how_does_this_work_stays_help():
     parse = Parse("help", 0.95, (("help", 0.95), ("ask_tool_info", 0.03)), 0.07, practice_similarity=0.43)
     assert route("how does this work? what kind of stuff can i ask you", parse, _resolution()) is None
+
+
+def test_a_message_nearer_an_off_topic_example_than_any_practice_question_gets_no_practice_answer():
+    near_off_topic = Parse("faq", 0.85, (("faq", 0.85), ("out_of_scope", 0.15)), practice_confidence=0.58,
+                           practice_similarity=0.50, off_topic_similarity=0.66)
+    text = "how do dock workers load shipping containers onto a ship"
+    assert route(text, near_off_topic, _resolution()) == "out_of_scope"
+    near_practice = Parse("faq", 0.85, (("faq", 0.85), ("out_of_scope", 0.15)), practice_confidence=0.58,
+                          practice_similarity=0.66, off_topic_similarity=0.50)
+    assert route(text, near_practice, _resolution()) is None
