@@ -59,7 +59,7 @@ def read_story_report(core: Path) -> Optional[Dict[str, Any]]:
             "failed_stories": str(core / "failed_test_stories.yml")}
 
 
-E2E_SETS = (("e2e", "tests/e2e/cases"), ("e2e-fresh", "tests/e2e/fresh"))
+E2E_SETS = (("e2e", "tests/e2e/cases"), ("e2e-fresh", "tests/e2e/fresh"), ("e2e-unseen", "tests/e2e/unseen"))
 E2E_TARGET = 0.95
 
 
