@@ -73,6 +73,7 @@ def test_rendered_summary(tmp_path):
         "  generated typos: top-1 0.986 of 441, wrong tool 0.002",
         "End-to-end (e2e): not run",
         "End-to-end (e2e-fresh): not run",
+        "End-to-end (e2e-unseen): not run",
     ]
 
 
