@@ -129,6 +129,9 @@ _MORE = re.compile(r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)
 _ASKS_FOR_HELP = re.compile(r"\bwhat (?:can|could) (?:you|u) (?:do|help (?:me |us )?(?:with)?)\b|"
                             r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
                             r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b")
+# "which tracker should I use", "whch hyperparam tuner shd i use": one tool for the job, recommended.
+_ASKS_FOR_ONE = re.compile(r"\b(?:which|whch|wich|wht|what)\b[\w\s-]{0,40}?\b(?:should|shd|shud|shld|would (?:you|u)|"
+                           r"wud u|do (?:you|u))\s+(?:i |we |u |you )?(?:use|pick|choose|go with|get|recommend)\b")
 # "examples?", "like what?", "such as?": the tools of what was just explained.
 _ASKS_FOR_EXAMPLES = re.compile(r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
                                 r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$")
@@ -435,6 +438,8 @@ def _route_other(m: _Reading) -> Optional[str]:
     if not m.names and _MORE.search(m.lowered) and (intent in (FALLBACK, OUT_OF_SCOPE, "thanks")
                                                    or (intent == FAQ and m.unsure)):
         return TELL_ME_MORE  # "Thank you, could you please tell me more about this? I have a meeting."
+    if m.named_category and not m.names and _ASKS_FOR_ONE.search(m.lowered) and not _ASKS_FOR_SEVERAL.search(m.lowered):
+        return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not

@@ -335,3 +335,11 @@ def test_a_message_nearer_an_off_topic_example_than_any_practice_question_gets_n
     near_practice = Parse("faq", 0.85, (("faq", 0.85), ("out_of_scope", 0.15)), practice_confidence=0.58,
                           practice_similarity=0.66, off_topic_similarity=0.50)
     assert route(text, near_practice, _resolution()) is None
+
+
+def test_which_one_should_i_use_for_a_named_job_is_a_recommendation():
+    parse = Parse("faq", 0.97, (("faq", 0.97),), practice_confidence=0.86, practice_similarity=0.7)
+    assert route("whch hyperparam tuner shd i use", parse, _resolution(category="hyperparameter-tuning")) \
+        == "recommend_tool"
+    assert route("which hyperparam tuners should i look at", parse,
+                 _resolution(category="hyperparameter-tuning")) != "recommend_tool"
