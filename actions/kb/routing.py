@@ -111,7 +111,8 @@ _ASKS_A_FACT = re.compile(
     r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
     r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
     r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
-    r"\bis \S+ an? [\w\s/-]+\bor an? \b|open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
+    r"\bis \S+ an? [\w\s/-]+\bor an? \b|\bis \S+ an? [\w\s/-]*\b(?:tool|library|lib|platform|framework)\b[\w\s/-]*\bor\b|"
+    r"open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
 )
 # Work people do with tools: "deploy with X", "log my runs to X".
 _TOOL_VERBS = r"deploy|run|serv|track|log|train|host|monitor|orchestrat|schedul|version|stor|migrat|switch|integrat|build"

@@ -343,3 +343,9 @@ def test_which_one_should_i_use_for_a_named_job_is_a_recommendation():
         == "recommend_tool"
     assert route("which hyperparam tuners should i look at", parse,
                  _resolution(category="hyperparameter-tuning")) != "recommend_tool"
+
+
+def test_is_it_this_kind_of_tool_or_that_asks_its_category():
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.7, practice_similarity=0.6)
+    assert route("is cleanlab an evaluation tool or more data validation?", parse, _resolution(["cleanlab"])) \
+        == "ask_tool_attribute"
