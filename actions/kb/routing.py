@@ -290,10 +290,12 @@ def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional
     return any(_COMPARES.search(p) and len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 for p in parts)
 
 
-def _unsure_practice(parse: Parse) -> str:
-    """Where a practice answer the selector is unsure of goes: small talk NLU ranked next, or fallback."""
+def _unsure_practice(parse: Parse, on_topic: bool) -> str:
+    """Where a practice answer the selector is unsure of goes: small talk NLU ranked next, or the
+    fallback. A message like the practice questions is never called off-topic: "our inference
+    images are 4gb, how do i shrink them" gets "please rephrase", not "outside what I know"."""
     for name, confidence in parse.ranking:
-        if name in SMALL_TALK and confidence >= SMALL_TALK_CONFIDENCE:
+        if name in SMALL_TALK and confidence >= SMALL_TALK_CONFIDENCE and not (on_topic and name == OUT_OF_SCOPE):
             return name
     return FALLBACK
 
@@ -458,7 +460,7 @@ def _route_other(m: _Reading) -> Optional[str]:
             and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY):
         return FAQ  # "drift??", "wat is drift": too short for the intent classifier, plain to the selector
     if intent == FAQ and m.unsure:
-        return _unsure_practice(m.parse)
+        return _unsure_practice(m.parse, m.on_topic)
     if intent == FALLBACK and not m.on_topic:
         talk = [(c, n) for n, c in m.parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]
         if talk:

@@ -349,3 +349,13 @@ def test_is_it_this_kind_of_tool_or_that_asks_its_category():
     parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.7, practice_similarity=0.6)
     assert route("is cleanlab an evaluation tool or more data validation?", parse, _resolution(["cleanlab"])) \
         == "ask_tool_attribute"
+
+
+def test_an_unsure_practice_answer_to_a_message_like_the_practice_questions_asks_to_rephrase():
+    text = "our inference images are like 4gb each and ci takes forever pulling them. how do i shrink them"
+    on_topic = Parse("faq", 0.86, (("faq", 0.86), ("out_of_scope", 0.1)), practice_confidence=0.11,
+                     practice_similarity=0.49, off_topic_similarity=0.4)
+    assert route(text, on_topic, _resolution()) == "nlu_fallback"
+    off_topic = Parse("faq", 0.86, (("faq", 0.86), ("out_of_scope", 0.1)), practice_confidence=0.11,
+                      practice_similarity=0.3, off_topic_similarity=0.4)
+    assert route(text, off_topic, _resolution()) == "out_of_scope"
