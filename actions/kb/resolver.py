@@ -48,7 +48,7 @@ NAME_WORD_NEAR = 60.0
 # sound alike ("langfuze", "prefekt", "weights and biasis"). A fuzzy match whose changed letters
 # are none of these ("tecson" for Tecton) is a different name, so it is only offered as "did you mean".
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_SOUND_ALIKE = ("aeiouy", "ckqsxz", "dt", "bp", "gj", "mn", "fv", "iy", "lr")
+_SOUND_ALIKE = ("aeiouy", "ckqsxz", "dt", "bp", "gj", "mn", "fv", "lr")
 # Words after which an ordinary word that is also a tool's name ("ray", "spark") means the tool.
 CUE_WORDS = frozenset(
     "about is whats use using used with vs versus or and like than of between compare try "

@@ -141,9 +141,11 @@ _FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|wh
 # "my name is ...", "I work at ...": what follows is a person, a company or a place.
 _INTRODUCTION = re.compile(r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
                            r"greetings from|hello from|hi from)\b")
+# "Hello, ...", "good afternoon. ...": a greeting before the question.
+_GREETING = r"(?:hello|hi|hey|good (?:morning|afternoon|evening))\W+"
 # "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
 _ASKS_ABOUT = re.compile(
-    r"^\W*(?:(?:hello|hi|hey|good (?:morning|afternoon|evening))\W+)?(?:(?:can|could|would) (?:you|u) )?"
+    rf"^\W*(?:{_GREETING})?(?:(?:can|could|would) (?:you|u) )?"
     r"(?:please |pls |kindly )?(?:tell me (?:about|abt)|explain|describe|"
     r"give me (?:a |an )?(?:short |quick |brief )?(?:overview|summary|rundown|intro) of|"
     r"(?:i )?(?:want|would like|wanna|need) to know (?:more )?(?:about|abt))\b"
@@ -245,8 +247,8 @@ def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence
     """"what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...": a
     sentence opens by asking what a named tool is (as typed, typos and all)."""
     for sentence in sentences(text.lower()):
-        opening = re.match(r"^\W*(?:so |ok |hey |hello\W+|hi\W+|good (?:morning|afternoon|evening)\W+)?"
-                           r"(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)", sentence)
+        opening = re.match(rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)",
+                           sentence)
         if opening and (opening.group(1) in naming_words or any(
                 opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools)):
             return True
@@ -290,6 +292,11 @@ def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional
     return any(_COMPARES.search(p) and len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 for p in parts)
 
 
+def _on_topic(parse: Parse) -> bool:
+    """Like some practice question, and no nearer to an off-topic example than to every one."""
+    return parse.practice_similarity >= max(PRACTICE_SIMILARITY, parse.off_topic_similarity)
+
+
 def _unsure_practice(parse: Parse, on_topic: bool) -> str:
     """Where a practice answer the selector is unsure of goes: small talk NLU ranked next, or the
     fallback. A message like the practice questions is never called off-topic: "our inference
@@ -314,9 +321,7 @@ class _Reading:
 
     @property
     def on_topic(self) -> bool:
-        """Like some practice question, and no nearer to an off-topic example than to every one."""
-        similarity = self.parse.practice_similarity
-        return similarity >= PRACTICE_SIMILARITY and similarity >= self.parse.off_topic_similarity
+        return _on_topic(self.parse)
 
     @property
     def unsure(self) -> bool:
@@ -476,20 +481,18 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     tools = m.resolution.tools
     if not tools:
         return _tool_question(m.text, 1) if m.unknown_asked_about else None  # "how do i deploy with kubrixa"
-    if not _words_besides(m.text, m.resolution.naming_words) or asked_attribute(m.text) is not None \
-            or _ASKS_A_FACT.search(m.lowered):
-        return _tool_question(m.text, m.names)
-    if (len(tools) >= 2 and _COMPARES.search(m.lowered)) or (len(tools) == 1 and _ALTERNATIVES.search(m.lowered)):
-        return _tool_question(m.text, m.names)
-    return None
+    only_the_name = not _words_besides(m.text, m.resolution.naming_words)
+    asks_what_a_tool_has = (asked_attribute(m.text) is not None or bool(_ASKS_A_FACT.search(m.lowered))
+                            or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
+                            or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered))))
+    return _tool_question(m.text, m.names) if only_the_name or asks_what_a_tool_has else None
 
 
 def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> bool:
     """Whether a tool list for `text` takes its job from the practice topic the message is about:
     on topic, no names, no words of its own for the job, and not pointing back ("tools for that?"
     means the last answer's topic, which the action reads)."""
-    return (parse.practice_similarity >= max(PRACTICE_SIMILARITY, parse.off_topic_similarity)
-            and not resolution.tools and not resolution.unknown
+    return (_on_topic(parse) and not resolution.tools and not resolution.unknown
             and not (parse.category_entity or resolution.category) and not _REFERS_BACK.search(text.lower()))
 
 

@@ -35,9 +35,13 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> 
     selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
     category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
-    return routing.Parse(str(intent.get("name") or ""), float(intent.get("confidence") or 0.0), ranking,
-                         float(selected.get("confidence") or 0.0), category, float(selected.get("similarity", 1.0)),
-                         topic_category(topic) if topic else None, float(selected.get("contrast_similarity", 0.0)))
+    return routing.Parse(
+        intent=str(intent.get("name") or ""), confidence=float(intent.get("confidence") or 0.0), ranking=ranking,
+        practice_confidence=float(selected.get("confidence") or 0.0), category_entity=category,
+        practice_similarity=float(selected.get("similarity", 1.0)),
+        topic_category=topic_category(topic) if topic else None,
+        off_topic_similarity=float(selected.get("contrast_similarity", 0.0)),
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
