@@ -53,8 +53,8 @@ services: ## Make sure Debian's postgresql and redis-server are there for the sc
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
 	else echo "The scale tests need PostgreSQL and Redis: install Debian's packages 'postgresql' and 'redis-server'."; exit 1; fi
 
-$(GENERATED_NLU): $(INSTALLED) $(KB_FILES) actions/kb/nlu_export.py
-	$(PY) -m actions.kb nlu
+$(GENERATED_NLU): $(INSTALLED) $(KB_FILES) core/nlu_export.py
+	$(PY) -m core nlu
 	@touch $@
 
 kb-nlu: $(GENERATED_NLU) ## Regenerate the tool names NLU learns from the knowledge base
@@ -77,13 +77,13 @@ actions: $(INSTALLED) ## Only the action server, in the foreground
 	$(PY) -m actions --port $(ACTION_SERVER_PORT)
 
 kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason for every problem)
-	$(PY) -m actions.kb validate
+	$(PY) -m core validate
 
 kb-stats: $(INSTALLED) ## Count tools per category
-	$(PY) -m actions.kb stats
+	$(PY) -m core stats
 
 kb-bench: $(INSTALLED) ## Resolver accuracy and latency on the contract table
-	$(PY) -m tests.kb.bench_resolver
+	$(PY) -m evaluation.resolver_bench
 
 test: test-unit test-data test-nlu test-stories test-channels test-scale ## Every test (what CI runs)
 
@@ -93,27 +93,27 @@ test-unit: $(INSTALLED) ## pytest without servers: knowledge base, resolver, act
 test-data: $(INSTALLED) $(GENERATED_NLU) ## rasa data validate (errors fail; unused-response warnings are checked by pytest)
 	$(RASA) data validate
 
-test-stories: $(MODEL) ## rasa test on tests/test_stories.yml, failing on any wrong prediction
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/core
+test-stories: $(MODEL) ## rasa test on tests/data/test_stories.yml, failing on any wrong prediction
+	$(RASA) test core --model $(MODEL) --stories tests/data/test_stories.yml --fail-on-prediction-errors --out results/core
 
 test-nlu: $(MODEL) ## rasa test nlu on held-out data; fails below the floors (0.90 intent and response selection)
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu --out results/nlu
+	$(RASA) test nlu --model $(MODEL) --nlu tests/data/held_out_nlu --out results/nlu
 	$(PY) scripts/check-nlu-floors results/nlu
 
 test-channels: $(MODEL) $(WEBCHAT) browser ## SMS, Slack and web chat against the real servers (signed requests, Chromium)
-	$(PY) -m pytest -q -m server tests/channels
+	$(PY) -m pytest -q -m server tests/assistant/channels
 
 test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis: 50 concurrent conversations, faults, restarts
 	$(PY) -m pytest -q -m scale tests/scale
 
 load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error rate and latency (ARGS=--scaled: 2 servers)
-	$(PY) -m tests.load $(ARGS)
+	$(PY) -m evaluation.load $(ARGS)
 
 eval: $(MODEL) ## Held-out NLU and stories into results/ (confusion matrices, histograms), resolver figures, one-screen summary
-	$(PY) -m tests.eval
+	$(PY) -m evaluation.summary
 
 bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency, messages/s, training, memory (ARGS=--skip-training)
-	$(PY) -m tests.bench $(ARGS)
+	$(PY) -m evaluation.bench $(ARGS)
 
 lock: ## Re-pin requirements.lock from requirements.in (in a scratch venv)
 	@python=$$(scripts/find-python) || exit 1; tmp=$$(mktemp -d); \

@@ -1,1 +1,1 @@
-"""The action server package: thin Rasa actions over the pure core in `actions.kb`."""
+"""The action server package: thin Rasa actions over the pure core in `core`."""

@@ -9,8 +9,8 @@ import logging
 import os
 import sys
 
-from actions.kb.loader import InvalidKnowledgeBase
-from actions.kb.resolver import default_resolver
+from core.loader import InvalidKnowledgeBase
+from core.resolver import default_resolver
 
 
 def main() -> int:

@@ -16,9 +16,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.kb import advice, answers
-from actions.kb.loader import KnowledgeBase
-from actions.kb.message import (
+from core import advice, answers
+from core.loader import KnowledgeBase
+from core.message import (
     Attribute,
     Constraints,
     Hosting,
@@ -27,8 +27,8 @@ from actions.kb.message import (
     constraints,
     open_source_optional,
 )
-from actions.kb.resolver import Resolver, default_resolver
-from actions.kb.schema import Tool
+from core.resolver import Resolver, default_resolver
+from core.schema import Tool
 
 TOOLS_SLOT = "tools"
 SHOWN_SLOT = "shown_tools"

@@ -6,7 +6,7 @@ response schema against the JSON Schema meta-schema, then builds a validator, th
 response: 3.4 ms of the 4.1 ms of every action call went to re-checking a schema that never
 changes (docs/performance.md). Here the schema is checked and the validator built on the first
 call; responses are accepted and refused as before, with Rasa's own error message
-(tests/test_runtime.py compares the two on valid and invalid responses).
+(tests/assistant/test_runtime.py compares the two on valid and invalid responses).
 
 Nothing here runs at import time: `apply()` does it, and may be called more than once.
 """

@@ -81,7 +81,7 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
     Rasa's table, rows and queries, sent as SQLAlchemy Core statements instead of through the ORM:
     reading only the `data` column, counting with one statement, inserting a turn's events in one
     `executemany`. Rasa's ORM path took 8-9 ms a turn, a third of the Rasa server's time at
-    concurrency 1; this takes 3.5-4.4 ms (docs/performance.md); `tests/test_stores.py` checks that
+    concurrency 1; this takes 3.5-4.4 ms (docs/performance.md); `tests/assistant/test_stores.py` checks that
     Rasa's own store and this one read and write the same rows.
     """
 

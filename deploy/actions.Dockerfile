@@ -15,6 +15,7 @@ RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
 
 WORKDIR /app
 COPY actions/ actions/
+COPY core/ core/
 COPY knowledge_base/ knowledge_base/
 
 # The image's own user (uid 1001, group root), as in the base image.

@@ -35,12 +35,11 @@ RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
  && rm /tmp/requirements.lock
 
 WORKDIR /app
-# assistant/ imports only the pure core of actions/ (actions/kb: the knowledge base and the
-# resolver, no Rasa SDK), which the NLU router reads tool names with; the action server's own code
+# assistant/ (channels and NLU components) and core/, the pure core both servers share (the
+# knowledge base, the resolver and the answers, no Rasa); the action server's code (actions/)
 # stays out of this image. The router reads the same knowledge base as the action server.
 COPY assistant/ assistant/
-COPY actions/__init__.py actions/__init__.py
-COPY actions/kb/ actions/kb/
+COPY core/ core/
 COPY knowledge_base/ knowledge_base/
 # config.yml and domain.yml are not read by `rasa run` (the model carries its own copies); they
 # are here for `rasa` commands run inside the container, and to say what the model was trained on.

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.kb import answers
+from core import answers
 from assistant.channels import guard
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,7 +27,7 @@ def examples(paths):
 
 
 TRAINING = examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
-HELD_OUT = examples(sorted((ROOT / "tests" / "nlu").glob("*.yml")))
+HELD_OUT = examples(sorted((ROOT / "tests" / "data" / "held_out_nlu").glob("*.yml")))
 
 
 def test_held_out_data_covers_every_practice_topic():

@@ -1,4 +1,4 @@
-"""The last NLU step: lets the knowledge base overrule the classifiers (actions/kb/routing.py).
+"""The last NLU step: lets the knowledge base overrule the classifiers (assistant/nlu/routing.py).
 
 The classifiers see wording and the resolver sees names, so a bare "kserv?" falls back and "which
 tools watch for drift?" looks like a practice question. This component runs the resolver on each
@@ -19,8 +19,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from actions.kb import advice, routing
-from actions.kb.resolver import Resolver, default_resolver
+from assistant.nlu import routing
+from core import advice
+from core.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
 ROUTED_FROM = "routed_from"

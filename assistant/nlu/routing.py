@@ -1,0 +1,501 @@
+"""Decides, after the classifiers, whether the knowledge base should take a message over.
+
+The classifiers see wording; the resolver sees names. When they disagree the names decide:
+- a message that names a tool the resolver finds is a tool question, however unsure NLU was
+  ("kserv?", "could you describe ClearML?");
+- a message that asks about a name the base does not hold is a tool question about an unknown
+  tool, so the assistant can say it does not know it ("what is zorbulator?");
+- a message that asks for tools and names a job ("which tools can watch my models for drift?")
+  lists that job's tools instead of answering the practice question;
+- a practice answer the response selector is unsure of is not sent: the message goes to the
+  small-talk intent NLU ranked next, or to the fallback ("cheers, that was helpful").
+
+Pure: it reads the text, NLU's ranking and a resolution, and names an intent. The Rasa component
+(assistant/nlu/tool_router.py) applies it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
+
+from core.message import Attribute, asked_attribute, sentences
+from core.resolver import Resolution
+
+FAQ = "faq"
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+ASK_TOOL_INFO = "ask_tool_info"
+ASK_TOOL_ATTRIBUTE = "ask_tool_attribute"
+LIST_TOOLS = "list_tools"
+COMPARE_TOOLS = "compare_tools"
+ASK_ALTERNATIVES = "ask_alternatives"
+RECOMMEND_TOOL = "recommend_tool"
+INFORM = "inform"
+WHAT_ABOUT = "what_about"
+TELL_ME_MORE = "tell_me_more"
+
+# Intents whose action looks the tools up itself: a found name needs no rerouting.
+TOOL_INTENTS = frozenset({ASK_TOOL_INFO, ASK_TOOL_ATTRIBUTE, COMPARE_TOOLS, ASK_ALTERNATIVES, WHAT_ABOUT})
+# Intents a named tool or an asked-for tool list may take over: the ones that would not look it up.
+OVERRIDABLE = frozenset({FAQ, FALLBACK, OUT_OF_SCOPE, "greet", "goodbye", "thanks", "help", "tell_me_more",
+                         "bot_challenge"})
+# Answers to the assistant's own questions (the advice form, "did you mean"): taken over only by a
+# message that is plainly about a tool it names ("no, mlflow"), never by an odd word ("idc tbh").
+ANSWERS = frozenset({INFORM, "affirm", "deny", "skip", "choose_option"})
+# Where an unsure practice answer goes instead, if NLU ranked it next.
+SMALL_TALK = ("thanks", "greet", "goodbye", "help", "bot_challenge", OUT_OF_SCOPE)
+
+# A practice answer the selector is less sure of than this is not sent (docs/evaluation.md has the
+# trade-off measured on held-out practice questions and out-of-scope messages).
+PRACTICE_CONFIDENCE = 0.2
+# How sure NLU must be of the small-talk intent that replaces an unsure practice answer.
+SMALL_TALK_CONFIDENCE = 0.05
+# NLU this sure that a message is off-topic keeps it so, tool's name or not, unless it plainly asks a tool question.
+SURE_OUT_OF_SCOPE = 0.6
+# NLU this sure of a small-talk intent keeps it, even when the message asks about "it" ("how does this work?").
+SURE_SMALL_TALK = 0.6
+# How sure NLU must be of a small-talk intent to take it over the fallback, for an off-topic message.
+SMALL_TALK_FALLBACK = 0.25
+# A practice answer at least this sure is kept even when the message has an unknown word in it.
+SURE_PRACTICE = 0.5
+# A message whose sentence embedding is less similar than this to every practice question the
+# selector was trained on is not about MLOps practice, however the probabilities fall ("how do I
+# tune my guitar?"). On held-out practice questions 2 of 348 fall below it; of out-of-scope
+# messages, 64 of 70, and 87 of 105 with the everyday-sense examples (docs/evaluation.md). Nor is
+# a message nearer to an off-topic training example than to any practice question ("how do dock
+# workers load shipping containers"): no held-out practice question is, 56 of 67 held-out
+# off-topic messages are.
+PRACTICE_SIMILARITY = 0.45
+# A message this similar to a practice question, whose topic the selector is sure of, is that
+# question however unsure the intent classifier was ("wat is drift", "n canary?").
+SURE_SIMILARITY = 0.6
+
+# Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
+# ("which vector stores...", not "what is a feature store").
+_TOOL_NOUNS = (r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
+               r"solutions?|vendors?")
+_ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
+_PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
+_ASKS_FOR_TOOLS = re.compile(
+    r"\b(?:tools?|tooling|libraries|library|libs?|frameworks?|platforms|software|options|solutions)\W+(?:\w+\W+){0,2}?"
+    r"(?:for|to|2|4|that|which|people|should)\b|"
+    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
+    r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
+    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
+    rf"\b(?:tools?|libs|libraries|frameworks|options)\W*(?:pls|please|plz)?\W*$|\b(?:tools?|libs?|librar(?:y|ies)|frameworks?) recs?\b|"
+    rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
+    rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
+    rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
+    r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
+    r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
+    rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|"
+    r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
+)
+# "the options", "what tools", "libraries": asking for a list rather than one recommendation.
+_ASKS_FOR_SEVERAL = re.compile(r"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|stores|"
+                               r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b")
+_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
+                       r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.*\bor\b")
+_ALTERNATIVES = re.compile(
+    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
+    r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
+    r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
+    r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
+    r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b|"
+    r"\b(?:lighter|simpler|cheaper|leaner|easier|smaller)\b[\w\s-]{0,20}\b(?:options?|ones|tools|alternatives?)\b"
+)
+# A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
+_ASKS_A_FACT = re.compile(
+    r"licen[cs]\w*|lisen[cs]\w*|licn?se\w*|\blic\b|\blinks?\b|\burls?\b|website|homepage|home page|"
+    r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
+    r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
+    r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
+    r"\bis \S+ an? [\w\s/-]+\bor an? \b|\bis \S+ an? [\w\s/-]*\b(?:tool|library|lib|platform|framework)\b[\w\s/-]*\bor\b|"
+    r"open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
+)
+# Work people do with tools: "deploy with X", "log my runs to X".
+_TOOL_VERBS = r"deploy|run|serv|track|log|train|host|monitor|orchestrat|schedul|version|stor|migrat|switch|integrat|build"
+# What a name is the name of: "tecson feature store", "the blorp library", "zingle tracker".
+_NAMED_KINDS = (r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|dbs?|databases?|trackers?|servers?|"
+                r"orchestrators?|registr(?:y|ies)")
+# "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
+_REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
+                          r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+# "could you please tell me more about this?": the longer version of the last answer.
+_MORE = re.compile(r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
+                   r"\bmore (?:details?|info)\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
+                   r"\belaborate\b|\bgo deeper\b|\bexpand on (?:this|that|it)\b")
+# "what can you help me with?", "how does this work": what the assistant can do.
+_ASKS_FOR_HELP = re.compile(r"\bwhat (?:can|could) (?:you|u) (?:do|help (?:me |us )?(?:with)?)\b|"
+                            r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
+                            r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b")
+# "which tracker should I use", "whch hyperparam tuner shd i use": one tool for the job, recommended.
+_ASKS_FOR_ONE = re.compile(r"\b(?:which|whch|wich|wht|what)\b[\w\s-]{0,40}?\b(?:should|shd|shud|shld|would (?:you|u)|"
+                           r"wud u|do (?:you|u))\s+(?:i |we |u |you )?(?:use|pick|choose|go with|get|recommend)\b")
+# "examples?", "like what?", "such as?": the tools of what was just explained.
+_ASKS_FOR_EXAMPLES = re.compile(r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
+                                r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$")
+# "and X?", "n X?", "what about X": the last question again, about another tool.
+_FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
+# "my name is ...", "I work at ...": what follows is a person, a company or a place.
+_INTRODUCTION = re.compile(r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
+                           r"greetings from|hello from|hi from)\b")
+# "Hello, ...", "good afternoon. ...": a greeting before the question.
+_GREETING = r"(?:hello|hi|hey|good (?:morning|afternoon|evening))\W+"
+# "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
+_ASKS_ABOUT = re.compile(
+    rf"^\W*(?:{_GREETING})?(?:(?:can|could|would) (?:you|u) )?"
+    r"(?:please |pls |kindly )?(?:tell me (?:about|abt)|explain|describe|"
+    r"give me (?:a |an )?(?:short |quick |brief )?(?:overview|summary|rundown|intro) of|"
+    r"(?:i )?(?:want|would like|wanna|need) to know (?:more )?(?:about|abt))\b"
+)
+# "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
+_ASKS_WHAT_IT_IS = re.compile(
+    r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
+    r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
+    r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
+)
+
+
+# Words that ask about a name without adding a subject of their own ("could you describe X?").
+_FILLER = frozenset(
+    "a an the is are was what whats wats wat what's tell me us about abt describe explain could can would you u "
+    "please pls plz info information on of do does know heard hear have ever any anything thing things this that "
+    "it its i keep hearing deal with exactly so ok okay hey hi and or vs versus quick summary overview who "
+    "made makes give some details detail more re regarding".split()
+)
+# Content words besides the names up to which a message is still just "about X".
+MAX_SUBJECT_WORDS = 3
+
+
+def _words(text: str) -> List[str]:
+    return [w.strip("'.-") for w in re.findall(r"[a-z0-9&.+'-]+", text.lower())]
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in _words(text) if w not in _FILLER)
+
+
+def _words_besides(text: str, naming_words: Sequence[str]) -> int:
+    """Content words besides the ones that name the tools: 1 in "what is a seldon crisis", 0 in
+    "who makes seldon"."""
+    named = set(naming_words)
+    return sum(1 for w in _words(text) if w not in _FILLER and w not in named and re.sub(r"'s$", "", w) not in named)
+
+
+def asks_for_tools(text: str, strongly: bool = False) -> bool:
+    """"Which tools...", "what can I use to...", "libraries that...", "anything to label images".
+
+    A bare "which ..." asks for tools only of a job the message names ("which orchestrators r
+    there"); `strongly` leaves it out, for a job read from the practice topic ("which dev practices
+    give the most bang for the buck" asks for practices)."""
+    lowered = text.lower()
+    return bool(_ASKS_FOR_TOOLS.search(lowered)) or (not strongly and bool(re.match(r"^\W*which\b", lowered)))
+
+
+@dataclass(frozen=True)
+class Parse:
+    """What NLU made of a message: its intent ranking (best first) and the response selector's confidence."""
+
+    intent: str
+    confidence: float
+    ranking: Sequence[Tuple[str, float]] = ()
+    practice_confidence: float = 0.0
+    category_entity: Optional[str] = None
+    practice_similarity: float = 1.0  # highest cosine to a practice training example; 1.0 when unknown
+    topic_category: Optional[str] = None  # the tool category of the practice topic the selector picked
+    off_topic_similarity: float = 0.0  # highest cosine to an off-topic training example; 0.0 when unknown
+
+
+def _tool_question(text: str, tool_count: int) -> str:
+    """Which kind of tool question a message with names in it asks."""
+    lowered = text.lower()
+    if tool_count == 1 and _FOLLOW_UP.search(lowered):
+        return WHAT_ABOUT  # "n tecton?": the last question again, about Tecton
+    if tool_count >= 2 and _COMPARES.search(lowered):
+        return COMPARE_TOOLS
+    if _ALTERNATIVES.search(lowered):
+        return ASK_ALTERNATIVES
+    if asked_attribute(text) is not None:
+        return ASK_TOOL_ATTRIBUTE
+    return ASK_TOOL_INFO
+
+
+def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[str] = ()) -> bool:
+    """"is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
+    if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
+        return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
+    name = re.escape(unknown.lower())
+    lowered = text.lower()
+    if re.search(rf"\b{name}\s+(?:\w+\s+)?(?:{_NAMED_KINDS})\b", lowered):
+        return True  # "tecson feature store - worth it?": the name of a store, a library, a tool
+    if re.search(rf"\b(?:{_TOOL_VERBS})\w*\s+(?:\w+\s+)?(?:with|on|via|in|to|using|into|from)\s+{name}\b", lowered):
+        return True  # "how do i deploy with kubrixa", "log my runs to zembla"
+    if re.search(rf"\b{name}\s+(?:vs|versus)\b|\b(?:vs|versus)\s+{name}\b", lowered):
+        return True
+    if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
+        return True  # "fizzmodel or nexalyze for drift?", not "... my funcs or is that overkill"
+    if category_words and re.search(rf"\b{name}\s+(?:as\s+)?(?:(?:our|a|an|the|my)\s+)?{re.escape(category_words[0])}|"
+                                    rf"\b{re.escape(category_words[-1])}\w*\s+(?:called|named|like)\s+{name}\b", lowered):
+        return True  # "Quantiva AutoML, is it any good?", "evaluate Modelhaven as our model registry"
+    return bool(re.search(rf"\b(?:is|are|about|of|to|try|tried|trying|use|using|called|named|does|has|heard|whats|"
+                          rf"what's)\s+{name}\b", lowered))
+
+
+def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence[str] = ()) -> bool:
+    """"what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...": a
+    sentence opens by asking what a named tool is (as typed, typos and all)."""
+    for sentence in sentences(text.lower()):
+        opening = re.match(rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)",
+                           sentence)
+        if opening and (opening.group(1) in naming_words or any(
+                opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools)):
+            return True
+    return False
+
+
+def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
+                      tools: Sequence[str] = (), naming_words: Sequence[str] = ()) -> Optional[str]:
+    """A tool question so plainly asked that it beats a confident practice answer, or None.
+
+    Two names and "vs"/"or" compare; "alternatives", "switch to", "what else" ask for
+    alternatives; a licence, link or language asks for that fact; "what is it" asks what it is.
+    """
+    lowered = text.lower()
+    names = tool_count + (1 if unknown else 0)
+    if names >= 2 and _compares_names(lowered, naming_words, unknown):
+        return COMPARE_TOOLS
+    if tool_count == 1 and re.search(r"\b(?:it|that|this|them)\b", lowered) and re.search(
+            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b",
+            lowered):
+        return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
+    if unknown and _unknown_is_asked_about(text, unknown) and re.search(r"\b(?:vs|versus|or)\b", lowered):
+        return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
+    if tool_count == 1 and _ALTERNATIVES.search(lowered):
+        return ASK_ALTERNATIVES
+    if _ASKS_A_FACT.search(lowered):
+        return ASK_TOOL_ATTRIBUTE
+    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or any(_ASKS_ABOUT.search(s) for s in sentences(lowered))
+                       or _starts_with_what_is(text, tools, naming_words)):
+        return ASK_TOOL_INFO
+    return None
+
+
+def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional[str]) -> bool:
+    """A comparison asked in a sentence that holds two of the names: in "...Docker images, Alpine,
+    numpy... Which base image is better?" the "better" compares no names."""
+    parts = sentences(lowered)
+    if len(parts) == 1 or not naming_words:
+        return bool(_COMPARES.search(lowered))
+    words = set(naming_words) | ({unknown.lower()} if unknown else set())
+    return any(_COMPARES.search(p) and len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 for p in parts)
+
+
+def _on_topic(parse: Parse) -> bool:
+    """Like some practice question, and no nearer to an off-topic example than to every one."""
+    return parse.practice_similarity >= max(PRACTICE_SIMILARITY, parse.off_topic_similarity)
+
+
+def _unsure_practice(parse: Parse, on_topic: bool) -> str:
+    """Where a practice answer the selector is unsure of goes: small talk NLU ranked next, or the
+    fallback. A message like the practice questions is never called off-topic: "our inference
+    images are 4gb, how do i shrink them" gets "please rephrase", not "outside what I know"."""
+    for name, confidence in parse.ranking:
+        if name in SMALL_TALK and confidence >= SMALL_TALK_CONFIDENCE and not (on_topic and name == OUT_OF_SCOPE):
+            return name
+    return FALLBACK
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the rules read off one message, worked out once."""
+
+    text: str
+    parse: Parse
+    resolution: Resolution
+
+    @property
+    def lowered(self) -> str:
+        return self.text.lower()
+
+    @property
+    def on_topic(self) -> bool:
+        return _on_topic(self.parse)
+
+    @property
+    def unsure(self) -> bool:
+        """The practice answer is a guess: unsure, or about nothing the selector learnt."""
+        return self.parse.practice_confidence < PRACTICE_CONFIDENCE or not self.on_topic
+
+    @property
+    def names(self) -> int:
+        return len(self.resolution.tools) + (1 if self.resolution.unknown else 0)
+
+    @property
+    def named_category(self) -> Optional[str]:
+        """The job the message names in its own words."""
+        return self.parse.category_entity or self.resolution.category
+
+    @property
+    def category(self) -> Optional[str]:
+        """The job named, else the job of the practice topic the message is about ("tools for
+        explaining why my model predicted that" is about explainability)."""
+        if self.named_category:
+            return self.named_category
+        return self.parse.topic_category if lists_the_topics_job(self.text, self.parse, self.resolution) else None
+
+    @property
+    def about_a_name(self) -> bool:
+        return _content_words(self.text) <= MAX_SUBJECT_WORDS
+
+    @property
+    def unknown_asked_about(self) -> bool:
+        unknown = self.resolution.unknown
+        return bool(unknown) and not self.resolution.tools \
+            and _unknown_is_asked_about(self.text, unknown, self.resolution.category_words) \
+            and not self.introduces_someone
+
+    @property
+    def introduces_someone(self) -> bool:
+        """"my name is Priyanka", "i work at Zalando": the odd name is a person or a place, not a tool."""
+        return bool(_INTRODUCTION.search(self.lowered))
+
+    def pointed(self) -> Optional[str]:
+        return _pointed_question(self.text, len(self.resolution.tools), self.resolution.unknown, self.resolution.tools,
+                                 self.resolution.naming_words)
+
+
+def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
+    """The intent the message should have instead of NLU's, or None to keep NLU's."""
+    reading = _Reading(text, parse, resolution)
+    if parse.intent in TOOL_INTENTS:
+        return _route_tool_question(reading)
+    if parse.intent in (LIST_TOOLS, RECOMMEND_TOOL):
+        return _route_tool_request(reading)
+    if parse.intent in OVERRIDABLE:
+        return _route_other(reading)
+    if parse.intent in ANSWERS and resolution.tools and reading.about_a_name:
+        return _tool_question(text, reading.names)
+    return None
+
+
+def _route_tool_question(m: _Reading) -> Optional[str]:
+    """NLU heard a tool question: only its kind may change."""
+    intent = m.parse.intent
+    if m.names and intent != COMPARE_TOOLS:
+        pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
+        if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
+            return pointed
+    if intent == ASK_TOOL_INFO and m.names and asked_attribute(m.text) not in (None, Attribute.CATEGORY):
+        return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in"
+    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _FOLLOW_UP.search(m.lowered):
+        return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
+    if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
+        return FAQ  # "what about shadow deployment?" after a practice answer
+    if intent in (ASK_TOOL_ATTRIBUTE, ASK_TOOL_INFO) and not m.names and m.named_category and asks_for_tools(m.text):
+        return LIST_TOOLS  # "hpo libs?"
+    return None
+
+
+def _route_tool_request(m: _Reading) -> Optional[str]:
+    """NLU heard a request for a list or a recommendation."""
+    intent = m.parse.intent
+    if intent == RECOMMEND_TOOL and m.resolution.tools and not m.named_category and m.pointed() == ASK_TOOL_INFO:
+        return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?"
+    if m.resolution.unknown and not m.resolution.tools and not m.introduces_someone \
+            and (m.about_a_name or m.unknown_asked_about):
+        return _tool_question(m.text, 1)  # "is zorbulator a good feature store?"
+    if intent == LIST_TOOLS and not m.category and not m.names and asked_attribute(m.text) is not None \
+            and not asks_for_tools(m.text):
+        return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
+    if intent == RECOMMEND_TOOL and m.category and _ASKS_FOR_SEVERAL.search(m.lowered):
+        return LIST_TOOLS  # "what are the end to end options": a list, not one pick
+    if intent == RECOMMEND_TOOL and not m.category and not m.names and re.search(r"\b(?:that|this|it)\b", m.lowered):
+        return LIST_TOOLS  # "what would I use for that?" after a practice answer: that topic's tools
+    return None
+
+
+def _route_other(m: _Reading) -> Optional[str]:
+    """NLU heard a practice question, small talk, or nothing sure: the names and cues may decide."""
+    intent = m.parse.intent
+    if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
+        return _route_sure_off_topic(m)
+    pointed = m.pointed() if m.names else None
+    if pointed is not None:
+        return pointed
+    if m.unknown_asked_about:
+        return _tool_question(m.text, 1)  # "is quibblenet a good feature store?": we don't know it
+    if not m.names and not m.named_category and _ASKS_FOR_EXAMPLES.match(m.lowered) \
+            and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help"):
+        return LIST_TOOLS  # "examples?" after a practice answer: that topic's tools
+    if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ):
+        if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
+            return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
+        if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
+            return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
+    if not m.names and not m.category and intent == FALLBACK and asked_attribute(m.text) is not None:
+        return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
+    if not m.names and _ASKS_FOR_HELP.search(m.lowered) and (intent != FAQ or m.parse.practice_confidence
+                                                              < SURE_PRACTICE):
+        return None if intent == "help" else "help"  # "Hello, what can you help me with? I am new in our ML team."
+    if not m.names and not m.named_category and intent in ("help", OUT_OF_SCOPE) \
+            and m.parse.confidence < SURE_SMALL_TALK and asked_attribute(m.text) is not None \
+            and re.search(r"\b(?:it|its|this|that|they|them)\b", m.lowered):
+        return ASK_TOOL_ATTRIBUTE  # "what category would u put it in" after a tool
+    if not m.names and _MORE.search(m.lowered) and (intent in (FALLBACK, OUT_OF_SCOPE, "thanks")
+                                                   or (intent == FAQ and m.unsure)):
+        return TELL_ME_MORE  # "Thank you, could you please tell me more about this? I have a meeting."
+    if m.named_category and not m.names and _ASKS_FOR_ONE.search(m.lowered) and not _ASKS_FOR_SEVERAL.search(m.lowered):
+        return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
+    if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
+        return LIST_TOOLS
+    # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
+    # a tool question unless the tool is what it is about, or a fact about it is asked.
+    asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE
+    practice_unsure = m.parse.practice_confidence < PRACTICE_CONFIDENCE
+    if m.resolution.tools and (m.about_a_name or asks_a_fact or (m.on_topic and (intent != FAQ or practice_unsure))):
+        return _tool_question(m.text, m.names)
+    if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
+        return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
+    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name \
+            and not m.introduces_someone:
+        return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
+    if intent == FALLBACK and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic \
+            and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY):
+        return FAQ  # "drift??", "wat is drift": too short for the intent classifier, plain to the selector
+    if intent == FAQ and m.unsure:
+        return _unsure_practice(m.parse, m.on_topic)
+    if intent == FALLBACK and not m.on_topic:
+        talk = [(c, n) for n, c in m.parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]
+        if talk:
+            return max(talk)[1]  # "thank you so much!!", "can u go deeper on that": unsure, but not a question
+    return None
+
+
+def _route_sure_off_topic(m: _Reading) -> Optional[str]:
+    """NLU is sure the message is off-topic: a tool's word in it counts only when the message is
+    nothing but the name ("who makes seldon") or asks what only a tool has ("wat lang is polars in",
+    "kafka vs pulsar", "lighter options than great expectations"); "what is a seldon crisis" and
+    "the main theme of kafka's metamorphosis" stay off-topic."""
+    tools = m.resolution.tools
+    if not tools:
+        return _tool_question(m.text, 1) if m.unknown_asked_about else None  # "how do i deploy with kubrixa"
+    only_the_name = not _words_besides(m.text, m.resolution.naming_words)
+    asks_what_a_tool_has = (asked_attribute(m.text) is not None or bool(_ASKS_A_FACT.search(m.lowered))
+                            or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
+                            or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered))))
+    return _tool_question(m.text, m.names) if only_the_name or asks_what_a_tool_has else None
+
+
+def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> bool:
+    """Whether a tool list for `text` takes its job from the practice topic the message is about:
+    on topic, no names, no words of its own for the job, and not pointing back ("tools for that?"
+    means the last answer's topic, which the action reads)."""
+    return (_on_topic(parse) and not resolution.tools and not resolution.unknown
+            and not (parse.category_entity or resolution.category) and not _REFERS_BACK.search(text.lower()))
+
+
+def _second(parse: Parse) -> Optional[str]:
+    """The best intent NLU ranked that is not the fallback."""
+    return next((name for name, _ in parse.ranking if name != FALLBACK), None)

@@ -1,0 +1,494 @@
+"""Benchmark: our assistant beside the `rasa init` starter bot, over the REST channel.
+
+    python -m evaluation.bench                         # everything, ~30 s a measurement (make bench)
+    python -m evaluation.bench --skip-training         # without our training from scratch (~10 minutes)
+    python -m evaluation.bench --rounds 1 --seconds 10 # a quick look
+    python -m evaluation.bench --seconds 10 --json /tmp/bench.json
+
+In one run: trains the starter bot in a temporary directory (from scratch, then three times with
+nothing changed, reporting the median), optionally does the same for a copy of our training inputs,
+starts our Rasa server and action server (free ports, a temporary endpoints file and SQLite tracker
+store) and the starter's server, then measures both with the same conversations, one bot at a time:
+latency p50/p95/p99 and messages per second at concurrency 1 and 8 (closed loop: each simulated user
+sends its next message as soon as the reply arrives). Each is measured `--rounds` times (3), the
+bots taking turns and swapping who goes first each round, and the medians are reported: one pass
+could not tell a 5 % gap from the ±20 % the starter itself moves between runs. Also: server start
+time, resident memory after the load, and our action server's time per call. Prints one table with
+the targets as PASS/FAIL lines (a report, never an exit status) and writes the figures as JSON.
+Held-out accuracy comes from `make eval` (results/eval.json) when present.
+
+Never binds 5005 or 5055. Figures taken while other jobs share the CPU are not comparable.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+from evaluation.processes import MODEL, RASA, ROOT, ActionServer, RasaServer, free_port, stop, wait_for
+
+# Each list is one simulated user's conversation, sent in order; the users cycle through them.
+CONVERSATIONS: List[List[str]] = [
+    ["hi", "wat is mlfow", "is it open source?", "tell me more", "thanks"],
+    ["tell me about kube flow", "what about airflow?", "is it open source?"],
+    ["W&B vs neptune", "tell me more", "thanks"],
+    ["how do I version data?", "what is data drift?", "tell me more"],
+    ["which experiment trackers are there?", "the second one", "is it open source?", "bye"],
+    ["hello", "what is dvc", "alternatives to it", "the second one"],
+    ["how do i monitor a model in production?", "feast vs tecton", "thanks"],
+    ["what is kubeflw", "how do I deploy a model?", "hi"],
+]
+WARM_UP = ["hi", "what is mlflow?", "how do I version data?", "thanks"]
+CONCURRENCIES = (1, 8)
+REQUEST_TIMEOUT = 30.0
+# Our action server, called straight: (what the user says first, the action to time).
+ACTION_PROBES: List[Tuple[str, str]] = [("what is mlflow?", "action_tool_info"),
+                                        ("compare dvc and lakefs", "action_compare_tools")]
+ACTION_CALLS = 200
+UNCHANGED_RUNS = 3  # `rasa train` with nothing changed, per bot
+MIB = 1024 * 1024
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+EVAL_JSON = ROOT / "results" / "eval.json"
+
+
+# ---------------------------------------------------------------- pure parts (tests/evaluation/test_bench.py)
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile (0-100) with linear interpolation between ranks, NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def load_figures(latencies: Sequence[float], errors: Dict[str, int], empty: int, seconds: float,
+                 concurrency: int) -> Dict[str, Any]:
+    """Latency percentiles (ms) and messages per second from one closed-loop measurement."""
+    return {
+        "concurrency": concurrency, "seconds": round(seconds, 2), "messages": len(latencies),
+        "errors": sum(errors.values()), "error_kinds": dict(errors), "empty_replies": empty,
+        "messages_per_second": round(len(latencies) / seconds, 2) if seconds > 0 else math.nan,
+        "latency_ms": {f"p{p}": round(1000 * percentile(latencies, p), 1) for p in (50, 95, 99)},
+    }
+
+
+def median_of_rounds(rounds: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+    """One bot's figures at one concurrency over several rounds: the median of each round's
+    messages per second and latency percentiles, errors and empty replies summed, every round kept."""
+    return {
+        "concurrency": rounds[0]["concurrency"], "rounds": list(rounds),
+        "messages": sum(r["messages"] for r in rounds), "errors": sum(r["errors"] for r in rounds),
+        "empty_replies": sum(r["empty_replies"] for r in rounds),
+        "messages_per_second": statistics.median(r["messages_per_second"] for r in rounds),
+        "latency_ms": {p: statistics.median(r["latency_ms"][p] for r in rounds) for p in rounds[0]["latency_ms"]},
+    }
+
+
+def parse_vmrss_kib(status: str) -> int:
+    """VmRSS from a /proc/<pid>/status text, in KiB (0 for a process without memory, e.g. a zombie)."""
+    match = re.search(r"^VmRSS:\s+(\d+)\s+kB", status, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def _children(pid: int) -> List[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # field 4, after the command in parentheses
+                found.append(int(entry.name))
+    return found
+
+
+def tree_rss_mib(pid: int) -> float:
+    """Resident memory of a process and all its descendants (sum of VmRSS; shared pages count twice)."""
+    total_kib, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total_kib += parse_vmrss_kib(Path(f"/proc/{current}/status").read_text())
+        except OSError:
+            continue
+        todo.extend(_children(current))
+    return round(total_kib / 1024, 1)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal from the issue: `value <op> limit`, where value is a figure or a ratio of figures."""
+
+    name: str
+    op: str  # ">=" or "<="
+    limit: float
+
+    def judge(self, value: Optional[float]) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "not measured"
+        ok = value >= self.limit if self.op == ">=" else value <= self.limit
+        return "PASS" if ok else "FAIL"
+
+    def describe(self) -> str:
+        return f"{self.op} {self.limit:g}"
+
+
+def ratio(numerator: Optional[float], denominator: Optional[float]) -> Optional[float]:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    if math.isnan(numerator) or math.isnan(denominator):
+        return None
+    return round(numerator / denominator, 2)
+
+
+def _get(figures: Dict[str, Any], *path: str) -> Optional[float]:
+    value: Any = figures
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value if isinstance(value, (int, float)) else None
+
+
+Row = Tuple[str, Optional[float], Optional[float], str, str]  # metric, ours, starter, target, verdict
+
+
+def table_rows(figures: Dict[str, Any]) -> List[Row]:
+    """The rows of the report: (metric, ours, starter, ratio or target, PASS/FAIL or '')."""
+    ours, starter = figures.get("ours", {}), figures.get("starter", {})
+    rows: List[Row] = []
+
+    def add(metric: str, *path: str, target: Optional[Target] = None, value: Optional[Callable] = None,
+            note: str = "") -> None:
+        a, b = _get(ours, *path), _get(starter, *path)
+        judged = value(a, b) if value else a
+        if target:
+            shown = f"{note}{_cell(judged)} {target.describe()}"
+            rows.append((metric, a, b, shown, target.judge(judged)))
+        else:
+            rows.append((metric, a, b, note, ""))
+
+    for c in CONCURRENCIES:
+        load = ("load", f"c{c}")
+        for p in ("p50", "p95", "p99"):
+            target = Target("p50 starter/ours", ">=", 1.0) if (c, p) == (1, "p50") else None
+            add(f"latency {p} at c={c} (ms)", *load, "latency_ms", p, target=target,
+                value=(lambda a, b: ratio(b, a)) if target else None,
+                note="starter/ours " if target else "")
+        target = Target("messages/s ours/starter", ">=", 1.0) if c == 8 else None
+        add(f"messages/s at c={c}", *load, "messages_per_second", target=target,
+            value=ratio if target else None, note="ours/starter " if target else "")
+        add(f"errors at c={c}", *load, "errors")
+    add("training from scratch (s)", "training", "from_scratch_s", target=Target("training", "<=", 180))
+    add("training, nothing changed, median of 3 (s)", "training", "unchanged_s", target=Target("retraining", "<=", 15))
+    add("make train, nothing changed (s)", "make_train_unchanged_s", target=Target("make retraining", "<=", 15))
+    add("server start (s)", "start_s")
+    add("Rasa server RSS (MiB)", "rss_mib", "rasa", target=Target("Rasa RSS", "<=", 1.2 * 1024))
+    add("action server RSS (MiB)", "rss_mib", "actions", target=Target("action RSS", "<=", 200))
+    add("action server per call p50 (ms)", "action_call_ms", "p50")
+    add("action server per call p95 (ms)", "action_call_ms", "p95")
+    held_out = figures.get("held_out", {})
+    for key, metric in (("intent_accuracy", "held-out intent accuracy"),
+                        ("response_selection_accuracy", "held-out response selection accuracy")):
+        value = _get(held_out, key)
+        target = Target(metric, ">=", 0.93)
+        rows.append((metric, value, None, f"{_cell(value)} {target.describe()}", target.judge(value)))
+    return rows
+
+
+def _cell(value: Optional[float]) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:g}" if isinstance(value, int) or abs(value) >= 1000 else f"{value:.4g}"
+
+
+def render_table(rows: Sequence[Row]) -> str:
+    """A plain-text table, columns padded to their widest cell."""
+    header = ("metric", "ours", "starter", "ratio / target", "verdict")
+    cells = [header] + [(m, _cell(a), _cell(b), t, v) for m, a, b, t, v in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths).rstrip())
+    return "\n".join(lines)
+
+
+def verdict_lines(rows: Sequence[Row]) -> List[str]:
+    """One `PASS|FAIL|not measured: metric (ratio / target)` line per target."""
+    return [f"{verdict}: {metric} ({target})" for metric, _, _, target, verdict in rows if verdict]
+
+
+def held_out_accuracy(eval_json: Path = EVAL_JSON, model: Path = MODEL) -> Dict[str, Any]:
+    """Intent and response-selection accuracy from `make eval`'s summary, if it ran on this model."""
+    if not eval_json.exists():
+        return {"source": f"{eval_json} missing: run make eval"}
+    if model.exists() and eval_json.stat().st_mtime < model.stat().st_mtime:
+        return {"source": f"{eval_json} is older than {model.name}: run make eval"}
+    nlu = json.loads(eval_json.read_text()).get("nlu", {})
+    return {"source": str(eval_json),
+            "intent_accuracy": (nlu.get("intents") or {}).get("accuracy"),
+            "response_selection_accuracy": (nlu.get("response_selection") or {}).get("accuracy")}
+
+
+# ---------------------------------------------------------------- processes and load
+
+def rasa_env(tmp: Path) -> Dict[str, str]:
+    """The environment both bots run in: no token, no Redis, conversations in a throwaway SQLite file."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN")}
+    env.update(TRACKER_STORE_URL=f"sqlite:///{tmp / 'tracker.db'}", RASA_TELEMETRY_ENABLED="false",
+               TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    return env
+
+
+def timed_run(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:
+    """Runs a command to the end (its output to `log`) and returns its wall-clock seconds."""
+    started = time.monotonic()
+    with open(log, "a") as out:
+        subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
+    return round(time.monotonic() - started, 1)
+
+
+def unchanged_runs(command: List[str], cwd: Path, env: Dict[str, str], log: Path, runs: int = UNCHANGED_RUNS) -> Dict[str, Any]:
+    """`rasa train` again with nothing changed, `runs` times: the median, and every run (one run
+    moved by ±15 % between benches)."""
+    seconds = [timed_run(command, cwd, env, log) for _ in range(runs)]
+    return {"unchanged_s": statistics.median(seconds), "unchanged_runs_s": seconds}
+
+
+def train_starter(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, float]:
+    """`rasa init --no-prompt` trains the new project once in a fresh directory (an empty cache in its
+    .rasa/): that is the from-scratch time; a second `rasa train` there is the nothing-changed time."""
+    print(f"Starter bot: rasa init and training in {directory}", file=sys.stderr)
+    directory.mkdir()  # `rasa init --no-prompt` wants an existing directory
+    scratch = timed_run([str(RASA), "init", "--no-prompt", "--init-dir", str(directory)], directory.parent, env, log)
+    return {"from_scratch_s": scratch, **unchanged_runs([str(RASA), "train"], directory, env, log)}
+
+
+def make_train_unchanged(root: Path = ROOT) -> Optional[float]:
+    """Wall-clock seconds of `make train` when the model is up to date (what `make run` pays before
+    it starts); None when the model is stale, because then make would train."""
+    if subprocess.run(["make", "-q", "train"], cwd=root, stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode != 0:
+        return None
+    started = time.monotonic()
+    subprocess.run(["make", "-s", "train"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    return round(time.monotonic() - started, 2)
+
+
+def copy_training_inputs(directory: Path) -> None:
+    """Our config, domain and data in a new directory: a `rasa train` there starts with an empty cache."""
+    directory.mkdir()
+    for name in TRAINING_INPUTS:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, directory / name)
+
+
+def train_ours(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, float]:
+    """`rasa train` on a copy of our training inputs in a fresh directory (empty cache), then again."""
+    copy_training_inputs(directory)
+    env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
+    command = [str(RASA), "train", "--num-threads", "2", "--out", "models"]
+    print(f"Our bot: rasa train from scratch in {directory} (a few minutes)", file=sys.stderr)
+    scratch = timed_run(command, directory, env, log)
+    return {"from_scratch_s": scratch, **unchanged_runs(command, directory, env, log)}
+
+
+class StarterServer:
+    """`rasa run --enable-api` in the starter bot's directory (it has no custom actions)."""
+
+    def __init__(self, directory: Path, env: Dict[str, str], log: Path) -> None:
+        self.directory, self.env, self.log = directory, env, log
+        self.port = free_port()
+        self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "StarterServer":
+        self.process = subprocess.Popen(
+            [str(RASA), "run", "--enable-api", "--port", str(self.port)], cwd=self.directory, env=self.env,
+            stdout=open(self.log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(f"{self.url}/webhooks/rest/", self.process)
+        return self
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def timed_start(server: Any) -> float:
+    started = time.monotonic()
+    server.start()
+    return round(time.monotonic() - started, 1)
+
+
+async def _user(number: int, url: str, until: float, latencies: List[float], errors: Dict[str, int],
+                empty: List[int], session: Any, label: str) -> None:
+    import aiohttp
+
+    conversation = number
+    while time.monotonic() < until:
+        sender = f"bench-{label}-{number}-{conversation}"
+        for text in CONVERSATIONS[conversation % len(CONVERSATIONS)]:
+            if time.monotonic() >= until:
+                return
+            started = time.monotonic()
+            try:
+                async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as reply:
+                    body = await reply.json(content_type=None) if reply.status == 200 else None
+                if reply.status != 200:
+                    errors[f"http {reply.status}"] = errors.get(f"http {reply.status}", 0) + 1
+                    continue
+                latencies.append(time.monotonic() - started)
+                empty[0] += not body
+            except asyncio.TimeoutError:
+                errors["timeout"] = errors.get("timeout", 0) + 1
+            except aiohttp.ClientError as error:
+                errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
+        conversation += len(CONVERSATIONS)
+
+
+async def measure(url: str, concurrency: int, seconds: float, label: str) -> Dict[str, Any]:
+    """Closed loop: `concurrency` users, each sending its next message when the last reply came."""
+    import aiohttp
+
+    latencies: List[float] = []
+    errors: Dict[str, int] = {}
+    empty = [0]
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        for text in WARM_UP:  # not counted: first calls load lazily built parts
+            async with session.post(f"{url}/webhooks/rest/webhook",
+                                    json={"sender": f"bench-{label}-warm-up", "message": text}) as reply:
+                await reply.read()
+        started = time.monotonic()
+        await asyncio.gather(*(_user(n, url, started + seconds, latencies, errors, empty, session,
+                                     f"{label}-c{concurrency}") for n in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return load_figures(latencies, errors, empty[0], elapsed, concurrency)
+
+
+async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict[str, Any]:
+    """Times POSTs straight to our action server with real trackers: one short conversation per probe
+    through the Rasa server, its tracker and the domain from the HTTP API, then `calls` calls in turn."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{rasa_url}/domain", headers={"Accept": "application/json"}) as reply:
+            domain = await reply.json()
+        bodies = []
+        for number, (text, action) in enumerate(ACTION_PROBES):
+            sender = f"bench-action-probe-{number}"
+            async with session.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}):
+                pass
+            async with session.get(f"{rasa_url}/conversations/{sender}/tracker") as reply:
+                tracker = await reply.json()
+            bodies.append({"next_action": action, "sender_id": sender, "tracker": tracker, "domain": domain,
+                           "version": "3.6.21"})
+        timings: List[float] = []
+        failures = 0
+        for call in range(calls):
+            started = time.monotonic()
+            async with session.post(f"{actions_url}/webhook", json=bodies[call % len(bodies)]) as reply:
+                answer = await reply.json(content_type=None)
+            timings.append(time.monotonic() - started)
+            failures += reply.status != 200 or not (answer or {}).get("responses")
+    return {"calls": calls, "actions": [action for _, action in ACTION_PROBES], "failures": failures,
+            "p50": round(1000 * percentile(timings, 50), 2), "p95": round(1000 * percentile(timings, 95), 2)}
+
+
+def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) -> Dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="mlops-assistant-bench-"))
+    print(f"Bench files and logs: {tmp}", file=sys.stderr)
+    env = rasa_env(tmp)
+    ours: Dict[str, Any] = {"load": {}}
+    starter: Dict[str, Any] = {"load": {}}
+    started: List[Any] = []
+    finished = False
+    try:
+        starter["training"] = train_starter(tmp / "starter", env, tmp / "starter-training.log")
+        ours["training"] = ({"not_measured": "--skip-training"} if skip_training
+                            else train_ours(tmp / "ours", env, tmp / "ours-training.log"))
+        ours["make_train_unchanged_s"] = make_train_unchanged()
+
+        actions = ActionServer(env, tmp)
+        ours["actions_start_s"] = timed_start(actions)
+        started.append(actions)
+        server = RasaServer(env, tmp, actions=actions)
+        ours["start_s"] = timed_start(server)
+        started.append(server)
+        other = StarterServer(tmp / "starter", env, tmp / "starter.log")
+        starter["start_s"] = timed_start(other)
+        started.append(other)
+
+        bots = [("ours", ours, server.url), ("starter", starter, other.url)]
+        for concurrency in CONCURRENCIES:
+            measured: Dict[str, List[Dict[str, Any]]] = {"ours": [], "starter": []}
+            for number in range(rounds):  # the bots take turns, and each round swaps who goes first
+                for label, _, url in (bots if number % 2 == 0 else bots[::-1]):
+                    print(f"Measuring {label} at concurrency {concurrency} for {seconds:g} s "
+                          f"(round {number + 1} of {rounds})", file=sys.stderr)
+                    measured[label].append(asyncio.run(measure(url, concurrency, seconds, f"{label}-r{number}")))
+            for label, figures, _ in bots:
+                figures["load"][f"c{concurrency}"] = median_of_rounds(measured[label])
+
+        ours["rss_mib"] = {"rasa": tree_rss_mib(server.process.pid), "actions": tree_rss_mib(actions.process.pid)}
+        starter["rss_mib"] = {"rasa": tree_rss_mib(other.process.pid)}
+        ours["action_call_ms"] = asyncio.run(
+            action_call_times(server.url, f"http://127.0.0.1:{actions.port}", ACTION_CALLS))
+        finished = True
+    finally:
+        for process in reversed(started):
+            process.stop()
+        if finished and not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif not finished:
+            print(f"Bench stopped; logs kept in {tmp}", file=sys.stderr)
+    return {"ours": ours, "starter": starter, "held_out": held_out_accuracy(), "seconds_per_measurement": seconds,
+            "rounds": rounds,
+            "concurrency": list(CONCURRENCIES), "cpus": os.cpu_count(), "model": str(MODEL.relative_to(ROOT)),
+            "messages_in_mix": sum(len(c) for c in CONVERSATIONS)}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evaluation.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=30, help="length of each load measurement (s)")
+    parser.add_argument("--skip-training", action="store_true", help="do not time our training from scratch")
+    parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench.json", help="where to write figures")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, starter bot)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="measurements of each bot at each concurrency, taken in turns; medians are reported")
+    args = parser.parse_args(argv)
+    if not MODEL.exists():
+        print(f"{MODEL} is missing: run make train", file=sys.stderr)
+        return 1
+
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    figures = run_bench(args.seconds, args.skip_training, args.keep, args.rounds)
+    rows = table_rows(figures)
+    print(render_table(rows))
+    print()
+    print("\n".join(verdict_lines(rows)))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(dict(figures, verdicts=verdict_lines(rows)), indent=2) + "\n")
+    print(f"\nFigures: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""Hostile input on every channel against the real server: answered or refused with a 4xx, never a 5xx,
+never silence, and the server keeps answering afterwards."""
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any, Dict, List, Tuple
+from urllib.parse import urlencode
+
+import pytest
+import requests
+import socketio
+
+from tests.assistant.channels.test_slack import direct_message, posts_to, signed_post, signed_request
+from tests.assistant.channels.test_twilio_sms import messages, new_sender, sms
+
+pytestmark = pytest.mark.server
+
+HOSTILE = {
+    "empty": "",
+    "whitespace": " \t\n ",
+    "100 KB": "what is mlflow? " * 6400,
+    "emoji": "🤖🚀💥" * 100,
+    "RTL and ZWJ": "\u202eما هو mlflow؟ 👩\u200d💻\u200d\u2067",
+    "NUL": "what is\x00 dvc?",
+    "markup": "<script>alert(1)</script> what is <b>dvc</b>?",
+    "payload injection": '/ask_tool_info{"tool": "<img src=x onerror=alert(1)>", "x": 1}',
+    "unknown intent": "/session_start_plus_evil",
+    "confidence injection": "/greet@1.0",
+}
+CASES = list(HOSTILE.items())
+
+
+def rest(servers, message: Any, sender: Any = "hostile", **kwargs) -> requests.Response:
+    return requests.post(f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                         timeout=60, **kwargs)
+
+
+def still_answers(servers) -> None:
+    reply = rest(servers, "what is dvc?", f"after-{uuid.uuid4().hex[:6]}")
+    assert reply.status_code == 200 and "DVC" in json.dumps(reply.json())
+
+
+@pytest.mark.parametrize("name, text", CASES, ids=[name for name, _ in CASES])
+def test_rest_answers_hostile_text(servers, name, text):
+    reply = rest(servers, text, f"rest-{name}")
+    assert reply.status_code == 200, reply.text
+    assert reply.json() and all(m.get("text") or m.get("buttons") for m in reply.json())
+
+
+def test_rest_caps_the_text_it_stores(servers):
+    rest(servers, "x" * 100_000, "rest-capped")
+    assert max(len(t or "") for t in servers.user_texts("rest-capped")) <= 2000
+
+
+@pytest.mark.parametrize("body", [
+    b"not json", b"[1, 2]", b'"a string"', b"{}", b'{"message": 42}', b'{"message": "hi", "sender": {"a": 1}}',
+    b"\xff\xfe\x00", b"",
+])
+def test_rest_refuses_malformed_bodies_with_a_400(servers, body):
+    reply = requests.post(f"{servers.url}/webhooks/rest/webhook", data=body,
+                          headers={"Content-Type": "application/json"}, timeout=30)
+    assert reply.status_code == 400, reply.text
+    assert "Traceback" not in reply.text
+
+
+def test_rest_keeps_a_very_long_sender_id_apart_from_others(servers):
+    long_sender = "s" * 100_000
+    first = rest(servers, "what is dvc?", long_sender)
+    assert first.status_code == 200 and "DVC" in json.dumps(first.json())
+    second = rest(servers, "is it open source?", long_sender)
+    assert "DVC" in json.dumps(second.json())  # same conversation, under a digest of the id
+    still_answers(servers)
+
+
+@pytest.mark.parametrize("name, text", CASES, ids=[name for name, _ in CASES])
+def test_twilio_answers_or_refuses_hostile_text(servers, name, text):
+    reply = sms(servers, text, new_sender())
+    if name == "100 KB":
+        assert reply.status_code == 413
+    elif name == "NUL":
+        assert reply.status_code == 400
+    else:
+        assert messages(reply), name
+
+
+@pytest.mark.parametrize("name, text", CASES, ids=[name for name, _ in CASES])
+def test_slack_answers_hostile_text(servers, name, text):
+    user = f"U{uuid.uuid4().hex[:8].upper()}"
+    reply = signed_post(servers, direct_message(text, user))
+    assert reply.status_code == 200, reply.text
+    if text.strip():
+        assert posts_to(servers, f"D{user}")
+    else:  # Slack never delivers a blank typed message; Rasa's channel takes such events for non-messages
+        still_answers(servers)
+
+
+def test_slack_escapes_what_a_user_typed_when_it_is_echoed(servers):
+    user = f"U{uuid.uuid4().hex[:8].upper()}"
+    signed_post(servers, direct_message("what is <!channel> zzqxtool?", user))
+    posted = json.dumps(posts_to(servers, f"D{user}"))
+    assert "<!channel>" not in posted
+
+
+@pytest.mark.parametrize("payload", [
+    [1, 2, 3],
+    {"type": "event_callback", "event": "not an object"},
+    {"type": "event_callback", "event": {"type": "message", "text": {"a": 1}, "user": "U1", "channel": "D1"}},
+    {"type": "event_callback", "authorizations": "nope", "event": {"type": "message", "user": "U1"}},
+])
+def test_slack_answers_signed_but_unreadable_json_without_a_server_error(servers, payload):
+    reply = signed_post(servers, payload)
+    assert reply.status_code < 500, reply.text
+    assert "Traceback" not in reply.text
+
+
+def test_slack_refuses_an_unreadable_interactive_payload_with_a_400(servers):
+    for payload in ("not json", json.dumps({"actions": [{"type": "unknown"}], "user": {"id": "U1"}}),
+                    json.dumps({"actions": [], "user": "x"})):
+        reply = signed_request(servers, urlencode({"payload": payload}), "application/x-www-form-urlencoded")
+        assert reply.status_code == 400, (payload, reply.status_code, reply.text)
+
+
+async def socketio_chat(url: str, texts: List[str], expected: int, seconds: float = 60,
+                        raw: Tuple[Any, ...] = ()) -> List[Dict]:
+    """Sends `raw` frames as they are, then `texts` as the web chat page does; returns what the bot said."""
+    client = socketio.AsyncClient()
+    said: List[Dict] = []
+    client.on("bot_uttered", lambda data: said.append(data))
+    session = uuid.uuid4().hex
+    await client.connect(url, socketio_path="socket.io", transports=["polling"])
+    try:
+        await client.emit("session_request", {"session_id": session})
+        await asyncio.sleep(0.5)
+        for frame in raw:
+            await client.emit("user_uttered", frame)
+        for text in texts:
+            await client.emit("user_uttered", {"message": text, "session_id": session})
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while len(said) < expected and loop.time() < deadline:
+            await asyncio.sleep(0.2)
+    finally:
+        await client.disconnect()
+    return said
+
+
+@pytest.mark.parametrize("name, text", CASES, ids=[name for name, _ in CASES])
+def test_socketio_answers_hostile_text(servers, name, text):
+    assert asyncio.run(socketio_chat(servers.url, [text], expected=1)), name
+
+
+def test_socketio_drops_malformed_frames_and_keeps_answering(servers):
+    malformed = ["just a string", {"message": 42, "session_id": "s"}, {"message": "hi", "session_id": ["a"]},
+                 {"message": "hi", "session_id": "s", "metadata": "not json"}, None]
+    said = asyncio.run(socketio_chat(servers.url, ["what is dvc?"], expected=1, raw=tuple(malformed)))
+    assert len(said) >= 1 and "DVC" in (said[0].get("text") or "")
+    still_answers(servers)

@@ -1,5 +1,0 @@
-import sys
-
-from tests.e2e.run import main
-
-sys.exit(main())
