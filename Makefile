@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 
-.PHONY: help install webchat browser services train run shell serve actions test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -85,7 +85,16 @@ kb-stats: $(INSTALLED) ## Count tools per category
 kb-bench: $(INSTALLED) ## Resolver accuracy and latency on the contract table
 	$(PY) -m evaluation.resolver_bench
 
-test: test-unit test-data test-nlu test-stories test-channels test-scale ## Every test (what CI runs)
+lint: $(INSTALLED) ## ruff (lint, and the format checked) and mypy, as pyproject.toml sets them
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(INSTALLED) ## Format the code and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint test-unit test-data test-nlu test-stories test-channels test-scale ## Every test (what CI runs)
 
 test-unit: $(INSTALLED) ## pytest without servers: knowledge base, resolver, actions, rendering, data
 	$(PY) -m pytest -q -m "not server and not scale"

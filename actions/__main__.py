@@ -2,6 +2,7 @@
 
 `python -m actions [--port 5055]` refuses to start on an invalid base and says why.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m actions", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", "5055")))
     args = parser.parse_args()
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     try:
         resolver = default_resolver()  # load and check once, before accepting requests
     except InvalidKnowledgeBase as error:

@@ -4,12 +4,13 @@ Every tool question has a kind (`info`, `attribute:<name>`, `alternatives`, `com
 follow-ups can ask it again: "what about Y?" repeats the kind for Y, and picking a did-you-mean
 option answers the question that was pending.
 """
+
 from __future__ import annotations
 
 import abc
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any, Dict, List, Optional, Sequence
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -61,9 +62,16 @@ LONGER_PRACTICE_ANSWER = "utter_more_"
 LISTING_ACTIONS = ("action_list_tools", "action_tool_alternatives", "action_recommend_tool", "action_tell_me_more")
 # Bot actions that answer a question: "tell me more" continues the newest of them.
 ANSWERING_ACTIONS = (
-    "utter_faq", "action_tool_info", "action_tool_attribute", "action_list_tools",
-    "action_compare_tools", "action_tool_alternatives", "action_what_about",
-    "action_choose_option", "action_recommend_tool", "action_tell_me_more",
+    "utter_faq",
+    "action_tool_info",
+    "action_tool_attribute",
+    "action_list_tools",
+    "action_compare_tools",
+    "action_tool_alternatives",
+    "action_what_about",
+    "action_choose_option",
+    "action_recommend_tool",
+    "action_tell_me_more",
 )
 
 
@@ -113,7 +121,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return self.resolver.kb
 
     @abc.abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Every concrete action names itself."""
 
     def tools(self, names: Sequence[str]) -> List[Tool]:
@@ -136,10 +144,14 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
                 else:
                     found.setdefault(tool.name, tool)
         if resolution.unknown:  # "what is zorbulator?": say we don't know it
-            return Lookup(list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found],
-                          resolution.unknown, True)
-        return Lookup(list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found],
-                      entity_values[0] if entity_values and not found else "")
+            return Lookup(
+                list(found.values()), [c for c in dict.fromkeys(candidates) if c not in found], resolution.unknown, True
+            )
+        return Lookup(
+            list(found.values()),
+            [c for c in dict.fromkeys(candidates) if c not in found],
+            entity_values[0] if entity_values and not found else "",
+        )
 
     def category_named(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names: NLU's entity first, else the whole message,
@@ -156,8 +168,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return self.tools(tracker.get_slot(slot) or [])
 
     # -- answering one kind of question ------------------------------------------------------
-    def answer(self, kind: str, tools: List[Tool], dispatcher: CollectingDispatcher,
-               tracker: Tracker) -> List[EventType]:
+    def answer(
+        self, kind: str, tools: List[Tool], dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
         """Answers a tool question of `kind` about `tools` (at least one) and remembers it."""
         events: List[EventType] = [SlotSet(TOOLS_SLOT, [t.name for t in tools]), SlotSet(LAST_QUESTION_SLOT, kind)]
         if kind == COMPARE:
@@ -171,9 +184,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             ranked = advice.alternatives(self.kb, tools[0], wanted)
             shown = ranked[:ALTERNATIVES_PAGE_SIZE]
             _send(dispatcher, answers.alternatives_list(tools[0], shown, wanted))
-            events += [SlotSet(TOOLS_SLOT, [tools[0].name]), *self.listed(shown, ranked[len(shown):])]
+            events += [SlotSet(TOOLS_SLOT, [tools[0].name]), *self.listed(shown, ranked[len(shown) :])]
         elif kind.startswith(ATTRIBUTE):
-            asked = Attribute(kind[len(ATTRIBUTE):])
+            asked = Attribute(kind[len(ATTRIBUTE) :])
             for tool in tools[:MAX_TOOLS_PER_ANSWER]:
                 _send(dispatcher, answers.attribute(tool, asked, self.kb))
         else:
@@ -187,20 +200,19 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return [SlotSet(SHOWN_SLOT, [t.name for t in shown]), SlotSet(MORE_SLOT, [t.name for t in rest])]
 
     @staticmethod
-    def did_you_mean(kind: str, found: Lookup, dispatcher: CollectingDispatcher,
-                     tracker: Tracker) -> List[EventType]:
+    def did_you_mean(kind: str, found: Lookup, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """Offers the near misses as numbered options; picking one answers the question of `kind`."""
         _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
         return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
 
     @staticmethod
     def unknown(found: Lookup, dispatcher: CollectingDispatcher) -> List[EventType]:
-        """"I don't know a tool called X": forgets the tools discussed, so "is it open source?" can't misfire."""
+        """ "I don't know a tool called X": forgets the tools discussed, so "is it open source?" can't misfire."""
         _send(dispatcher, answers.not_found(found.query, []))
         return [SlotSet(TOOLS_SLOT, [])]
 
     def open_source_of_last_list(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        """"Which of those are open source?": the open-source ones of the last numbered list."""
+        """ "Which of those are open source?": the open-source ones of the last numbered list."""
         listed = self.remembered(tracker, SHOWN_SLOT) + self.remembered(tracker, MORE_SLOT)
         open_ones = advice.open_source_only(listed)
         shown = open_ones[:PAGE_SIZE]
@@ -210,7 +222,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
 
     @staticmethod
     def refers_to_last_list(tracker: Tracker) -> bool:
-        """"those", "them", "which ones", or a bare "open src only" right after a list: the message is
+        """ "those", "them", "which ones", or a bare "open src only" right after a list: the message is
         about the list just shown."""
         if not tracker.get_slot(SHOWN_SLOT):
             return False
@@ -219,8 +231,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             return True
         return _last_answer(tracker) in LISTING_ACTIONS and len(text.split()) <= 4
 
-    def ask(self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-            use_remembered: bool = True) -> List[EventType]:
+    def ask(
+        self, kind: str, dispatcher: CollectingDispatcher, tracker: Tracker, use_remembered: bool = True
+    ) -> List[EventType]:
         """Answers about the tools the message names, or offers near misses, or admits ignorance."""
         found = self.lookup(tracker)
         if found.tools:
@@ -240,24 +253,22 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
 
 
 class ActionToolInfo(KnowledgeBaseAction):
-    """"What is X?": a summary of each tool named, or an honest "I don't know"."""
+    """ "What is X?": a summary of each tool named, or an honest "I don't know"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_tool_info"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         return self.ask(INFO, dispatcher, tracker, use_remembered=False)
 
 
 class ActionToolAttribute(KnowledgeBaseAction):
-    """"Is X open source?", "X's licence", "link to X", "what kind of tool is X", "X written in"."""
+    """ "Is X open source?", "X's licence", "link to X", "what kind of tool is X", "X written in"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_tool_attribute"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         asked = asked_attribute(_text(tracker))
         if asked is Attribute.OPEN_SOURCE and self.refers_to_last_list(tracker) and not self.lookup(tracker).tools:
             return self.open_source_of_last_list(dispatcher, tracker)
@@ -267,24 +278,22 @@ class ActionToolAttribute(KnowledgeBaseAction):
 
 
 class ActionToolAlternatives(KnowledgeBaseAction):
-    """"Alternatives to X", "open-source alternative to SageMaker", "like Airflow but simpler"."""
+    """ "Alternatives to X", "open-source alternative to SageMaker", "like Airflow but simpler"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_tool_alternatives"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         return self.ask(ALTERNATIVES, dispatcher, tracker)
 
 
 class ActionCompareTools(KnowledgeBaseAction):
-    """"X vs Y", "compare X, Y and Z", "compare it with Y", "compare them"."""
+    """ "X vs Y", "compare X, Y and Z", "compare it with Y", "compare them"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_compare_tools"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         found = self.lookup(tracker)
         tools = found.tools
         if found.unknown:  # "compare zorbulator and mlflow": no comparison with a tool we don't know
@@ -309,13 +318,12 @@ class ActionCompareTools(KnowledgeBaseAction):
 
 
 class ActionWhatAbout(KnowledgeBaseAction):
-    """"What about Y?": the last tool question again, about Y."""
+    """ "What about Y?": the last tool question again, about Y."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_what_about"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         kind = tracker.get_slot(LAST_QUESTION_SLOT) or INFO
         if kind in (LIST, RECOMMEND):
             kind = INFO
@@ -327,13 +335,12 @@ class ActionWhatAbout(KnowledgeBaseAction):
 
 
 class ActionChooseOption(KnowledgeBaseAction):
-    """"2", "the second one", a button: picks from the last numbered options and answers."""
+    """ "2", "the second one", a button: picks from the last numbered options and answers."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_choose_option"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         options = self.remembered(tracker, SHOWN_SLOT)
         affirmed = _intent(tracker) == "affirm"
         if not options:
@@ -360,13 +367,12 @@ class ActionChooseOption(KnowledgeBaseAction):
 
 
 class ActionListTools(KnowledgeBaseAction):
-    """"What can I use for experiment tracking?": the best-known few, numbered, and an offer of more."""
+    """ "What can I use for experiment tracking?": the best-known few, numbered, and an offer of more."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_list_tools"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         category = self.category_named(tracker)
         open_source = constraints(_text(tracker)).open_source is True
         if category is None and open_source and self.refers_to_last_list(tracker):
@@ -416,17 +422,22 @@ def _last_faq_topic(tracker: Tracker) -> Optional[str]:
     practice_was_last = _last_answer(tracker) == "utter_faq"
     for event in _events_before_this_message(tracker):
         if event.get("event") == "user":  # NLU's pick, when the bot's messages carry no response names
-            key = (event.get("parse_data") or {}).get("response_selector", {}).get("faq", {}).get(
-                "response", {}).get("intent_response_key")
+            key = (
+                (event.get("parse_data") or {})
+                .get("response_selector", {})
+                .get("faq", {})
+                .get("response", {})
+                .get("intent_response_key")
+            )
             if key and practice_was_last:
                 return key.split("/", 1)[1]
         if event.get("event") != "bot":
             continue
         sent = (event.get("metadata") or {}).get("utter_action") or ""
         if sent.startswith(PRACTICE_ANSWER):
-            return sent[len(PRACTICE_ANSWER):]
+            return sent[len(PRACTICE_ANSWER) :]
         if sent.startswith(LONGER_PRACTICE_ANSWER):
-            return sent[len(LONGER_PRACTICE_ANSWER):]
+            return sent[len(LONGER_PRACTICE_ANSWER) :]
         if sent and sent != answers.TOOL_NOTE:  # the newest answer was about something else
             return None
     return None
@@ -446,13 +457,12 @@ def _recent_tools(tracker: Tracker, count: int) -> List[str]:
 
 
 class ActionTellMeMore(KnowledgeBaseAction):
-    """"Tell me more" / "more": the long practice answer, the next page of a list, or a tool's details."""
+    """ "Tell me more" / "more": the long practice answer, the next page of a list, or a tool's details."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_tell_me_more"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         last = _last_answer(tracker)
         if last == "utter_faq":
             topic = _last_faq_topic(tracker)
@@ -490,11 +500,10 @@ class ActionNoteTools(KnowledgeBaseAction):
     then this note, and the tools slot is set so "is it open source?" can follow.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_note_tools"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         names = self.resolver.resolve(_text(tracker)).tools
         for tool in self.tools(names)[:MAX_TOOLS_PER_ANSWER]:
             _send(dispatcher, answers.note(tool, self.kb))
@@ -504,11 +513,25 @@ class ActionNoteTools(KnowledgeBaseAction):
 # -- the recommendation form ---------------------------------------------------------------------
 # Messages with these intents are questions of their own, not answers to the form: the form lets
 # them through (nothing extracted) and the rules answer them before it asks again.
-NOT_AN_ANSWER = frozenset({
-    "faq", "ask_tool_info", "ask_tool_attribute", "compare_tools", "ask_alternatives", "what_about",
-    "choose_option", "tell_me_more", "help", "bot_challenge", "stop", "greet", "goodbye", "thanks",
-    "out_of_scope",
-})
+NOT_AN_ANSWER = frozenset(
+    {
+        "faq",
+        "ask_tool_info",
+        "ask_tool_attribute",
+        "compare_tools",
+        "ask_alternatives",
+        "what_about",
+        "choose_option",
+        "tell_me_more",
+        "help",
+        "bot_challenge",
+        "stop",
+        "greet",
+        "goodbye",
+        "thanks",
+        "out_of_scope",
+    }
+)
 # Intents whose whole point is to state requirements: read them whatever the form asked.
 STATES_REQUIREMENTS = frozenset({"inform", "recommend_tool"})
 DECLINES = frozenset({"deny", "skip"})
@@ -521,7 +544,7 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
     from any message that states requirements.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_tool_recommendation_form"
 
     @staticmethod
@@ -531,8 +554,9 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
             return True
         return tracker.get_slot("requested_slot") == slot and intent not in NOT_AN_ANSWER
 
-    async def extract_recommend_category(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                         domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_recommend_category(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if not self._reads(tracker, CATEGORY_SLOT):
             return {}
         category = self.category_named(tracker)
@@ -543,8 +567,9 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
             return {CATEGORY_SLOT: None}  # asked again, never guessed
         return {}
 
-    async def extract_recommend_open_source(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                            domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_recommend_open_source(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if not self._reads(tracker, OPEN_SOURCE_SLOT):
             return {}
         stated = constraints(_text(tracker)).open_source
@@ -558,8 +583,9 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
                 return {OPEN_SOURCE_SLOT: ANY}
         return {}
 
-    async def extract_recommend_hosting(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                        domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_recommend_hosting(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
         if not self._reads(tracker, HOSTING_SLOT):
             return {}
         stated = constraints(_text(tracker)).hosting
@@ -573,11 +599,10 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
 class ActionRecommendTool(KnowledgeBaseAction):
     """The form's result: the best fit for the answers, with its reason and runners-up."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_recommend_tool"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         category = tracker.get_slot(CATEGORY_SLOT)
         hosting = tracker.get_slot(HOSTING_SLOT)
         wanted = Constraints(
@@ -591,5 +616,9 @@ class ActionRecommendTool(KnowledgeBaseAction):
         ranked = advice.recommend(self.kb, category, wanted)
         _send(dispatcher, answers.recommendation(self.kb, category, ranked, wanted))
         top = ranked[:3]
-        return [*reset, *self.listed(top, []), SlotSet(TOOLS_SLOT, [t.name for t in top[:1]]),
-                SlotSet(LAST_QUESTION_SLOT, RECOMMEND)]
+        return [
+            *reset,
+            *self.listed(top, []),
+            SlotSet(TOOLS_SLOT, [t.name for t in top[:1]]),
+            SlotSet(LAST_QUESTION_SLOT, RECOMMEND),
+        ]

@@ -3,6 +3,7 @@
 `make run`, `make serve`, the tests' servers and the Rasa image start Rasa this way; a plain
 `rasa` command works too, only without those changes.
 """
+
 import sys
 
 

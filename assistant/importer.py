@@ -19,7 +19,7 @@ import pickle
 import tempfile
 import warnings
 from pathlib import Path
-from typing import List, NamedTuple, Optional, Text, Tuple, Type, Union
+from typing import List, NamedTuple, Optional, Tuple, Type, Union
 
 import rasa
 import rasa.shared.utils.io
@@ -35,12 +35,12 @@ DEFAULT_CACHE_DIRECTORY = Path(".rasa") / "parsed-nlu"
 class ParsedData(NamedTuple):
     """NLU files as their parse left them, with the key they were parsed under."""
 
-    key: Text
+    key: str
     data: TrainingData
-    warnings_raised: List[Tuple[Text, Type[Warning]]]
+    warnings_raised: List[Tuple[str, Type[Warning]]]
 
 
-def parse_key(paths: List[Text], language: Optional[Text]) -> Text:
+def parse_key(paths: List[str], language: Optional[str]) -> str:
     """What a parse depends on: Rasa's version, the language, and each file's name and bytes."""
     digest = hashlib.sha256()
     for part in (rasa.__version__, language or ""):
@@ -51,13 +51,13 @@ def parse_key(paths: List[Text], language: Optional[Text]) -> Text:
     return digest.hexdigest()
 
 
-def cache_file(cache_directory: Path, paths: List[Text]) -> Path:
+def cache_file(cache_directory: Path, paths: List[str]) -> Path:
     """One entry per list of files, so an edited file replaces its entry instead of adding one."""
     names = "\0".join(os.path.abspath(path) for path in paths)
     return cache_directory / f"{hashlib.sha256(names.encode('utf-8')).hexdigest()[:32]}.pickle"
 
 
-def read_cached(entry: Path, key: Text) -> Optional[ParsedData]:
+def read_cached(entry: Path, key: str) -> Optional[ParsedData]:
     """The cached parse if it is there, readable and made from the same bytes; otherwise None."""
     try:
         with entry.open("rb") as stream:
@@ -83,7 +83,7 @@ def write_cached(entry: Path, parsed: ParsedData) -> None:
         logger.debug(f"Could not write cache entry '{entry}': {error!r}")
 
 
-def parse_nlu_files(paths: List[Text], language: Optional[Text], key: Text) -> ParsedData:
+def parse_nlu_files(paths: List[str], language: Optional[str], key: str) -> ParsedData:
     """Rasa's own loader and merge, with the warnings they raise recorded to be raised again."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -96,8 +96,8 @@ def parse_nlu_files(paths: List[Text], language: Optional[Text], key: Text) -> P
 
 
 def load_nlu_files(
-    paths: List[Text],
-    language: Optional[Text],
+    paths: List[str],
+    language: Optional[str],
     cache_directory: Path = DEFAULT_CACHE_DIRECTORY,
 ) -> TrainingData:
     """The files' training data, parsed now or taken from the cache, with their warnings."""
@@ -121,14 +121,14 @@ class CachedFileImporter(RasaFileImporter):
 
     def __init__(
         self,
-        config_file: Optional[Text] = None,
-        domain_path: Optional[Text] = None,
-        training_data_paths: Optional[Union[List[Text], Text]] = None,
-        cache_directory: Union[Text, Path] = DEFAULT_CACHE_DIRECTORY,
+        config_file: Optional[str] = None,
+        domain_path: Optional[str] = None,
+        training_data_paths: Optional[Union[List[str], str]] = None,
+        cache_directory: Union[str, Path] = DEFAULT_CACHE_DIRECTORY,
     ) -> None:
         super().__init__(config_file, domain_path, training_data_paths)
         self.cache_directory = Path(cache_directory)
 
-    def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
+    def get_nlu_data(self, language: Optional[str] = "en") -> TrainingData:
         """Retrieves NLU training data, as `RasaFileImporter` does."""
         return load_nlu_files(self._nlu_files, language, self.cache_directory)

@@ -10,10 +10,11 @@ call; responses are accepted and refused as before, with Rasa's own error messag
 
 Nothing here runs at import time: `apply()` does it, and may be called more than once.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 
 @lru_cache(maxsize=None)
@@ -28,7 +29,7 @@ def action_response_validator() -> Any:
     return cls(schema)
 
 
-def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     """`RemoteAction._validate_action_result` with the validator built once: what
     `jsonschema.validate` does after its schema check, and Rasa's wording of a failure."""
     from jsonschema import exceptions

@@ -6,17 +6,17 @@
   `RedisLockStore` (made atomic, see `AtomicRedisLockStore`), which several Rasa servers (or Sanic
   workers) need to share; unset, Rasa's in-memory lock store, right for a single server.
 """
+
 from __future__ import annotations
 
 import itertools
 import json
 import logging
 import os
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from redis.exceptions import RedisError
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
@@ -24,6 +24,7 @@ from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 TRACKER_URL_VARIABLE = "TRACKER_STORE_URL"
@@ -50,12 +51,13 @@ def engine_options(url: sa.engine.URL) -> Dict[str, Any]:
     (`NullPool`). The gain measured inside the noise (docs/performance.md)."""
     options = dict(create_engine_kwargs(url))
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        options.update(poolclass=sa.pool.QueuePool,
-                       connect_args={**options.get("connect_args", {}), "check_same_thread": False})
+        options.update(
+            poolclass=sa.pool.QueuePool, connect_args={**options.get("connect_args", {}), "check_same_thread": False}
+        )
     return options
 
 
-def event_row(sender_id: Text, event: Event) -> Dict[str, Any]:
+def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
     """The `events` row Rasa's `SQLTrackerStore.save` writes for an event."""
     data = event.as_dict()
     return {
@@ -85,6 +87,8 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
     Rasa's own store and this one read and write the same rows.
     """
 
+    engine: sa.engine.Engine  # set by SQLTrackerStore, replaced below
+
     def __init__(
         self,
         domain: Optional[Domain] = None,
@@ -104,7 +108,7 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(engine_url, pool_pre_ping=True, **engine_options(engine_url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
-    def _events_statement(self, columns: List[Any], sender_id: Text, all_sessions: bool) -> Any:
+    def _events_statement(self, columns: List[Any], sender_id: str, all_sessions: bool) -> Any:
         """Rasa's `_event_query` as a Core statement: the sender's events, only those of the latest
         session (from its last `session_started` on, or all when it has none) unless `all_sessions`."""
         events = self.SQLEvent.__table__
@@ -118,7 +122,7 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
             statement = statement.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
         return statement
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         events = self.SQLEvent.__table__
         statement = self._events_statement([events.c.data], sender_id, fetch_events_from_all_sessions)
         with self.session_scope() as session:
@@ -138,13 +142,13 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
                 session.execute(events.insert(), rows)
             session.commit()
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         try:
             return await super().retrieve(sender_id)
         except UNAVAILABLE as error:
             raise TrackerStoreUnavailable(str(error)) from error
 
-    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> Optional[DialogueStateTracker]:
         try:
             return await super().retrieve_full_tracker(conversation_id)
         except UNAVAILABLE as error:
@@ -170,22 +174,23 @@ class AtomicRedisLockStore(RedisLockStore):
 
     MUTEX_SECONDS = 5.0
 
-    def _mutex(self, conversation_id: Text) -> Any:
-        return self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=self.MUTEX_SECONDS,
-                             blocking_timeout=self.MUTEX_SECONDS)
+    def _mutex(self, conversation_id: str) -> Any:
+        return self.red.lock(
+            f"{self.key_prefix}mutex:{conversation_id}", timeout=self.MUTEX_SECONDS, blocking_timeout=self.MUTEX_SECONDS
+        )
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         try:
             with self._mutex(conversation_id):
                 return super().issue_ticket(conversation_id, lock_lifetime)
         except RedisError as error:
             raise LockError(f"Could not issue a ticket for {conversation_id}: {error}") from error
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         with self._mutex(conversation_id):
             super().cleanup(conversation_id, ticket_number)
 
@@ -214,7 +219,7 @@ class EnvironmentLockStore:
     Rasa creates a custom lock store as `cls(endpoint_config=...)`; this returns one of Rasa's own.
     """
 
-    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None) -> LockStore:  # type: ignore[misc]
+    def __new__(cls, endpoint_config: Optional[EndpointConfig] = None) -> LockStore:
         url = os.environ.get(LOCK_URL_VARIABLE, "").strip()
         if not url:
             logger.info("Lock store: in memory (one Rasa server; set %s to share locks)", LOCK_URL_VARIABLE)

@@ -1,10 +1,11 @@
 """Command line for scripts and for people curating the knowledge base.
 
-  python -m core resolve "TEXT"...   one JSON object per text (stdin: one per line)
-  python -m core stats               JSON: number of tools, tools per category
-  python -m core validate [FILE]     exit 1 with file, entry and reason when invalid
-  python -m core nlu [--check]       write (or check) the NLU data generated from the base
+python -m core resolve "TEXT"...   one JSON object per text (stdin: one per line)
+python -m core stats               JSON: number of tools, tools per category
+python -m core validate [FILE]     exit 1 with file, entry and reason when invalid
+python -m core nlu [--check]       write (or check) the NLU data generated from the base
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,9 @@ def _nlu(check: bool) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m core", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     resolve = commands.add_parser("resolve", help="find tools and categories in texts")
     resolve.add_argument("texts", nargs="*", metavar="TEXT")

@@ -3,6 +3,7 @@
 Pure: knowledge base in, ordered tools out. Ranking is explainable on purpose: tools the base
 lists as alternatives first, then the category's tools, best-known first.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
@@ -21,14 +22,15 @@ def is_open_source(tool: Tool) -> bool:
     return tool.open_source and tool.license != PROPRIETARY
 
 
+NO_CONSTRAINTS = Constraints()
+
+
 def satisfies(tool: Tool, wanted: Constraints) -> bool:
     if wanted.open_source is not None and is_open_source(tool) != wanted.open_source:
         return False
     if wanted.hosting is Hosting.SELF_HOSTED and tool.offering not in _SELF_HOSTABLE:
         return False
-    if wanted.hosting is Hosting.MANAGED and tool.offering not in _MANAGED:
-        return False
-    return True
+    return not (wanted.hosting is Hosting.MANAGED and tool.offering not in _MANAGED)
 
 
 def _unique(tools: List[Tool]) -> List[Tool]:
@@ -38,7 +40,7 @@ def _unique(tools: List[Tool]) -> List[Tool]:
     return list(seen.values())
 
 
-def alternatives(kb: KnowledgeBase, tool: Tool, wanted: Constraints = Constraints()) -> List[Tool]:
+def alternatives(kb: KnowledgeBase, tool: Tool, wanted: Constraints = NO_CONSTRAINTS) -> List[Tool]:
     """Tools that can replace `tool`: its listed alternatives, then its category's best-known.
 
     With `simpler`, tools that need no platform of their own (libraries, managed services) come
@@ -53,7 +55,7 @@ def alternatives(kb: KnowledgeBase, tool: Tool, wanted: Constraints = Constraint
     return pool
 
 
-def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = Constraints()) -> List[Tool]:
+def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = NO_CONSTRAINTS) -> List[Tool]:
     """The category's tools that fit, best first: best-known, then discussed in a seed talk."""
     fitting = [t for t in _unique(kb.tools_in(category_id)) if satisfies(t, wanted)]
 

@@ -2,6 +2,7 @@
 
 Pure: it names responses (the text lives in domain.yml) and never writes English itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ class Reply:
 
 
 def numbered(names: Sequence[str], start: int = 1) -> str:
-    """"1) MLflow, 2) Weights & Biases": options a user can pick by number on any channel."""
+    """ "1) MLflow, 2) Weights & Biases": options a user can pick by number on any channel."""
     return ", ".join(f"{i}) {name}" for i, name in enumerate(names, start))
 
 
@@ -115,16 +116,16 @@ def summary(tool: Tool, kb: KnowledgeBase) -> Reply:
 
 def note(tool: Tool, kb: KnowledgeBase) -> Reply:
     """A one-line aside about a tool that a practice question named."""
-    return Reply(TOOL_NOTE, {"name": tool.name, "summary": tool.summary,
-                             "category": _category_label(kb, tool.category)})
+    return Reply(
+        TOOL_NOTE, {"name": tool.name, "summary": tool.summary, "category": _category_label(kb, tool.category)}
+    )
 
 
 def details(tool: Tool) -> List[Reply]:
     """The long description, then what the seed talks said about the tool, with their source."""
     replies = [Reply(DETAILS, {"name": tool.name, "description": tool.description, "best_for": tool.best_for})]
     replies += [
-        Reply(SEED_MENTION, {"name": tool.name, "source": m.source, "said": m.said})
-        for m in tool.seed_mentions
+        Reply(SEED_MENTION, {"name": tool.name, "source": m.source, "said": m.said}) for m in tool.seed_mentions
     ]
     return replies
 
@@ -140,8 +141,13 @@ def not_found(query: str, candidates: Sequence[str]) -> Reply:
 
 def attribute(tool: Tool, asked: Attribute, kb: KnowledgeBase) -> Reply:
     """One fact about a tool: open source or not, licence, link, category or language."""
-    variables = {"name": tool.name, "license": tool.license, "url": str(tool.url),
-                 "category": _category_label(kb, tool.category), "language": tool.language}
+    variables = {
+        "name": tool.name,
+        "license": tool.license,
+        "url": str(tool.url),
+        "category": _category_label(kb, tool.category),
+        "language": tool.language,
+    }
     if asked is Attribute.OPEN_SOURCE:
         if not is_open_source(tool):
             open_ones = [t.name for t in alternatives(kb, tool, Constraints(open_source=True))[:3]]
@@ -168,8 +174,13 @@ def attribute(tool: Tool, asked: Attribute, kb: KnowledgeBase) -> Reply:
 def tool_list(kb: KnowledgeBase, category_id: str, shown: Sequence[Tool], first: int, total: int) -> List[Reply]:
     """A page of a category's tools, numbered from `first`, and an offer of more if any remain."""
     names = [t.name for t in shown]
-    replies = [Reply(LIST, {"category": _category_label(kb, category_id), "count": str(total),
-                            "items": numbered(names, first)}, option_buttons(names) if first == 1 else ())]
+    replies = [
+        Reply(
+            LIST,
+            {"category": _category_label(kb, category_id), "count": str(total), "items": numbered(names, first)},
+            option_buttons(names) if first == 1 else (),
+        )
+    ]
     remaining = total - (first - 1) - len(shown)
     if remaining > 0:
         replies.append(Reply(LIST_MORE_OFFER, {"remaining": str(remaining)}))
@@ -189,17 +200,25 @@ def open_source_list(kb: KnowledgeBase, category_id: str, shown: Sequence[Tool],
     if not shown:
         return [Reply(LIST_OPEN_SOURCE_NONE, {"category": label})]
     names = [t.name for t in shown]
-    return _offering_more(Reply(LIST_OPEN_SOURCE, {"category": label, "count": str(total), "items": numbered(names)},
-                                option_buttons(names)), len(shown), total)
+    return _offering_more(
+        Reply(
+            LIST_OPEN_SOURCE, {"category": label, "count": str(total), "items": numbered(names)}, option_buttons(names)
+        ),
+        len(shown),
+        total,
+    )
 
 
 def open_source_of_those(shown: Sequence[Tool], total: int) -> List[Reply]:
-    """"Which of those are open source?": the open-source ones of the list just shown."""
+    """ "Which of those are open source?": the open-source ones of the list just shown."""
     if not shown:
         return [Reply(OPEN_SOURCE_NONE_OF_THOSE)]
     names = [t.name for t in shown]
-    return _offering_more(Reply(OPEN_SOURCE_OF_THOSE, {"count": str(total), "items": numbered(names)},
-                                option_buttons(names)), len(shown), total)
+    return _offering_more(
+        Reply(OPEN_SOURCE_OF_THOSE, {"count": str(total), "items": numbered(names)}, option_buttons(names)),
+        len(shown),
+        total,
+    )
 
 
 def next_page(shown: Sequence[Tool], first: int, remaining: int) -> List[Reply]:
@@ -217,9 +236,13 @@ def comparison(tools: Sequence[Tool], kb: KnowledgeBase) -> List[Reply]:
     """Side by side: one line per tool (category, licence, offering, when to pick it), then a verdict."""
     replies = []
     for tool in tools:
-        variables = {"name": tool.name, "category": _category_label(kb, tool.category),
-                     "license": tool.license, "offering": OFFERING_LABELS[tool.offering],
-                     "best_for": tool.best_for}
+        variables = {
+            "name": tool.name,
+            "category": _category_label(kb, tool.category),
+            "license": tool.license,
+            "offering": OFFERING_LABELS[tool.offering],
+            "best_for": tool.best_for,
+        }
         replies.append(Reply(COMPARE_OPEN if is_open_source(tool) else COMPARE_CLOSED, variables))
     categories = {t.category for t in tools}
     if len(categories) > 1:
@@ -245,11 +268,9 @@ def alternatives_list(tool: Tool, shown: Sequence[Tool], wanted: Constraints) ->
 
 def recommendation(kb: KnowledgeBase, category_id: str, ranked: Sequence[Tool], wanted: Constraints) -> Reply:
     """The top pick with its reason, and the runners-up as numbered options."""
-    variables = {"category": _category_label(kb, category_id),
-                 "constraints": ", ".join(wanted.labels) or ANY}
+    variables = {"category": _category_label(kb, category_id), "constraints": ", ".join(wanted.labels) or ANY}
     if not ranked:
         return Reply(RECOMMENDATION_NONE, variables)
     top, others = ranked[0], [t.name for t in ranked[1:3]]
     variables.update(name=top.name, best_for=top.best_for, others=numbered(others, 2))
-    return Reply(RECOMMENDATION if others else RECOMMENDATION_ALONE, variables,
-                 option_buttons([top.name, *others]))
+    return Reply(RECOMMENDATION if others else RECOMMENDATION_ALONE, variables, option_buttons([top.name, *others]))

@@ -1,4 +1,5 @@
 """Loads and checks the knowledge base: YAML files -> a validated, immutable `KnowledgeBase`."""
+
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 from pydantic import ValidationError
 
-from core.schema import Category, CategoryFile, Tool, ToolFile
+from core.schema import Category, CategoryFile, Tool
 from core.text import compact
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1] / "knowledge_base"
@@ -121,9 +122,7 @@ def _load_categories(path: Path, problems: List[Problem]) -> List[Category]:
     return categories
 
 
-def _load_tools(
-    path: Path, problems: List[Problem], rejected_names: List[str]
-) -> List[Tuple[Path, Tool]]:
+def _load_tools(path: Path, problems: List[Problem], rejected_names: List[str]) -> List[Tuple[Path, Tool]]:
     raw = _read_yaml(path, problems)
     if raw is None:
         return []
@@ -167,7 +166,11 @@ def _cross_checks(
             if key in owner and owner[key][1] is not tool:
                 other_path, other = owner[key]
                 problems.append(
-                    Problem(str(path), label, f"name or alias '{form}' is already used by '{other.name}' ({other_path.name})")
+                    Problem(
+                        str(path),
+                        label,
+                        f"name or alias '{form}' is already used by '{other.name}' ({other_path.name})",
+                    )
                 )
             owner.setdefault(key, (path, tool))
     rejected = {compact(name) for name in rejected_names}
@@ -177,15 +180,15 @@ def _cross_checks(
             if target is None and compact(alternative) in rejected:
                 continue
             if target is None:
-                problems.append(Problem(str(path), f"'{tool.name}'", f"alternative '{alternative}' is not in the knowledge base"))
+                problems.append(
+                    Problem(str(path), f"'{tool.name}'", f"alternative '{alternative}' is not in the knowledge base")
+                )
             elif target[1] is tool:
                 problems.append(Problem(str(path), f"'{tool.name}'", f"alternative '{alternative}' is the tool itself"))
     return problems
 
 
-def load_knowledge_base(
-    directory: Path = DEFAULT_DIRECTORY, extra_file: Optional[Path] = None
-) -> KnowledgeBase:
+def load_knowledge_base(directory: Path = DEFAULT_DIRECTORY, extra_file: Optional[Path] = None) -> KnowledgeBase:
     """Reads and checks the whole base; raises `InvalidKnowledgeBase` listing every problem.
 
     `extra_file` is checked with the base, in place of the base's file of the same name.

@@ -3,6 +3,7 @@
 Pure and keyword-based on purpose: NLU decides the intent ("a question about an attribute"), and
 these small readers decide the detail ("the licence") the same way for every channel and phrasing.
 """
+
 from __future__ import annotations
 
 import enum
@@ -23,15 +24,32 @@ class Attribute(str, enum.Enum):
 
 # Checked in order: "what licence is this open-source tool under" asks for the licence.
 _ATTRIBUTE_PATTERNS = (
-    (Attribute.LICENCE, r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b|\bspdx\b|\bgpl\b|"
-                        r"\bmit\b|apache[\s-]?2|apache licen"),
-    (Attribute.LANGUAGE, r"\bwritten\b|language|\blang\b(?!\s*(?:chain|graph|smith|fuse|flow))|coded|implemented|built (?:with|in)|"
-                         r"\bin (?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b|"
-                         r"\b(?:is|it's|its|isn't) (?:it )?(?:go|golang|rust|java|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b"),
-    (Attribute.LINK, r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|\bgithub\b(?! actions)|\brepo\b|repository|where (?:can|do) i (?:find|get|download)"),
-    (Attribute.OPEN_SOURCE, r"open[\s-]?sourced?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code"),
-    (Attribute.CATEGORY, r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool|\barea\b|"
-                         r"\ban? [\w\s/-]*(?:tool|platform|library|orchestrator|framework|store|database)\b"),
+    (
+        Attribute.LICENCE,
+        r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b|\bspdx\b|\bgpl\b|"
+        r"\bmit\b|apache[\s-]?2|apache licen",
+    ),
+    (
+        Attribute.LANGUAGE,
+        r"\bwritten\b|language|\blang\b(?!\s*(?:chain|graph|smith|fuse|flow))|coded|implemented|built (?:with|in)|"
+        r"\bin (?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b|"
+        r"\b(?:is|it's|its|isn't) (?:it )?(?:go|golang|rust|java|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b",
+    ),
+    (
+        Attribute.LINK,
+        r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|"
+        r"\bgithub\b(?! actions)|\brepo\b|repository|where (?:can|do) i (?:find|get|download)",
+    ),
+    (
+        Attribute.OPEN_SOURCE,
+        r"open[\s-]?sourced?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|"
+        r"commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code",
+    ),
+    (
+        Attribute.CATEGORY,
+        r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool|\barea\b|"
+        r"\ban? [\w\s/-]*(?:tool|platform|library|orchestrator|framework|store|database)\b",
+    ),
 )
 
 
@@ -54,15 +72,32 @@ def asked_attribute(text: str) -> Optional[Attribute]:
 
 
 _ORDINALS = {
-    "first": 1, "one": 1, "second": 2, "two": 2, "third": 3, "three": 3, "fourth": 4, "four": 4,
-    "fifth": 5, "five": 5, "sixth": 6, "six": 6, "seventh": 7, "seven": 7, "eighth": 8, "eight": 8,
-    "ninth": 9, "nine": 9, "tenth": 10, "ten": 10,
+    "first": 1,
+    "one": 1,
+    "second": 2,
+    "two": 2,
+    "third": 3,
+    "three": 3,
+    "fourth": 4,
+    "four": 4,
+    "fifth": 5,
+    "five": 5,
+    "sixth": 6,
+    "six": 6,
+    "seventh": 7,
+    "seven": 7,
+    "eighth": 8,
+    "eight": 8,
+    "ninth": 9,
+    "nine": 9,
+    "tenth": 10,
+    "ten": 10,
 }
 _ORDINAL_WORDS = [w for w in _ORDINALS if len(w) >= 4]
 
 
 def _ordinal_word(words: Sequence[str]) -> Optional[int]:
-    """"second", "secnd", "3rd"; a bare "one" only when no other ordinal is there ("the secnd one")."""
+    """ "second", "secnd", "3rd"; a bare "one" only when no other ordinal is there ("the secnd one")."""
     for word in words:
         if word in _ORDINALS and word != "one":
             return _ORDINALS[word]
@@ -124,13 +159,16 @@ class Constraints:
 _OPEN_SOURCE = r"open[\s-]?source|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable"
 _NOT_OPEN_SOURCE = r"(?:\bnot\b|n't|\bno need\b)[\w\s]{0,20}open[\s-]?source"
 _CLOSED = r"commercial|proprietary|closed[\s-]?source|\bpaid\b|enterprise"
-_SELF_HOSTED = r"self[\s-]?host\w*|on[\s-]?prem\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?(?:ourselves|myself)|our own (?:servers?|infra\w*)"
+_SELF_HOSTED = (
+    r"self[\s-]?host\w*|on[\s-]?prem\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?(?:ourselves|myself)|"
+    r"our own (?:servers?|infra\w*)"
+)
 _MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
 _SIMPLER = r"simpler|simple|easier|lighter|lightweight|less complex|smaller|minimal"
 
 
 def open_source_optional(text: str) -> bool:
-    """"It doesn't need to be open source": the user waives the requirement."""
+    """ "It doesn't need to be open source": the user waives the requirement."""
     return bool(re.search(_NOT_OPEN_SOURCE, text.lower()))
 
 

@@ -3,10 +3,11 @@
 Writes a lookup table and synonyms for the `tool` and `category` entities. `make kb-nlu`
 regenerates it; a test fails when the committed file drifts from the base.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import yaml
 
@@ -44,10 +45,9 @@ def render(kb: KnowledgeBase) -> str:
         own = [p for p in category.phrases if p.lower() not in tool_forms]
         if own:
             entries.append({"synonym": category.id, "examples": _examples(own)})
-    dumper = type("Dumper", (yaml.SafeDumper,), {})
+    dumper: Any = type("Dumper", (yaml.SafeDumper,), {})
     dumper.add_representer(_Literal, _literal)
-    body = yaml.dump({"version": "3.1", "nlu": entries}, Dumper=dumper, sort_keys=False,
-                     allow_unicode=True, width=100)
+    body = yaml.dump({"version": "3.1", "nlu": entries}, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     return HEADER + body
 
 

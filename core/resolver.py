@@ -7,6 +7,7 @@ English words are never fuzzy-matched, and a fuzzy match must clear a score and 
 by a margin; otherwise the tools become `candidates` for a "did you mean" question. What is left
 that looks like a name (not an English word, not a word of any tool or category) is `unknown`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -89,9 +90,20 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Suffixes that make a word from an ordinary one, and what the stem may have lost: "profiler"
 # (profile), "chunking" (chunk), "resizing" (resize), "deployable", "liveness".
 _SUFFIXES = (
-    ("iers", ("y",)), ("ier", ("y",)), ("ied", ("y",)), ("ers", ("", "e")), ("er", ("", "e")),
-    ("r", ("",)), ("ing", ("", "e")), ("able", ("", "e")), ("ist", ("", "s", "e")), ("ness", ("",)),
-    ("ment", ("",)), ("ion", ("", "e")), ("ed", ("", "e")), ("ly", ("",)),
+    ("iers", ("y",)),
+    ("ier", ("y",)),
+    ("ied", ("y",)),
+    ("ers", ("", "e")),
+    ("er", ("", "e")),
+    ("r", ("",)),
+    ("ing", ("", "e")),
+    ("able", ("", "e")),
+    ("ist", ("", "s", "e")),
+    ("ness", ("",)),
+    ("ment", ("",)),
+    ("ion", ("", "e")),
+    ("ed", ("", "e")),
+    ("ly", ("",)),
 )
 
 
@@ -173,11 +185,7 @@ def _similarity(typed: str, key: str, ratio: float, accept: float) -> float:
         swaps = Levenshtein.distance(typed, key) - OSA.distance(typed, key)
         if swaps > 0:
             score = max(score, 100.0 * (1.0 - (Indel.distance(typed, key) - swaps) / (len(typed) + len(key))))
-    if (
-        len(typed) >= MIN_PREFIX_LENGTH
-        and key.startswith(typed)
-        and len(typed) >= MIN_PREFIX_COVERAGE * len(key)
-    ):
+    if len(typed) >= MIN_PREFIX_LENGTH and key.startswith(typed) and len(typed) >= MIN_PREFIX_COVERAGE * len(key):
         score = max(score, accept)
     return score
 
@@ -221,8 +229,12 @@ def plausible_typo(typed: str, name: str) -> bool:
 def _swapped_at(typed: str, name: str, i: int, j: int) -> bool:
     """A replacement that is half of two neighbouring letters swapped ("zenlm" for "zenml")."""
     for a, b in ((i, j), (i - 1, j - 1)):
-        if 0 <= a <= len(typed) - 2 and 0 <= b <= len(name) - 2 and typed[a] != typed[a + 1] \
-                and typed[a : a + 2] == name[b : b + 2][::-1]:
+        if (
+            0 <= a <= len(typed) - 2
+            and 0 <= b <= len(name) - 2
+            and typed[a] != typed[a + 1]
+            and typed[a : a + 2] == name[b : b + 2][::-1]
+        ):
             return True
     return False
 
@@ -463,11 +475,16 @@ class Resolver:
                 span = tokens[start:end]
                 key = self._phrase_key(span)
                 category = self.phrases.get(key)
-                if category is None and not all(self._is_ordinary(t) for t in span) and len(key) >= 6:
-                    if end - start == 1 or span[0].text not in EDGE_STOPWORDS:
-                        match = process.extractOne(key, self.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=CATEGORY_ACCEPT)
-                        if match is not None:
-                            category = self.phrases[match[0]]
+                fuzzy_candidate = (
+                    category is None
+                    and not all(self._is_ordinary(t) for t in span)
+                    and len(key) >= 6
+                    and (end - start == 1 or span[0].text not in EDGE_STOPWORDS)
+                )
+                if fuzzy_candidate:
+                    match = process.extractOne(key, self.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=CATEGORY_ACCEPT)
+                    if match is not None:
+                        category = self.phrases[match[0]]
                 if category is not None:
                     found.append((start, -(end - start), category))
         if not found:
@@ -547,7 +564,7 @@ class Resolver:
         folded = fold(text)
         runs: List[List[Token]] = []
         run: List[Token] = []
-        for index, token in enumerate(tokens + [None]):  # type: ignore[operator]
+        for index, token in enumerate([*tokens, None]):
             if token is not None and index not in taken and self._looks_like_name(token):
                 last = run[-1] if run else None
                 if last is None or not folded[last.start + len(last.original) : token.start].strip():

@@ -3,10 +3,11 @@
 Entry-level rules live here (pydantic v1, which Rasa 3.6 pins); rules that span entries
 (duplicate names, alternatives that point nowhere) live in `loader.py`.
 """
+
 from __future__ import annotations
 
 import re
-from typing import List, Literal
+from typing import TYPE_CHECKING, List, Literal
 
 from pydantic import BaseModel, Extra, HttpUrl, conint, constr, validator
 
@@ -29,9 +30,24 @@ SPDX_LICENSES = frozenset(
 )
 _SPDX_EXPRESSION = re.compile(r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$")
 
-NonEmpty = constr(strip_whitespace=True, min_length=1)
-SnakeCase = constr(regex=r"^[a-z][a-z0-9_]*$")
-CategoryId = constr(regex=r"^[a-z][a-z0-9-]*$")
+if TYPE_CHECKING:  # what the constrained types hold, for the type checker
+    NonEmpty = str
+    SnakeCase = str
+    CategoryId = str
+    Said = str
+    Summary = str
+    Description = str
+    BestFor = str
+    Popularity = int
+else:
+    NonEmpty = constr(strip_whitespace=True, min_length=1)
+    SnakeCase = constr(regex=r"^[a-z][a-z0-9_]*$")
+    CategoryId = constr(regex=r"^[a-z][a-z0-9-]*$")
+    Said = constr(strip_whitespace=True, min_length=1, max_length=SAID_MAX)
+    Summary = constr(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX)
+    Description = constr(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)
+    BestFor = constr(strip_whitespace=True, min_length=1, max_length=BEST_FOR_MAX)
+    Popularity = conint(ge=1, le=5)
 
 
 class Strict(BaseModel):
@@ -56,7 +72,7 @@ class SeedMention(Strict):
     """Where a seed talk or episode discusses a tool, and what it said, paraphrased."""
 
     source: NonEmpty
-    said: constr(strip_whitespace=True, min_length=1, max_length=SAID_MAX)
+    said: Said
 
     @validator("source")
     def names_a_seed(cls, value: str) -> str:
@@ -70,15 +86,15 @@ class Tool(Strict):
     aliases: List[NonEmpty] = []
     category: CategoryId
     secondary_categories: List[CategoryId] = []
-    summary: constr(strip_whitespace=True, min_length=1, max_length=SUMMARY_MAX)
-    description: constr(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)
-    best_for: constr(strip_whitespace=True, min_length=1, max_length=BEST_FOR_MAX)
+    summary: Summary
+    description: Description
+    best_for: BestFor
     open_source: bool
     license: NonEmpty
     url: HttpUrl
     language: NonEmpty
     offering: Literal["library", "self-hosted", "managed", "self-hosted-and-managed"]
-    popularity: conint(ge=1, le=5)
+    popularity: Popularity
     practices: List[SnakeCase] = []
     alternatives: List[NonEmpty] = []
     seed_mentions: List[SeedMention] = []
@@ -89,9 +105,7 @@ class Tool(Strict):
             return value
         ids = [part for part in value.split(" ") if part not in ("AND", "OR", "WITH")]
         if not _SPDX_EXPRESSION.match(value) or not all(i in SPDX_LICENSES for i in ids):
-            raise ValueError(
-                f"'{value}' is not a known SPDX id (or '{PROPRIETARY}' / '{UNKNOWN}')"
-            )
+            raise ValueError(f"'{value}' is not a known SPDX id (or '{PROPRIETARY}' / '{UNKNOWN}')")
         return value
 
     @validator("secondary_categories")

@@ -1,4 +1,5 @@
 """How the knowledge base and the resolver see text: one normalisation for both."""
+
 from __future__ import annotations
 
 import re

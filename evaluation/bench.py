@@ -19,6 +19,7 @@ Held-out accuracy comes from `make eval` (results/eval.json) when present.
 
 Never binds 5005 or 5055. Figures taken while other jobs share the CPU are not comparable.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,10 @@ WARM_UP = ["hi", "what is mlflow?", "how do I version data?", "thanks"]
 CONCURRENCIES = (1, 8)
 REQUEST_TIMEOUT = 30.0
 # Our action server, called straight: (what the user says first, the action to time).
-ACTION_PROBES: List[Tuple[str, str]] = [("what is mlflow?", "action_tool_info"),
-                                        ("compare dvc and lakefs", "action_compare_tools")]
+ACTION_PROBES: List[Tuple[str, str]] = [
+    ("what is mlflow?", "action_tool_info"),
+    ("compare dvc and lakefs", "action_compare_tools"),
+]
 ACTION_CALLS = 200
 UNCHANGED_RUNS = 3  # `rasa train` with nothing changed, per bot
 MIB = 1024 * 1024
@@ -64,6 +67,7 @@ EVAL_JSON = ROOT / "results" / "eval.json"
 
 
 # ---------------------------------------------------------------- pure parts (tests/evaluation/test_bench.py)
+
 
 def percentile(values: Sequence[float], p: float) -> float:
     """The p-th percentile (0-100) with linear interpolation between ranks, NaN for no values."""
@@ -75,12 +79,17 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def load_figures(latencies: Sequence[float], errors: Dict[str, int], empty: int, seconds: float,
-                 concurrency: int) -> Dict[str, Any]:
+def load_figures(
+    latencies: Sequence[float], errors: Dict[str, int], empty: int, seconds: float, concurrency: int
+) -> Dict[str, Any]:
     """Latency percentiles (ms) and messages per second from one closed-loop measurement."""
     return {
-        "concurrency": concurrency, "seconds": round(seconds, 2), "messages": len(latencies),
-        "errors": sum(errors.values()), "error_kinds": dict(errors), "empty_replies": empty,
+        "concurrency": concurrency,
+        "seconds": round(seconds, 2),
+        "messages": len(latencies),
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "empty_replies": empty,
         "messages_per_second": round(len(latencies) / seconds, 2) if seconds > 0 else math.nan,
         "latency_ms": {f"p{p}": round(1000 * percentile(latencies, p), 1) for p in (50, 95, 99)},
     }
@@ -90,8 +99,10 @@ def median_of_rounds(rounds: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     """One bot's figures at one concurrency over several rounds: the median of each round's
     messages per second and latency percentiles, errors and empty replies summed, every round kept."""
     return {
-        "concurrency": rounds[0]["concurrency"], "rounds": list(rounds),
-        "messages": sum(r["messages"] for r in rounds), "errors": sum(r["errors"] for r in rounds),
+        "concurrency": rounds[0]["concurrency"],
+        "rounds": list(rounds),
+        "messages": sum(r["messages"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
         "empty_replies": sum(r["empty_replies"] for r in rounds),
         "messages_per_second": statistics.median(r["messages_per_second"] for r in rounds),
         "latency_ms": {p: statistics.median(r["latency_ms"][p] for r in rounds) for p in rounds[0]["latency_ms"]},
@@ -173,8 +184,9 @@ def table_rows(figures: Dict[str, Any]) -> List[Row]:
     ours, starter = figures.get("ours", {}), figures.get("starter", {})
     rows: List[Row] = []
 
-    def add(metric: str, *path: str, target: Optional[Target] = None, value: Optional[Callable] = None,
-            note: str = "") -> None:
+    def add(
+        metric: str, *path: str, target: Optional[Target] = None, value: Optional[Callable] = None, note: str = ""
+    ) -> None:
         a, b = _get(ours, *path), _get(starter, *path)
         judged = value(a, b) if value else a
         if target:
@@ -187,12 +199,24 @@ def table_rows(figures: Dict[str, Any]) -> List[Row]:
         load = ("load", f"c{c}")
         for p in ("p50", "p95", "p99"):
             target = Target("p50 starter/ours", ">=", 1.0) if (c, p) == (1, "p50") else None
-            add(f"latency {p} at c={c} (ms)", *load, "latency_ms", p, target=target,
+            add(
+                f"latency {p} at c={c} (ms)",
+                *load,
+                "latency_ms",
+                p,
+                target=target,
                 value=(lambda a, b: ratio(b, a)) if target else None,
-                note="starter/ours " if target else "")
+                note="starter/ours " if target else "",
+            )
         target = Target("messages/s ours/starter", ">=", 1.0) if c == 8 else None
-        add(f"messages/s at c={c}", *load, "messages_per_second", target=target,
-            value=ratio if target else None, note="ours/starter " if target else "")
+        add(
+            f"messages/s at c={c}",
+            *load,
+            "messages_per_second",
+            target=target,
+            value=ratio if target else None,
+            note="ours/starter " if target else "",
+        )
         add(f"errors at c={c}", *load, "errors")
     add("training from scratch (s)", "training", "from_scratch_s", target=Target("training", "<=", 180))
     add("training, nothing changed, median of 3 (s)", "training", "unchanged_s", target=Target("retraining", "<=", 15))
@@ -203,8 +227,10 @@ def table_rows(figures: Dict[str, Any]) -> List[Row]:
     add("action server per call p50 (ms)", "action_call_ms", "p50")
     add("action server per call p95 (ms)", "action_call_ms", "p95")
     held_out = figures.get("held_out", {})
-    for key, metric in (("intent_accuracy", "held-out intent accuracy"),
-                        ("response_selection_accuracy", "held-out response selection accuracy")):
+    for key, metric in (
+        ("intent_accuracy", "held-out intent accuracy"),
+        ("response_selection_accuracy", "held-out response selection accuracy"),
+    ):
         value = _get(held_out, key)
         target = Target(metric, ">=", 0.93)
         rows.append((metric, value, None, f"{_cell(value)} {target.describe()}", target.judge(value)))
@@ -239,18 +265,25 @@ def held_out_accuracy(eval_json: Path = EVAL_JSON, model: Path = MODEL) -> Dict[
     if model.exists() and eval_json.stat().st_mtime < model.stat().st_mtime:
         return {"source": f"{eval_json} is older than {model.name}: run make eval"}
     nlu = json.loads(eval_json.read_text()).get("nlu", {})
-    return {"source": str(eval_json),
-            "intent_accuracy": (nlu.get("intents") or {}).get("accuracy"),
-            "response_selection_accuracy": (nlu.get("response_selection") or {}).get("accuracy")}
+    return {
+        "source": str(eval_json),
+        "intent_accuracy": (nlu.get("intents") or {}).get("accuracy"),
+        "response_selection_accuracy": (nlu.get("response_selection") or {}).get("accuracy"),
+    }
 
 
 # ---------------------------------------------------------------- processes and load
 
+
 def rasa_env(tmp: Path) -> Dict[str, str]:
     """The environment both bots run in: no token, no Redis, conversations in a throwaway SQLite file."""
     env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN")}
-    env.update(TRACKER_STORE_URL=f"sqlite:///{tmp / 'tracker.db'}", RASA_TELEMETRY_ENABLED="false",
-               TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env.update(
+        TRACKER_STORE_URL=f"sqlite:///{tmp / 'tracker.db'}",
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
     return env
 
 
@@ -262,7 +295,9 @@ def timed_run(command: List[str], cwd: Path, env: Dict[str, str], log: Path) -> 
     return round(time.monotonic() - started, 1)
 
 
-def unchanged_runs(command: List[str], cwd: Path, env: Dict[str, str], log: Path, runs: int = UNCHANGED_RUNS) -> Dict[str, Any]:
+def unchanged_runs(
+    command: List[str], cwd: Path, env: Dict[str, str], log: Path, runs: int = UNCHANGED_RUNS
+) -> Dict[str, Any]:
     """`rasa train` again with nothing changed, `runs` times: the median, and every run (one run
     moved by ±15 % between benches)."""
     seconds = [timed_run(command, cwd, env, log) for _ in range(runs)]
@@ -281,8 +316,12 @@ def train_starter(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, 
 def make_train_unchanged(root: Path = ROOT) -> Optional[float]:
     """Wall-clock seconds of `make train` when the model is up to date (what `make run` pays before
     it starts); None when the model is stale, because then make would train."""
-    if subprocess.run(["make", "-q", "train"], cwd=root, stdout=subprocess.DEVNULL,
-                      stderr=subprocess.DEVNULL).returncode != 0:
+    if (
+        subprocess.run(
+            ["make", "-q", "train"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ).returncode
+        != 0
+    ):
         return None
     started = time.monotonic()
     subprocess.run(["make", "-s", "train"], cwd=root, check=True, stdout=subprocess.DEVNULL)
@@ -307,6 +346,12 @@ def train_ours(directory: Path, env: Dict[str, str], log: Path) -> Dict[str, flo
     return {"from_scratch_s": scratch, **unchanged_runs(command, directory, env, log)}
 
 
+def pid_of(server: Any) -> int:
+    """The process id of a started server (ours or the starter bot's)."""
+    assert server.process is not None, "start it first"
+    return int(server.process.pid)
+
+
 class StarterServer:
     """`rasa run --enable-api` in the starter bot's directory (it has no custom actions)."""
 
@@ -319,10 +364,16 @@ class StarterServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "StarterServer":
-        self.process = subprocess.Popen(
-            [str(RASA), "run", "--enable-api", "--port", str(self.port)], cwd=self.directory, env=self.env,
-            stdout=open(self.log, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+    def start(self) -> StarterServer:
+        with open(self.log, "a") as output:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [str(RASA), "run", "--enable-api", "--port", str(self.port)],
+                cwd=self.directory,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_for(f"{self.url}/webhooks/rest/", self.process)
         return self
 
@@ -336,8 +387,16 @@ def timed_start(server: Any) -> float:
     return round(time.monotonic() - started, 1)
 
 
-async def _user(number: int, url: str, until: float, latencies: List[float], errors: Dict[str, int],
-                empty: List[int], session: Any, label: str) -> None:
+async def _user(
+    number: int,
+    url: str,
+    until: float,
+    latencies: List[float],
+    errors: Dict[str, int],
+    empty: List[int],
+    session: Any,
+    label: str,
+) -> None:
     import aiohttp
 
     conversation = number
@@ -348,8 +407,11 @@ async def _user(number: int, url: str, until: float, latencies: List[float], err
                 return
             started = time.monotonic()
             try:
-                async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)) as reply:
+                async with session.post(
+                    f"{url}/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text},
+                    timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+                ) as reply:
                     body = await reply.json(content_type=None) if reply.status == 200 else None
                 if reply.status != 200:
                     errors[f"http {reply.status}"] = errors.get(f"http {reply.status}", 0) + 1
@@ -372,12 +434,17 @@ async def measure(url: str, concurrency: int, seconds: float, label: str) -> Dic
     empty = [0]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         for text in WARM_UP:  # not counted: first calls load lazily built parts
-            async with session.post(f"{url}/webhooks/rest/webhook",
-                                    json={"sender": f"bench-{label}-warm-up", "message": text}) as reply:
+            async with session.post(
+                f"{url}/webhooks/rest/webhook", json={"sender": f"bench-{label}-warm-up", "message": text}
+            ) as reply:
                 await reply.read()
         started = time.monotonic()
-        await asyncio.gather(*(_user(n, url, started + seconds, latencies, errors, empty, session,
-                                     f"{label}-c{concurrency}") for n in range(concurrency)))
+        await asyncio.gather(
+            *(
+                _user(n, url, started + seconds, latencies, errors, empty, session, f"{label}-c{concurrency}")
+                for n in range(concurrency)
+            )
+        )
         elapsed = time.monotonic() - started
     return load_figures(latencies, errors, empty[0], elapsed, concurrency)
 
@@ -397,8 +464,9 @@ async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict
                 pass
             async with session.get(f"{rasa_url}/conversations/{sender}/tracker") as reply:
                 tracker = await reply.json()
-            bodies.append({"next_action": action, "sender_id": sender, "tracker": tracker, "domain": domain,
-                           "version": "3.6.21"})
+            bodies.append(
+                {"next_action": action, "sender_id": sender, "tracker": tracker, "domain": domain, "version": "3.6.21"}
+            )
         timings: List[float] = []
         failures = 0
         for call in range(calls):
@@ -407,8 +475,13 @@ async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict
                 answer = await reply.json(content_type=None)
             timings.append(time.monotonic() - started)
             failures += reply.status != 200 or not (answer or {}).get("responses")
-    return {"calls": calls, "actions": [action for _, action in ACTION_PROBES], "failures": failures,
-            "p50": round(1000 * percentile(timings, 50), 2), "p95": round(1000 * percentile(timings, 95), 2)}
+    return {
+        "calls": calls,
+        "actions": [action for _, action in ACTION_PROBES],
+        "failures": failures,
+        "p50": round(1000 * percentile(timings, 50), 2),
+        "p95": round(1000 * percentile(timings, 95), 2),
+    }
 
 
 def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) -> Dict[str, Any]:
@@ -421,8 +494,11 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
     finished = False
     try:
         starter["training"] = train_starter(tmp / "starter", env, tmp / "starter-training.log")
-        ours["training"] = ({"not_measured": "--skip-training"} if skip_training
-                            else train_ours(tmp / "ours", env, tmp / "ours-training.log"))
+        ours["training"] = (
+            {"not_measured": "--skip-training"}
+            if skip_training
+            else train_ours(tmp / "ours", env, tmp / "ours-training.log")
+        )
         ours["make_train_unchanged_s"] = make_train_unchanged()
 
         actions = ActionServer(env, tmp)
@@ -439,17 +515,21 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
         for concurrency in CONCURRENCIES:
             measured: Dict[str, List[Dict[str, Any]]] = {"ours": [], "starter": []}
             for number in range(rounds):  # the bots take turns, and each round swaps who goes first
-                for label, _, url in (bots if number % 2 == 0 else bots[::-1]):
-                    print(f"Measuring {label} at concurrency {concurrency} for {seconds:g} s "
-                          f"(round {number + 1} of {rounds})", file=sys.stderr)
+                for label, _, url in bots if number % 2 == 0 else bots[::-1]:
+                    print(
+                        f"Measuring {label} at concurrency {concurrency} for {seconds:g} s "
+                        f"(round {number + 1} of {rounds})",
+                        file=sys.stderr,
+                    )
                     measured[label].append(asyncio.run(measure(url, concurrency, seconds, f"{label}-r{number}")))
             for label, figures, _ in bots:
                 figures["load"][f"c{concurrency}"] = median_of_rounds(measured[label])
 
-        ours["rss_mib"] = {"rasa": tree_rss_mib(server.process.pid), "actions": tree_rss_mib(actions.process.pid)}
-        starter["rss_mib"] = {"rasa": tree_rss_mib(other.process.pid)}
+        ours["rss_mib"] = {"rasa": tree_rss_mib(pid_of(server)), "actions": tree_rss_mib(pid_of(actions))}
+        starter["rss_mib"] = {"rasa": tree_rss_mib(pid_of(other))}
         ours["action_call_ms"] = asyncio.run(
-            action_call_times(server.url, f"http://127.0.0.1:{actions.port}", ACTION_CALLS))
+            action_call_times(server.url, f"http://127.0.0.1:{actions.port}", ACTION_CALLS)
+        )
         finished = True
     finally:
         for process in reversed(started):
@@ -458,10 +538,17 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
             shutil.rmtree(tmp, ignore_errors=True)
         elif not finished:
             print(f"Bench stopped; logs kept in {tmp}", file=sys.stderr)
-    return {"ours": ours, "starter": starter, "held_out": held_out_accuracy(), "seconds_per_measurement": seconds,
-            "rounds": rounds,
-            "concurrency": list(CONCURRENCIES), "cpus": os.cpu_count(), "model": str(MODEL.relative_to(ROOT)),
-            "messages_in_mix": sum(len(c) for c in CONVERSATIONS)}
+    return {
+        "ours": ours,
+        "starter": starter,
+        "held_out": held_out_accuracy(),
+        "seconds_per_measurement": seconds,
+        "rounds": rounds,
+        "concurrency": list(CONCURRENCIES),
+        "cpus": os.cpu_count(),
+        "model": str(MODEL.relative_to(ROOT)),
+        "messages_in_mix": sum(len(c) for c in CONVERSATIONS),
+    }
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -470,8 +557,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--skip-training", action="store_true", help="do not time our training from scratch")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench.json", help="where to write figures")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, starter bot)")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="measurements of each bot at each concurrency, taken in turns; medians are reported")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measurements of each bot at each concurrency, taken in turns; medians are reported",
+    )
     args = parser.parse_args(argv)
     if not MODEL.exists():
         print(f"{MODEL} is missing: run make train", file=sys.stderr)

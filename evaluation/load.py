@@ -8,6 +8,7 @@ Each user holds one conversation: a realistic message, a reply, a pause (think t
 An error is an HTTP error, a timeout, an empty reply or the apology for a failed turn.
 Writes the figures as JSON with --json PATH.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,16 +55,33 @@ class Results:
             return round(1000 * ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))], 1)
 
         return {
-            "users": users, "seconds": round(seconds, 1), "requests": done + failed, "errors": failed,
-            "error_rate": round(failed / max(1, done + failed), 4), "error_kinds": self.errors,
+            "users": users,
+            "seconds": round(seconds, 1),
+            "requests": done + failed,
+            "errors": failed,
+            "error_rate": round(failed / max(1, done + failed), 4),
+            "error_kinds": self.errors,
             "messages_per_second": round(done / seconds, 2),
-            "latency_ms": {"p50": pct(50), "p95": pct(95), "p99": pct(99), "max": pct(100),
-                           "mean": round(1000 * statistics.fmean(ordered), 1)},
+            "latency_ms": {
+                "p50": pct(50),
+                "p95": pct(95),
+                "p99": pct(99),
+                "max": pct(100),
+                "mean": round(1000 * statistics.fmean(ordered), 1),
+            },
         }
 
 
-async def user(number: int, urls: List[str], token: Optional[str], until: float, think: float,
-               timeout: float, results: Results, session: aiohttp.ClientSession) -> None:
+async def user(
+    number: int,
+    urls: List[str],
+    token: Optional[str],
+    until: float,
+    think: float,
+    timeout: float,
+    results: Results,
+    session: aiohttp.ClientSession,
+) -> None:
     rng = random.Random(number)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     conversation = 0
@@ -75,8 +93,12 @@ async def user(number: int, urls: List[str], token: Optional[str], until: float,
             url = urls[turn % len(urls)] + "/webhooks/rest/webhook"
             started = time.monotonic()
             try:
-                async with session.post(url, json={"sender": sender, "message": text}, headers=headers,
-                                        timeout=aiohttp.ClientTimeout(total=timeout)) as reply:
+                async with session.post(
+                    url,
+                    json={"sender": sender, "message": text},
+                    headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=timeout),
+                ) as reply:
                     body = await reply.json(content_type=None) if reply.status == 200 else None
                     if reply.status != 200:
                         results.error(f"http {reply.status}")
@@ -93,13 +115,13 @@ async def user(number: int, urls: List[str], token: Optional[str], until: float,
             await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
-async def run(urls: List[str], users: int, seconds: float, think: float, timeout: float,
-              token: Optional[str]) -> Dict:
+async def run(urls: List[str], users: int, seconds: float, think: float, timeout: float, token: Optional[str]) -> Dict:
     results = Results()
     started = time.monotonic()
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        await asyncio.gather(*(user(n, urls, token, started + seconds, think, timeout, results, session)
-                               for n in range(users)))
+        await asyncio.gather(
+            *(user(n, urls, token, started + seconds, think, timeout, results, session) for n in range(users))
+        )
     return results.summary(time.monotonic() - started, users)
 
 
@@ -132,14 +154,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             server = RasaServer(env, logs, actions=actions).start()
             started.append(server)
             urls = [server.url]
-        print(f"Load: {args.users} users for {args.seconds:.0f} s against {', '.join(urls)} (logs: {logs})",
-              file=sys.stderr)
+        print(
+            f"Load: {args.users} users for {args.seconds:.0f} s against {', '.join(urls)} (logs: {logs})",
+            file=sys.stderr,
+        )
         figures = asyncio.run(run(urls, args.users, args.seconds, args.think, args.timeout, args.token))
     finally:
         for process in reversed(started):
             process.stop()
-    figures["setup"] = "given urls" if args.url else ("two servers, PostgreSQL, Redis" if args.scaled
-                                                      else "one server, SQLite")
+    figures["setup"] = (
+        "given urls" if args.url else ("two servers, PostgreSQL, Redis" if args.scaled else "one server, SQLite")
+    )
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")

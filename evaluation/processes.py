@@ -3,6 +3,7 @@
 Each is started from the project's own virtual environment or Debian's packages, on loopback, with
 its files in a temporary directory, and stopped by the test session that started it.
 """
+
 from __future__ import annotations
 
 import glob
@@ -58,7 +59,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = STARTUP_SECON
     deadline = time.time() + seconds
     while time.time() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before {url} answered")
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode} before {url} answered")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
@@ -82,8 +83,10 @@ def stop(process: Optional[subprocess.Popen], sig: int = signal.SIGTERM, seconds
 def _spawn(command: List[str], env: Dict[str, str], log: Path, user: Optional[str] = None) -> subprocess.Popen:
     if user:
         command = ["runuser", "-u", user, "--"] + command
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    with open(log, "a") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 class ActionServer:
@@ -93,7 +96,7 @@ class ActionServer:
         self.env, self.log, self.port = env, logs / "actions.log", port or free_port()
         self.process: Optional[subprocess.Popen] = None
 
-    def start(self) -> "ActionServer":
+    def start(self) -> ActionServer:
         if port_open(self.port):
             raise RuntimeError(f"Port {self.port} is taken: stop the other action server first")
         self.process = _spawn([sys.executable, "-m", "actions", "--port", str(self.port)], self.env, self.log)
@@ -110,8 +113,9 @@ class ActionServer:
 class RasaServer:
     """`rasa run` with the project's credentials and endpoints, on a port of its own, calling `actions`."""
 
-    def __init__(self, env: Dict[str, str], logs: Path, name: str = "rasa",
-                 actions: Optional[ActionServer] = None) -> None:
+    def __init__(
+        self, env: Dict[str, str], logs: Path, name: str = "rasa", actions: Optional[ActionServer] = None
+    ) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (the make targets that run servers do)")
         self.env, self.log = env, logs / f"{name}.log"
@@ -123,18 +127,33 @@ class RasaServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def launch(self) -> "RasaServer":
+    def launch(self) -> RasaServer:
         """Starts the server without waiting for it (see `ready`)."""
         self.process = _spawn(
-            [*ASSISTANT, "run", "--model", str(MODEL), "--port", str(self.port), "--enable-api",
-             "--credentials", "credentials.yml", "--endpoints", self.endpoints], self.env, self.log)
+            [
+                *ASSISTANT,
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(self.port),
+                "--enable-api",
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                self.endpoints,
+            ],
+            self.env,
+            self.log,
+        )
         return self
 
-    def ready(self) -> "RasaServer":
+    def ready(self) -> RasaServer:
+        assert self.process is not None, "launch() first"
         wait_for(f"{self.url}/webhooks/rest/", self.process)
         return self
 
-    def start(self) -> "RasaServer":
+    def start(self) -> RasaServer:
         return self.launch().ready()
 
     def stop(self) -> None:
@@ -154,7 +173,7 @@ class Postgres:
 
     def __init__(self, logs: Path) -> None:
         self.bin = _debian_postgres_bin()
-        if self.bin is None or not (self.bin / "initdb").exists():
+        if self.bin is None or not (self.binaries / "initdb").exists():
             raise RuntimeError(f"PostgreSQL is not installed: {INSTALL_SERVICES}")
         self.user = "postgres" if os.geteuid() == 0 else None  # PostgreSQL refuses to run as root
         self.dir = Path(tempfile.mkdtemp(prefix="mlops-assistant-pg-"))
@@ -164,34 +183,86 @@ class Postgres:
         self.port = free_port()
         self.log = logs / "postgres.log"
         self.process: Optional[subprocess.Popen] = None
-        self._run([str(self.bin / "initdb"), "-D", str(self.data), "-U", "rasa", "--auth=trust", "-E", "UTF8"])
+        self._run([str(self.binaries / "initdb"), "-D", str(self.data), "-U", "rasa", "--auth=trust", "-E", "UTF8"])
 
     @property
     def url(self) -> str:
         return f"postgresql://rasa@127.0.0.1:{self.port}/rasa"
+
+    @property
+    def binaries(self) -> Path:
+        assert self.bin is not None, INSTALL_SERVICES
+        return self.bin
 
     def _run(self, command: List[str]) -> None:
         if self.user:
             command = ["runuser", "-u", self.user, "--"] + command
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def start(self) -> "Postgres":
+    def start(self) -> Postgres:
         self.process = _spawn(
-            [str(self.bin / "postgres"), "-D", str(self.data), "-p", str(self.port), "-k", str(self.dir),
-             "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=off"],
-            os.environ.copy(), self.log, self.user)
+            [
+                str(self.binaries / "postgres"),
+                "-D",
+                str(self.data),
+                "-p",
+                str(self.port),
+                "-k",
+                str(self.dir),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "max_connections=200",
+                "-c",
+                "fsync=off",
+            ],
+            os.environ.copy(),
+            self.log,
+            self.user,
+        )
         deadline = time.time() + 60
         while not port_open(self.port):
             if self.process.poll() is not None or time.time() > deadline:
                 raise RuntimeError(f"PostgreSQL did not start; see {self.log}")
             time.sleep(0.2)
         for _ in range(100):  # the port opens before the cluster accepts logins
-            if subprocess.run([str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "rasa",
-                               "-d", "postgres", "-c", "select 1"], capture_output=True).returncode == 0:
+            if (
+                subprocess.run(
+                    [
+                        str(self.binaries / "psql"),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.port),
+                        "-U",
+                        "rasa",
+                        "-d",
+                        "postgres",
+                        "-c",
+                        "select 1",
+                    ],
+                    capture_output=True,
+                ).returncode
+                == 0
+            ):
                 break
             time.sleep(0.2)
-        subprocess.run([str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "rasa", "-d",
-                        "postgres", "-c", "create database rasa"], capture_output=True)
+        subprocess.run(
+            [
+                str(self.binaries / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "rasa",
+                "-d",
+                "postgres",
+                "-c",
+                "create database rasa",
+            ],
+            capture_output=True,
+        )
         return self
 
     def stop(self) -> None:
@@ -206,9 +277,10 @@ class Redis:
     """A Redis server on a free loopback port, nothing saved to disk."""
 
     def __init__(self, logs: Path) -> None:
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
+        binary = shutil.which("redis-server")
+        if binary is None:
             raise RuntimeError(f"Redis is not installed: {INSTALL_SERVICES}")
+        self.binary: str = binary
         self.port = free_port()
         self.log = logs / "redis.log"
         self.process: Optional[subprocess.Popen] = None
@@ -217,9 +289,12 @@ class Redis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/1"
 
-    def start(self) -> "Redis":
-        self.process = _spawn([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no"], os.environ.copy(), self.log)
+    def start(self) -> Redis:
+        self.process = _spawn(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            os.environ.copy(),
+            self.log,
+        )
         deadline = time.time() + 30
         while not port_open(self.port):
             if self.process.poll() is not None or time.time() > deadline:
@@ -257,7 +332,8 @@ class Stack:
         with self.database.connect() as connection:
             rows = connection.execute(
                 sa.text("select id, type_name, timestamp, data from events where sender_id = :s order by id"),
-                {"s": sender})
+                {"s": sender},
+            )
             return [dict(row._mapping) for row in rows]
 
     def stop(self) -> None:

@@ -7,6 +7,7 @@ The [unknown] rows give how often the name the base does not know is reported as
 often a row without one gets one anyway.
 Prints figures; it is a benchmark, not a test, and never fails on speed.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,10 @@ TYPO_SEED = 7
 def typos(name: str, rng: random.Random):
     """One deletion, one swap of neighbours and one wrong key: misspellings no table lists."""
     i = rng.randrange(1, len(name) - 1)
-    yield name[:i] + name[i + 1:]
-    yield name[:i] + name[i + 1] + name[i] + name[i + 2:]
+    yield name[:i] + name[i + 1 :]
+    yield name[:i] + name[i + 1] + name[i] + name[i + 2 :]
     j = rng.randrange(len(name))
-    yield name[:j] + rng.choice(neighbour_keys().get(name[j], name[j])) + name[j + 1:]  # a key next to the right one
+    yield name[:j] + rng.choice(neighbour_keys().get(name[j], name[j])) + name[j + 1 :]  # a key next to the right one
 
 
 def typo_figures(resolver) -> dict:
@@ -46,8 +47,12 @@ def typo_figures(resolver) -> dict:
             right += result.tools == [tool.name]
             suggested += not result.tools and tool.name in result.candidates
             asked += bool(result.tools) and result.tools != [tool.name]
-    return {"typos": total, "top1": round(right / total, 4), "did_you_mean": round(suggested / total, 4),
-            "wrong_tool": round(asked / total, 4)}
+    return {
+        "typos": total,
+        "top1": round(right / total, 4),
+        "did_you_mean": round(suggested / total, 4),
+        "wrong_tool": round(asked / total, 4),
+    }
 
 
 def main() -> None:
@@ -84,8 +89,12 @@ def main() -> None:
         "no_unknown_rows": len(unnamed),
         "false_unknown_rate": round(unknown_wrong / max(1, len(unnamed)), 4),
         "queries_timed": len(timings),
-        "latency_ms": {"p50": round(statistics.median(timings), 3), "p95": round(pct(0.95), 3),
-                       "p99": round(pct(0.99), 3), "max": round(timings[-1], 3)},
+        "latency_ms": {
+            "p50": round(statistics.median(timings), 3),
+            "p95": round(pct(0.95), 3),
+            "p99": round(pct(0.99), 3),
+            "max": round(timings[-1], 3),
+        },
         "index_build_ms": round(build_ms, 1),
         "generated_typos": typo_figures(resolver),
     }

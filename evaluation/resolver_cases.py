@@ -1,4 +1,5 @@
 """Reads tests/data/resolver_cases.txt, the resolver's contract table."""
+
 from __future__ import annotations
 
 from pathlib import Path

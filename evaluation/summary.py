@@ -13,6 +13,7 @@ The stories test needs no action server: `rasa test core` loads the agent withou
 endpoint and replays the `slot_was_set` steps of each story, so custom actions are predicted, never
 called (rasa/model_testing.py: `Agent.load(model_path=model)`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,9 @@ AVERAGES = ("accuracy", "macro avg", "weighted avg", "micro avg")
 
 def weakest(report: Dict[str, Any], count: int = WEAKEST) -> List[Dict[str, Any]]:
     """The `count` labels with the lowest F1 (ties: fewer examples first, then by name)."""
-    labels = [(label, m) for label, m in report.items()
-              if label not in AVERAGES and isinstance(m, dict) and "f1-score" in m]
+    labels = [
+        (label, m) for label, m in report.items() if label not in AVERAGES and isinstance(m, dict) and "f1-score" in m
+    ]
     labels.sort(key=lambda lm: (lm[1]["f1-score"], lm[1].get("support", 0), lm[0]))
     return [{"label": label, "f1": round(m["f1-score"], 3), "support": m.get("support")} for label, m in labels[:count]]
 
@@ -42,9 +44,12 @@ def read_classifier_report(path: Path) -> Optional[Dict[str, Any]]:
     if not path.exists():
         return None
     report = json.loads(path.read_text())
-    return {"accuracy": round(report["accuracy"], 4),
-            "macro_f1": round(report.get("macro avg", {}).get("f1-score", float("nan")), 4),
-            "labels": sum(1 for label in report if label not in AVERAGES), "weakest": weakest(report)}
+    return {
+        "accuracy": round(report["accuracy"], 4),
+        "macro_f1": round(report.get("macro avg", {}).get("f1-score", float("nan")), 4),
+        "labels": sum(1 for label in report if label not in AVERAGES),
+        "weakest": weakest(report),
+    }
 
 
 def read_story_report(core: Path) -> Optional[Dict[str, Any]]:
@@ -54,13 +59,20 @@ def read_story_report(core: Path) -> Optional[Dict[str, Any]]:
         return None
     report = json.loads(path.read_text())
     conversations = report.get("conversation_accuracy", {})
-    return {"correct": conversations.get("correct"), "total": conversations.get("total"),
-            "action_accuracy": round(report["accuracy"], 4) if "accuracy" in report else None,
-            "failed_stories": str(core / "failed_test_stories.yml")}
+    return {
+        "correct": conversations.get("correct"),
+        "total": conversations.get("total"),
+        "action_accuracy": round(report["accuracy"], 4) if "accuracy" in report else None,
+        "failed_stories": str(core / "failed_test_stories.yml"),
+    }
 
 
-E2E_SETS = (("e2e", "tests/data/e2e/first"), ("e2e-fresh", "tests/data/e2e/fresh"), ("e2e-unseen", "tests/data/e2e/unseen"),
-            ("e2e-personas", "tests/data/e2e/personas"))
+E2E_SETS = (
+    ("e2e", "tests/data/e2e/first"),
+    ("e2e-fresh", "tests/data/e2e/fresh"),
+    ("e2e-unseen", "tests/data/e2e/unseen"),
+    ("e2e-personas", "tests/data/e2e/personas"),
+)
 E2E_TARGET = 0.95
 
 
@@ -70,24 +82,37 @@ def read_e2e(path: Path) -> Optional[Dict[str, Any]]:
         return None
     report = json.loads(path.read_text())
     channels: Dict[str, List[int]] = {}
-    below = []
-    for kind, cells in sorted(report["rates"].items()):
+    for cells in report["rates"].values():
         for channel, cell in cells.items():
             total = channels.setdefault(channel, [0, 0])
             total[0] += cell["passed"]
             total[1] += cell["cases"]
-            if cell["rate"] < E2E_TARGET:
-                below.append(f"{kind} ({channel}) {cell['rate']:.1%}")
-    return {"set": report.get("set"), "cases": report["cases"],
-            "channels": {c: {"passed": p, "cases": n} for c, (p, n) in channels.items()}, "below_target": below}
+    return {
+        "set": report.get("set"),
+        "cases": report["cases"],
+        "channels": {c: {"passed": p, "cases": n} for c, (p, n) in channels.items()},
+        "below_target": _below_target(report["rates"]),
+        "personas_below_target": _below_target(report.get("by_persona") or {}),
+    }
+
+
+def _below_target(table: Dict[str, Dict[str, Dict[str, Any]]]) -> List[str]:
+    return [
+        f"{group} ({channel}) {cell['rate']:.1%}"
+        for group, cells in sorted(table.items())
+        for channel, cell in cells.items()
+        if cell["rate"] < E2E_TARGET
+    ]
 
 
 def summarise(results: Path, resolver: Optional[Dict[str, Any]]) -> Dict[str, Any]:
     """The summary of a results directory (nlu/ and core/ as `rasa test` writes them, the end-to-end
     reports) and the resolver figures."""
     return {
-        "nlu": {"intents": read_classifier_report(results / "nlu" / "intent_report.json"),
-                "response_selection": read_classifier_report(results / "nlu" / "response_selection_report.json")},
+        "nlu": {
+            "intents": read_classifier_report(results / "nlu" / "intent_report.json"),
+            "response_selection": read_classifier_report(results / "nlu" / "response_selection_report.json"),
+        },
         "stories": read_story_report(results / "core"),
         "resolver": resolver,
         "end_to_end": {name: read_e2e(results / f"{name}.json") for name, _ in E2E_SETS},
@@ -106,35 +131,46 @@ def render_summary(summary: Dict[str, Any]) -> str:
         if figures is None:
             lines.append(f"{title}: no report (rasa test nlu did not run)")
             continue
-        lines.append(f"{title}: accuracy {figures['accuracy']:.3f}, macro F1 {figures['macro_f1']:.3f} "
-                     f"over {figures['labels']} labels")
+        lines.append(
+            f"{title}: accuracy {figures['accuracy']:.3f}, macro F1 {figures['macro_f1']:.3f} "
+            f"over {figures['labels']} labels"
+        )
         lines.append(f"  weakest F1 (examples): {_weak_line(figures)}")
     stories = summary.get("stories")
     if stories is None:
         lines.append("Stories: no report (rasa test core did not run)")
     else:
-        lines.append(f"Stories: {stories['correct']}/{stories['total']} right, action accuracy "
-                     f"{stories['action_accuracy']:.3f}"
-                     + ("" if stories["correct"] == stories["total"] else f"; failed: {stories['failed_stories']}"))
+        lines.append(
+            f"Stories: {stories['correct']}/{stories['total']} right, action accuracy "
+            f"{stories['action_accuracy']:.3f}"
+            + ("" if stories["correct"] == stories["total"] else f"; failed: {stories['failed_stories']}")
+        )
     resolver = summary.get("resolver")
     if resolver is None:
         lines.append("Resolver: not run")
     else:
         latency, typos = resolver["latency_ms"], resolver.get("generated_typos", {})
-        lines.append(f"Resolver: top-1 {resolver['top1_accuracy']:.3f} on {resolver['positives']} cases, wrong "
-                     f"matches {resolver['wrong_match_rate']:.3f} on {resolver['negatives']} negatives, "
-                     f"p50 {latency['p50']:.3f} ms, p99 {latency['p99']:.3f} ms")
+        lines.append(
+            f"Resolver: top-1 {resolver['top1_accuracy']:.3f} on {resolver['positives']} cases, wrong "
+            f"matches {resolver['wrong_match_rate']:.3f} on {resolver['negatives']} negatives, "
+            f"p50 {latency['p50']:.3f} ms, p99 {latency['p99']:.3f} ms"
+        )
         if typos:
-            lines.append(f"  generated typos: top-1 {typos['top1']:.3f} of {typos['typos']}, "
-                         f"wrong tool {typos['wrong_tool']:.3f}")
+            lines.append(
+                f"  generated typos: top-1 {typos['top1']:.3f} of {typos['typos']}, "
+                f"wrong tool {typos['wrong_tool']:.3f}"
+            )
     for name, report in (summary.get("end_to_end") or {}).items():
         if report is None:
             lines.append(f"End-to-end ({name}): not run")
             continue
-        rates = ", ".join(f"{c} {t['passed']}/{t['cases']} ({t['passed'] / t['cases']:.1%})"
-                          for c, t in report["channels"].items())
+        rates = ", ".join(
+            f"{c} {t['passed']}/{t['cases']} ({t['passed'] / t['cases']:.1%})" for c, t in report["channels"].items()
+        )
         lines.append(f"End-to-end ({report['set']}, {report['cases']} conversations): {rates}")
         lines.append(f"  kinds below {E2E_TARGET:.0%}: {', '.join(report['below_target']) or 'none'}")
+        if report.get("personas_below_target"):
+            lines.append(f"  personas below {E2E_TARGET:.0%}: {', '.join(report['personas_below_target'])}")
     return "\n".join(lines)
 
 
@@ -162,19 +198,61 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print(f"{MODEL} is missing: run make train", file=sys.stderr)
                 return 1
             if not args.skip_nlu:
-                run([str(RASA), "test", "nlu", "--model", str(MODEL), "--nlu", "tests/data/held_out_nlu",
-                     "--out", str(results / "nlu")], env)
+                run(
+                    [
+                        str(RASA),
+                        "test",
+                        "nlu",
+                        "--model",
+                        str(MODEL),
+                        "--nlu",
+                        "tests/data/held_out_nlu",
+                        "--out",
+                        str(results / "nlu"),
+                    ],
+                    env,
+                )
             if not args.skip_stories:
-                run([str(RASA), "test", "core", "--model", str(MODEL), "--stories", "tests/data/test_stories.yml",
-                     "--out", str(results / "core")], env)
+                run(
+                    [
+                        str(RASA),
+                        "test",
+                        "core",
+                        "--model",
+                        str(MODEL),
+                        "--stories",
+                        "tests/data/test_stories.yml",
+                        "--out",
+                        str(results / "core"),
+                    ],
+                    env,
+                )
             if not args.skip_e2e:
                 for name, cases in E2E_SETS:
                     if (ROOT / cases).is_dir():
-                        run([sys.executable, "-m", "evaluation.e2e", "--cases", cases, "--name", name,
-                             "--results", str(results)], env)
+                        run(
+                            [
+                                sys.executable,
+                                "-m",
+                                "evaluation.e2e",
+                                "--cases",
+                                cases,
+                                "--name",
+                                name,
+                                "--results",
+                                str(results),
+                            ],
+                            env,
+                        )
             print("$ python -m evaluation.resolver_bench", file=sys.stderr, flush=True)
-            resolver = subprocess.run([sys.executable, "-m", "evaluation.resolver_bench"], cwd=ROOT, env=env,
-                                      check=True, capture_output=True, text=True).stdout
+            resolver = subprocess.run(
+                [sys.executable, "-m", "evaluation.resolver_bench"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             results.mkdir(parents=True, exist_ok=True)
             resolver_json.write_text(resolver)
     except subprocess.CalledProcessError as error:
@@ -185,8 +263,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(render_summary(summary))
     results.mkdir(parents=True, exist_ok=True)
     (results / "eval.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"\nDetails: {results}/nlu (confusion matrices, histograms, errors), {results}/core; "
-          f"summary: {results / 'eval.json'}")
+    print(
+        f"\nDetails: {results}/nlu (confusion matrices, histograms, errors), {results}/core; "
+        f"summary: {results / 'eval.json'}"
+    )
     return 0
 
 

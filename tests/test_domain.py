@@ -1,10 +1,11 @@
 """Names the code and the domain share must agree."""
+
 from pathlib import Path
 
 import yaml
 
-from core import answers
 from assistant.channels import guard
+from core import answers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,17 +43,22 @@ def actions_in_rules_and_stories():
 
 def test_every_response_is_used_by_a_rule_a_story_or_an_action():
     responses = domain_responses()
-    by_code = {v for module in (answers, guard) for k, v in vars(module).items()
-               if k.isupper() and isinstance(v, str) and v.startswith("utter_")}
+    by_code = {
+        v
+        for module in (answers, guard)
+        for k, v in vars(module).items()
+        if k.isupper() and isinstance(v, str) and v.startswith("utter_")
+    }
     forms = yaml.safe_load((ROOT / "domain.yml").read_text()).get("forms", {})
     form_questions = {f"utter_ask_{slot}" for form in forms.values() for slot in form["required_slots"]}
     used = actions_in_rules_and_stories() | by_code | form_questions
     topics = {name.split("/", 1)[1] for name in responses if name.startswith("utter_faq/")}
     unused = [
-        name for name in responses
+        name
+        for name in responses
         if name not in used
         and not (name.startswith("utter_faq/") and "utter_faq" in used)
-        and not (name.startswith("utter_more_") and name[len("utter_more_"):] in topics)
+        and not (name.startswith("utter_more_") and name[len("utter_more_") :] in topics)
     ]
     assert unused == []
 
@@ -68,8 +74,13 @@ def test_every_action_that_reads_the_domain_is_sent_it():
     import actions.actions as module
 
     declared = yaml.safe_load((ROOT / "domain.yml").read_text())["actions"]
-    marked = {name for entry in declared if isinstance(entry, dict)
-              for name, settings in entry.items() if (settings or {}).get("send_domain")}
+    marked = {
+        name
+        for entry in declared
+        if isinstance(entry, dict)
+        for name, settings in entry.items()
+        if (settings or {}).get("send_domain")
+    }
     reading = set()
     for _, cls in inspect.getmembers(module, inspect.isclass):
         if issubclass(cls, Action) and not inspect.isabstract(cls) and cls.__module__ == module.__name__:

@@ -1,7 +1,7 @@
 """The held-out NLU data stays held out: no test example copies or near-copies a training one."""
-from pathlib import Path
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -22,7 +22,11 @@ def examples(paths):
     for path in paths:
         for block in yaml.safe_load(path.read_text()).get("nlu", []):
             if "intent" in block:
-                found += [(plain(line[2:].strip()), block["intent"]) for line in block["examples"].splitlines() if line.startswith("- ")]
+                found += [
+                    (plain(line[2:].strip()), block["intent"])
+                    for line in block["examples"].splitlines()
+                    if line.startswith("- ")
+                ]
     return found
 
 

@@ -7,10 +7,11 @@
   handling fails or ends without a single bot message: the action server down, the tracker store or
   the lock store unreachable. The next message is handled as usual, so service resumes by itself.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from sanic import Sanic
@@ -47,15 +48,15 @@ class _CountingOutput(OutputChannel):
     """Passes everything to the channel's own output, addressed as the channel addressed the user
     (socket.io rooms are named by the sender id it received), and counts what went out."""
 
-    def __init__(self, inner: OutputChannel, recipient_id: Text) -> None:
+    def __init__(self, inner: OutputChannel, recipient_id: str) -> None:
         self.inner = inner
         self.recipient_id = recipient_id
         self.sent = 0
 
-    def name(self) -> Text:  # type: ignore[override]  # the inner channel's name picks response variations
+    def name(self) -> str:  # the inner channel's name picks response variations
         return self.inner.name()
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         self.sent += 1
         await self.inner.send_response(self.recipient_id, message)
 

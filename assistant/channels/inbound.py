@@ -8,6 +8,7 @@
 - Sender ids longer than `MAX_SENDER_CHARS` are replaced by a stable digest (the tracker store keeps
   at most 255 characters).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,7 +63,7 @@ def inbound_text(text: Optional[str], intents: Collection[str], entities: Collec
 def sender_id(sender: Optional[str]) -> str:
     """A sender id the tracker store can hold, stable for the same input."""
     cleaned = clean_text(sender, max_chars=10 * MAX_SENDER_CHARS) if sender else ""
-    if not cleaned:
+    if not sender or not cleaned:
         return "anonymous"
     if len(cleaned) <= MAX_SENDER_CHARS and cleaned == sender:
         return cleaned

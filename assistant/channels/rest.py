@@ -6,12 +6,13 @@
   `rasa shell` sends no token, so leave it unset where people use the shell.
 - Messages go through `assistant.channels.guard`: cleaned input, and an apology instead of silence.
 """
+
 from __future__ import annotations
 
 import hmac
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -49,24 +50,24 @@ class GuardedRestInput(RestInput):
     """Rasa's `RestInput` with request checks, an optional bearer token and the channel guard."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         return cls(token=os.environ.get(TOKEN_VARIABLE) or (credentials or {}).get("token"))
 
     def __init__(self, token: Optional[str] = None) -> None:
         self.token = token or None
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> Optional[str]:
         sender = _body(req).get("sender")
         return None if sender is None else str(sender)
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> Optional[str]:
         return _body(req)["message"]
 
-    def _extract_input_channel(self, req: Request) -> Text:
+    def _extract_input_channel(self, req: Request) -> str:
         return self.name()  # not the caller's say: it picks response variations
 
     def _authorized(self, request: Request) -> bool:

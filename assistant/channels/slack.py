@@ -13,11 +13,12 @@ or a link; buttons are capped at `MAX_BUTTONS`, as Slack users scan them on one 
 Messages go through `assistant.channels.guard`. A signed request Slack's format does not explain
 (Rasa's handler would fail on it or answer 500) gets a 400.
 """
+
 from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
@@ -45,7 +46,7 @@ class DisabledChannel(InputChannel):
         self.reason = reason
         logger.info("%s channel is off: %s", channel_name, reason)
 
-    def url_prefix(self) -> Text:
+    def url_prefix(self) -> str:
         return self._name
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -62,7 +63,7 @@ class DisabledChannel(InputChannel):
         return off
 
 
-def escape(text: Text) -> Text:
+def escape(text: str) -> str:
     """Slack's three control characters in message text, escaped."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -70,17 +71,24 @@ def escape(text: Text) -> Text:
 class SlackOutput(SlackBot):
     """Rasa's Slack output, with a configurable Web API URL and at most five buttons."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
-                 proxy: Optional[Text] = None, api_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        slack_channel: Optional[str] = None,
+        thread_id: Optional[str] = None,
+        proxy: Optional[str] = None,
+        api_url: Optional[str] = None,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_url:
             self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await super().send_text_message(recipient_id, escape(text), **kwargs)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
         await super().send_text_with_buttons(recipient_id, escape(text), buttons[:MAX_BUTTONS], **kwargs)
 
 
@@ -88,11 +96,11 @@ class SlackApp(SlackInput):
     """Rasa's `SlackInput`, configured from the environment, posting through `SlackOutput`."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "slack"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
         token = os.environ.get(TOKEN_VARIABLE) or credentials.get("slack_token")
         secret = os.environ.get(SECRET_VARIABLE) or credentials.get("slack_signing_secret")
@@ -111,7 +119,7 @@ class SlackApp(SlackInput):
 
     api_url: Optional[str] = None
 
-    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+    def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
         return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -7,6 +7,7 @@ Pure: bot message dicts in, message bodies out. Low bandwidth rules ("enough is 
 - it goes out as at most `MAX_MESSAGES` messages, split at sentence boundaries.
 Lengths count UTF-16 code units, as carriers do: an emoji takes two.
 """
+
 from __future__ import annotations
 
 import math

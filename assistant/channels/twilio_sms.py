@@ -9,13 +9,14 @@ POST /webhooks/twilio/webhook. Configure in credentials.yml as
 The reply goes back in the HTTP response as TwiML, within Twilio's 15-second budget, rendered for
 SMS by `assistant.channels.sms`. Replies of "1", "2"... pick the options of the last message.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -68,11 +69,11 @@ class TwilioSmsInput(InputChannel):
     """Twilio's SMS webhook, verified with the twilio package's `RequestValidator`."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
         return cls(
             auth_token=os.environ.get(TOKEN_VARIABLE) or credentials.get("auth_token"),
@@ -138,13 +139,14 @@ class TwilioSmsInput(InputChannel):
                 return response.text(self.answered[message_id], content_type="application/xml")
             reply = await self._answer(guard.guard(on_new_message), sender, text[:MAX_TEXT_CHARS].strip(), message_id)
             if message_id:
-                self.answered.remember(message_id, reply.body.decode("utf-8"))
+                self.answered.remember(message_id, (reply.body or b"").decode("utf-8"))
             return reply
 
         return webhook
 
-    async def _answer(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      sender: str, text: str, message_id: Optional[str]) -> HTTPResponse:
+    async def _answer(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str, text: str, message_id: Optional[str]
+    ) -> HTTPResponse:
         keyword = text.lower().strip(" .!")
         if keyword in CARRIER_KEYWORDS:
             return _twiml([])

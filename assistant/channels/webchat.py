@@ -8,12 +8,13 @@ The page (`webchat/index.html`) and the socket.io client it loads (`webchat/node
 - Messages go through `assistant.channels.guard`; frames that are not
   `{"message": str, "session_id": str}` are dropped with a warning instead of raising.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -44,7 +45,7 @@ class WebChatInput(SocketIOInput):
     """socket.io for the chat, and two GET routes for the page and its client library."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = dict(credentials or {})
         credentials["jwt_key"] = os.environ.get(JWT_KEY_VARIABLE) or credentials.get("jwt_key")
         return super().from_credentials(credentials)
@@ -55,7 +56,7 @@ class WebChatInput(SocketIOInput):
         rasa_handler = self.sio.handlers[namespace][self.user_message_evt]
 
         @self.sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> None:
             if not well_formed(data, self.metadata_key):
                 logger.warning("Web chat: dropped a malformed %s frame from %s.", self.user_message_evt, sid)
                 return

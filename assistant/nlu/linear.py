@@ -15,10 +15,11 @@ Config: `featurizers` (names or aliases of the featurizers to read; all when emp
 regularisation), `max_iter`, `ranking_length`; the selector also `retrieval_intent` (`faq`).
 The weights are stored as NumPy arrays, the labels as JSON: nothing is unpickled at load.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import rasa.shared.utils.io
@@ -51,7 +52,7 @@ from scipy.sparse import csr_matrix, hstack, vstack
 logger = logging.getLogger(__name__)
 
 
-def feature_blocks(messages: Sequence[Message], featurizers: Optional[List[Text]] = None) -> List[Any]:
+def feature_blocks(messages: Sequence[Message], featurizers: Optional[List[str]] = None) -> List[Any]:
     """The messages' sparse sentence features (a CSR matrix) and dense ones (an array), one row per
     message, each row of each block scaled to unit length so neither block drowns the other. A block
     no message has is left out; a message without a block gets a zero row. Reads the named
@@ -74,7 +75,7 @@ def feature_blocks(messages: Sequence[Message], featurizers: Optional[List[Text]
     return blocks
 
 
-def sentence_features(messages: Sequence[Message], featurizers: Optional[List[Text]] = None) -> csr_matrix:
+def sentence_features(messages: Sequence[Message], featurizers: Optional[List[str]] = None) -> csr_matrix:
     """One row per message: the feature blocks side by side (the matrix the models learn from).
     Built a block at a time for all messages (row by row, this was ~13 s of training)."""
     return hstack([csr_matrix(block) for block in feature_blocks(messages, featurizers)]).tocsr()
@@ -89,16 +90,23 @@ class _LinearModel(GraphComponent):
     """Fitting, storing, loading and applying a multinomial logistic regression."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"featurizers": [], "C": 10.0, "max_iter": 300, "ranking_length": 10}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["sklearn"]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 labels: Optional[List[Text]] = None, weights: Optional[np.ndarray] = None,
-                 bias: Optional[np.ndarray] = None, extra: Optional[Dict[Text, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        labels: Optional[List[str]] = None,
+        weights: Optional[np.ndarray] = None,
+        bias: Optional[np.ndarray] = None,
+        extra: Optional[Dict[str, Any]] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -109,28 +117,40 @@ class _LinearModel(GraphComponent):
         self.extra = extra or {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "_LinearModel":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> _LinearModel:
         return cls(config, model_storage, resource)
 
-    def fit(self, examples: List[Message], labels: List[Text]) -> None:
+    def fit(self, examples: List[Message], labels: List[str]) -> None:
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"], solver="lbfgs")
         model.fit(sentence_features(examples, self.config["featurizers"]), labels)
-        logger.info("%s: %d examples, %d labels, %d features, %d iterations of at most %d", type(self).__name__,
-                    len(examples), len(model.classes_), model.coef_.shape[1], max(model.n_iter_), model.max_iter)
+        logger.info(
+            "%s: %d examples, %d labels, %d features, %d iterations of at most %d",
+            type(self).__name__,
+            len(examples),
+            len(model.classes_),
+            model.coef_.shape[1],
+            max(model.n_iter_),
+            model.max_iter,
+        )
         self.labels = [str(label) for label in model.classes_]
         self.weights, self.bias = model.coef_, model.intercept_
         if len(self.labels) == 2:  # scikit-learn keeps one row (the second class's odds) for two classes
             self.weights = np.vstack([np.zeros_like(self.weights), self.weights])
             self.bias = np.hstack([np.zeros_like(self.bias), self.bias])
 
-    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[str]]:
         """The examples to learn from and their labels."""
         raise NotImplementedError
 
-    def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+    def annotate(self, message: Message, ranking: List[Tuple[str, float]]) -> None:
         """Writes the prediction into the message."""
         raise NotImplementedError
 
@@ -149,7 +169,7 @@ class _LinearModel(GraphComponent):
                 self.annotate(message, ranking)
         return messages
 
-    def rankings(self, messages: List[Message]) -> List[List[Tuple[Text, float]]]:
+    def rankings(self, messages: List[Message]) -> List[List[Tuple[str, float]]]:
         """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
         probabilities = softmax(self.scores(messages))
         length = self.config["ranking_length"] or len(self.labels)
@@ -158,24 +178,33 @@ class _LinearModel(GraphComponent):
     def scores(self, messages: Sequence[Message]) -> np.ndarray:
         """`sentence_features(messages) @ weights.T + bias`, a block at a time: joining the blocks
         into one sparse matrix cost more than the products (~1.2 ms against ~0.3 ms a message)."""
+        assert self.weights is not None and self.bias is not None, "train or load the model first"
         if self._projection is None:  # features x labels, in row order: `weights.T` is a strided view
             self._projection = np.ascontiguousarray(self.weights.T)  # scipy would copy for every message
         scores = np.tile(self.bias, (len(messages), 1))
         start = 0
         for block in feature_blocks(messages, self.config["featurizers"]):
-            scores += block @ self._projection[start:start + block.shape[1]]
+            scores += block @ self._projection[start : start + block.shape[1]]
             start += block.shape[1]
         return scores
 
     def persist(self) -> None:
+        assert self.weights is not None and self.bias is not None, "train the model first"
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / "weights.npz", weights=self.weights, bias=self.bias)
-            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / "labels.json",
-                                                         {"labels": self.labels, **self.extra})
+            rasa.shared.utils.io.dump_obj_as_json_to_file(
+                directory / "labels.json", {"labels": self.labels, **self.extra}
+            )
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "_LinearModel":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> _LinearModel:
         try:
             with model_storage.read_from(resource) as directory:
                 arrays = np.load(directory / "weights.npz")
@@ -191,11 +220,11 @@ class _LinearModel(GraphComponent):
 class LinearIntentClassifier(_LinearModel, IntentClassifier):
     """The intent of a message, with a ranking of the likeliest ones."""
 
-    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[str]]:
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
         return examples, [m.get(INTENT) for m in examples]
 
-    def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+    def annotate(self, message: Message, ranking: List[Tuple[str, float]]) -> None:
         ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking]
         message.set(INTENT, ranked[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
@@ -223,9 +252,13 @@ class LinearResponseSelector(_LinearModel):
     CONTRAST_FILE = "contrast_examples.npy"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**_LinearModel.get_default_config(), "retrieval_intent": "faq", "similarity_featurizer": None,
-                "contrast_intent": None}
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            **_LinearModel.get_default_config(),
+            "retrieval_intent": "faq",
+            "similarity_featurizer": None,
+            "contrast_intent": None,
+        }
 
     def __init__(self, *args: Any, examples: Optional[np.ndarray] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -243,7 +276,7 @@ class LinearResponseSelector(_LinearModel):
         matrix = np.vstack([np.asarray(r.features, dtype=np.float32).reshape(1, -1) for r in rows])
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)  # cosines, whatever the scale
 
-    def fit(self, examples: List[Message], labels: List[Text]) -> None:
+    def fit(self, examples: List[Message], labels: List[str]) -> None:
         super().fit(examples, labels)
         self.examples = self._embeddings(examples)
         self.contrast = self._embeddings(self._contrast_messages)
@@ -256,8 +289,14 @@ class LinearResponseSelector(_LinearModel):
                     np.save(directory / name, matrix.astype(np.float16))  # cosines to ~1e-3
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearResponseSelector":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearResponseSelector:
         selector = super().load(config, model_storage, resource, execution_context, **kwargs)
         try:
             with model_storage.read_from(resource) as directory:
@@ -274,7 +313,7 @@ class LinearResponseSelector(_LinearModel):
     def process(self, messages: List[Message]) -> List[Message]:
         super().process(messages)
         embeddings = self._embeddings(messages) if self.examples is not None and self.weights is not None else None
-        if embeddings is not None:
+        if embeddings is not None and self.examples is not None:
             best = (embeddings @ self.examples.T).max(axis=1)
             contrast = (embeddings @ self.contrast.T).max(axis=1) if self.contrast is not None else None
             for i, (message, similarity) in enumerate(zip(messages, best)):
@@ -286,19 +325,25 @@ class LinearResponseSelector(_LinearModel):
                         prediction[self.CONTRAST_KEY] = float(contrast[i])
         return messages
 
-    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[Text]]:
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[str]]:
         """The retrieval intent's examples by response key; the responses are kept with the model."""
-        self.extra = {"responses": training_data.responses,
-                      "retrieval_intents": sorted(training_data.retrieval_intents)}
+        self.extra = {
+            "responses": training_data.responses,
+            "retrieval_intents": sorted(training_data.retrieval_intents),
+        }
         intent = self.config["retrieval_intent"]
-        examples = [m for m in training_data.intent_examples
-                    if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)]
+        examples = [
+            m
+            for m in training_data.intent_examples
+            if m.get(INTENT) == intent and m.get(INTENT_RESPONSE_KEY) and m.get(TEXT)
+        ]
         contrast = self.config["contrast_intent"]
-        self._contrast_messages = [m for m in training_data.intent_examples
-                                   if contrast and m.get(INTENT) == contrast and m.get(TEXT)]
+        self._contrast_messages = [
+            m for m in training_data.intent_examples if contrast and m.get(INTENT) == contrast and m.get(TEXT)
+        ]
         return examples, [m.get(INTENT_RESPONSE_KEY) for m in examples]
 
-    def annotate(self, message: Message, ranking: List[Tuple[Text, float]]) -> None:
+    def annotate(self, message: Message, ranking: List[Tuple[str, float]]) -> None:
         best, confidence = ranking[0]
         utter_action = intent_response_key_to_template_key(best)
         selected = {

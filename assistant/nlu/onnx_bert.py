@@ -12,6 +12,7 @@ it, from `model.safetensors` and `config.json`:
 Messages never carry token types, so type 0 is folded into the position table. Inputs `input_ids`
 and `attention_mask` (int64, [batch, seq]); output `last_hidden_state` (float32, [batch, seq, hidden]).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ def _weights(model_dir: Path) -> Dict[str, np.ndarray]:
     from safetensors.numpy import load_file
 
     weights = load_file(str(model_dir / "model.safetensors"))
-    return {k[len("bert."):] if k.startswith("bert.") else k: v for k, v in weights.items()}
+    return {k[len("bert.") :] if k.startswith("bert.") else k: v for k, v in weights.items()}
 
 
 def build_model(model_dir: Path) -> bytes:
@@ -58,8 +59,13 @@ def build_model(model_dir: Path) -> bytes:
         return op("Add", [product, const(f"{prefix}.b", w[f"{prefix}.bias"])], out)
 
     def layer_norm(x: str, prefix: str, out: str) -> str:
-        return op("LayerNormalization", [x, const(f"{prefix}.g", w[f"{prefix}.weight"]),
-                                         const(f"{prefix}.beta", w[f"{prefix}.bias"])], out, axis=-1, epsilon=eps)
+        return op(
+            "LayerNormalization",
+            [x, const(f"{prefix}.g", w[f"{prefix}.weight"]), const(f"{prefix}.beta", w[f"{prefix}.bias"])],
+            out,
+            axis=-1,
+            epsilon=eps,
+        )
 
     split = const("split_heads", np.array([0, 0, heads, head_size], np.int64))
     merge = const("merge_heads", np.array([0, 0, hidden], np.int64))
@@ -68,18 +74,31 @@ def build_model(model_dir: Path) -> bytes:
     shape = op("Shape", ["input_ids"], "ids_shape")
     length = op("Gather", [shape, const("one_i", np.array(1, np.int64))], "length", axis=0)
     positions = op("Range", [const("zero_i", np.array(0, np.int64)), length, "one_i"], "positions")
-    position_ids = op("Expand", [op("Unsqueeze", [positions, const("axis0", np.array([0], np.int64))], "positions2"),
-                                 shape], "position_ids")
+    position_ids = op(
+        "Expand",
+        [op("Unsqueeze", [positions, const("axis0", np.array([0], np.int64))], "positions2"), shape],
+        "position_ids",
+    )
     position_table = w["embeddings.position_embeddings.weight"] + w["embeddings.token_type_embeddings.weight"][0]
-    embedded = op("Add", [op("Gather", [const("words", w["embeddings.word_embeddings.weight"]), "input_ids"], "emb.w"),
-                          op("Gather", [const("position_table", position_table.astype(np.float32)), position_ids], "emb.p")],
-                  "emb.sum")
+    embedded = op(
+        "Add",
+        [
+            op("Gather", [const("words", w["embeddings.word_embeddings.weight"]), "input_ids"], "emb.w"),
+            op("Gather", [const("position_table", position_table.astype(np.float32)), position_ids], "emb.p"),
+        ],
+        "emb.sum",
+    )
     x = layer_norm(embedded, "embeddings.LayerNorm", "emb")
 
-    mask = op("Cast", [op("Unsqueeze", ["attention_mask", const("axes12", np.array([1, 2], np.int64))], "mask4")],
-              "mask_f", to=TensorProto.FLOAT)
-    additive_mask = op("Mul", [op("Sub", [one_f, mask], "unmasked"), const("masked", np.array(MASKED, np.float32))],
-                       "additive_mask")
+    mask = op(
+        "Cast",
+        [op("Unsqueeze", ["attention_mask", const("axes12", np.array([1, 2], np.int64))], "mask4")],
+        "mask_f",
+        to=TensorProto.FLOAT,
+    )
+    additive_mask = op(
+        "Mul", [op("Sub", [one_f, mask], "unmasked"), const("masked", np.array(MASKED, np.float32))], "additive_mask"
+    )
 
     def heads_of(x: str, prefix: str, out: str, perm: List[int]) -> str:
         return op("Transpose", [op("Reshape", [dense(x, prefix, out), split], f"{out}.r")], f"{out}.t", perm=perm)
@@ -89,26 +108,46 @@ def build_model(model_dir: Path) -> bytes:
         q = heads_of(x, f"{attention}.self.query", f"l{i}.q", [0, 2, 1, 3])
         k = heads_of(x, f"{attention}.self.key", f"l{i}.k", [0, 2, 3, 1])
         v = heads_of(x, f"{attention}.self.value", f"l{i}.v", [0, 2, 1, 3])
-        scores = op("Div", [op("MatMul", [q, k], f"l{i}.qk"), const(f"l{i}.scale", np.array(math.sqrt(head_size),
-                                                                                           np.float32))], f"l{i}.s")
+        scores = op(
+            "Div",
+            [op("MatMul", [q, k], f"l{i}.qk"), const(f"l{i}.scale", np.array(math.sqrt(head_size), np.float32))],
+            f"l{i}.s",
+        )
         probabilities = op("Softmax", [op("Add", [scores, additive_mask], f"l{i}.sm")], f"l{i}.p", axis=-1)
-        context = op("Reshape", [op("Transpose", [op("MatMul", [probabilities, v], f"l{i}.c")], f"l{i}.ct",
-                                    perm=[0, 2, 1, 3]), merge], f"l{i}.cm")
-        x = layer_norm(op("Add", [dense(context, f"{attention}.output.dense", f"l{i}.ao"), x], f"l{i}.ar"),
-                       f"{attention}.output.LayerNorm", f"l{i}.a")
+        context = op(
+            "Reshape",
+            [op("Transpose", [op("MatMul", [probabilities, v], f"l{i}.c")], f"l{i}.ct", perm=[0, 2, 1, 3]), merge],
+            f"l{i}.cm",
+        )
+        x = layer_norm(
+            op("Add", [dense(context, f"{attention}.output.dense", f"l{i}.ao"), x], f"l{i}.ar"),
+            f"{attention}.output.LayerNorm",
+            f"l{i}.a",
+        )
         h = dense(x, f"{p}.intermediate.dense", f"l{i}.h")
-        erf = op("Erf", [op("Div", [h, const(f"l{i}.sqrt2", np.array(math.sqrt(2.0), np.float32))], f"l{i}.hd")],
-                 f"l{i}.erf")
-        gelu = op("Mul", [op("Mul", [h, op("Add", [erf, one_f], f"l{i}.e1")], f"l{i}.he"),
-                          const(f"l{i}.half", np.array(0.5, np.float32))], f"l{i}.gelu")
+        erf = op(
+            "Erf", [op("Div", [h, const(f"l{i}.sqrt2", np.array(math.sqrt(2.0), np.float32))], f"l{i}.hd")], f"l{i}.erf"
+        )
+        gelu = op(
+            "Mul",
+            [
+                op("Mul", [h, op("Add", [erf, one_f], f"l{i}.e1")], f"l{i}.he"),
+                const(f"l{i}.half", np.array(0.5, np.float32)),
+            ],
+            f"l{i}.gelu",
+        )
         out = "last_hidden_state" if i == int(config["num_hidden_layers"]) - 1 else f"l{i}.out"
-        x = layer_norm(op("Add", [dense(gelu, f"{p}.output.dense", f"l{i}.o"), x], f"l{i}.or"),
-                       f"{p}.output.LayerNorm", out)
+        x = layer_norm(
+            op("Add", [dense(gelu, f"{p}.output.dense", f"l{i}.o"), x], f"l{i}.or"), f"{p}.output.LayerNorm", out
+        )
 
     graph = helper.make_graph(
-        nodes, "sentence_encoder",
-        [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "seq"]) for name in ("input_ids",
-                                                                                              "attention_mask")],
+        nodes,
+        "sentence_encoder",
+        [
+            helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "seq"])
+            for name in ("input_ids", "attention_mask")
+        ],
         [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "seq", hidden])],
         constants,
     )
@@ -129,7 +168,12 @@ def encoder(model_dir: Path, threads: int) -> Callable[[np.ndarray, np.ndarray],
     session = onnxruntime.InferenceSession(build_model(model_dir), options, providers=["CPUExecutionProvider"])
 
     def encode(input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        return session.run(["last_hidden_state"], {"input_ids": input_ids.astype(np.int64, copy=False),
-                                                   "attention_mask": attention_mask.astype(np.int64, copy=False)})[0]
+        return session.run(
+            ["last_hidden_state"],
+            {
+                "input_ids": input_ids.astype(np.int64, copy=False),
+                "attention_mask": attention_mask.astype(np.int64, copy=False),
+            },
+        )[0]
 
     return encode

@@ -13,6 +13,7 @@ The classifiers see wording; the resolver sees names. When they disagree the nam
 Pure: it reads the text, NLU's ranking and a resolution, and names an intent. The Rasa component
 (assistant/nlu/tool_router.py) applies it.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,9 @@ TELL_ME_MORE = "tell_me_more"
 # Intents whose action looks the tools up itself: a found name needs no rerouting.
 TOOL_INTENTS = frozenset({ASK_TOOL_INFO, ASK_TOOL_ATTRIBUTE, COMPARE_TOOLS, ASK_ALTERNATIVES, WHAT_ABOUT})
 # Intents a named tool or an asked-for tool list may take over: the ones that would not look it up.
-OVERRIDABLE = frozenset({FAQ, FALLBACK, OUT_OF_SCOPE, "greet", "goodbye", "thanks", "help", "tell_me_more",
-                         "bot_challenge"})
+OVERRIDABLE = frozenset(
+    {FAQ, FALLBACK, OUT_OF_SCOPE, "greet", "goodbye", "thanks", "help", "tell_me_more", "bot_challenge"}
+)
 # Answers to the assistant's own questions (the advice form, "did you mean"): taken over only by a
 # message that is plainly about a tool it names ("no, mlflow"), never by an odd word ("idc tbh").
 ANSWERS = frozenset({INFORM, "affirm", "deny", "skip", "choose_option"})
@@ -73,8 +75,10 @@ SURE_SIMILARITY = 0.6
 
 # Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
 # ("which vector stores...", not "what is a feature store").
-_TOOL_NOUNS = (r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
-               r"solutions?|vendors?")
+_TOOL_NOUNS = (
+    r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
+    r"solutions?|vendors?"
+)
 _ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
 _PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
@@ -83,7 +87,8 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
-    rf"\b(?:tools?|libs|libraries|frameworks|options)\W*(?:pls|please|plz)?\W*$|\b(?:tools?|libs?|librar(?:y|ies)|frameworks?) recs?\b|"
+    rf"\b(?:tools?|libs|libraries|frameworks|options)\W*(?:pls|please|plz)?\W*$|\b(?:tools?|libs?|librar(?:y|"
+    rf"ies)|frameworks?) recs?\b|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
@@ -93,12 +98,17 @@ _ASKS_FOR_TOOLS = re.compile(
     r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
-_ASKS_FOR_SEVERAL = re.compile(r"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|stores|"
-                               r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b")
-_COMPARES = re.compile(r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
-                       r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.*\bor\b")
+_ASKS_FOR_SEVERAL = re.compile(
+    r"\b(?:tools|libraries|libs|frameworks|platforms|options|solutions|products|stores|"
+    r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b"
+)
+_COMPARES = re.compile(
+    r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
+    r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.*\bor\b"
+)
 _ALTERNATIVES = re.compile(
-    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
+    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|"
+    r"recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
@@ -111,36 +121,53 @@ _ASKS_A_FACT = re.compile(
     r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
     r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
     r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
-    r"\bis \S+ an? [\w\s/-]+\bor an? \b|\bis \S+ an? [\w\s/-]*\b(?:tool|library|lib|platform|framework)\b[\w\s/-]*\bor\b|"
+    r"\bis \S+ an? [\w\s/-]+\bor an? \b|\bis \S+ an? [\w\s/-]*\b(?:tool|library|lib|platform|"
+    r"framework)\b[\w\s/-]*\bor\b|"
     r"open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
 )
 # Work people do with tools: "deploy with X", "log my runs to X".
-_TOOL_VERBS = r"deploy|run|serv|track|log|train|host|monitor|orchestrat|schedul|version|stor|migrat|switch|integrat|build"
+_TOOL_VERBS = (
+    r"deploy|run|serv|track|log|train|host|monitor|orchestrat|schedul|version|stor|migrat|switch|integrat|build"
+)
 # What a name is the name of: "tecson feature store", "the blorp library", "zingle tracker".
-_NAMED_KINDS = (r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|dbs?|databases?|trackers?|servers?|"
-                r"orchestrators?|registr(?:y|ies)")
+_NAMED_KINDS = (
+    r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|dbs?|databases?|trackers?|servers?|"
+    r"orchestrators?|registr(?:y|ies)"
+)
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
-_REFERS_BACK = re.compile(r"\b(?:that|this|it|those|them)\W*$|"
-                          r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b")
+_REFERS_BACK = re.compile(
+    r"\b(?:that|this|it|those|them)\W*$|"
+    r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b"
+)
 # "could you please tell me more about this?": the longer version of the last answer.
-_MORE = re.compile(r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
-                   r"\bmore (?:details?|info)\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
-                   r"\belaborate\b|\bgo deeper\b|\bexpand on (?:this|that|it)\b")
+_MORE = re.compile(
+    r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
+    r"\bmore (?:details?|info)\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
+    r"\belaborate\b|\bgo deeper\b|\bexpand on (?:this|that|it)\b"
+)
 # "what can you help me with?", "how does this work": what the assistant can do.
-_ASKS_FOR_HELP = re.compile(r"\bwhat (?:can|could) (?:you|u) (?:do|help (?:me |us )?(?:with)?)\b|"
-                            r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
-                            r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b")
+_ASKS_FOR_HELP = re.compile(
+    r"\bwhat (?:can|could) (?:you|u) (?:do|help (?:me |us )?(?:with)?)\b|"
+    r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
+    r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b"
+)
 # "which tracker should I use", "whch hyperparam tuner shd i use": one tool for the job, recommended.
-_ASKS_FOR_ONE = re.compile(r"\b(?:which|whch|wich|wht|what)\b[\w\s-]{0,40}?\b(?:should|shd|shud|shld|would (?:you|u)|"
-                           r"wud u|do (?:you|u))\s+(?:i |we |u |you )?(?:use|pick|choose|go with|get|recommend)\b")
+_ASKS_FOR_ONE = re.compile(
+    r"\b(?:which|whch|wich|wht|what)\b[\w\s-]{0,40}?\b(?:should|shd|shud|shld|would (?:you|u)|"
+    r"wud u|do (?:you|u))\s+(?:i |we |u |you )?(?:use|pick|choose|go with|get|recommend)\b"
+)
 # "examples?", "like what?", "such as?": the tools of what was just explained.
-_ASKS_FOR_EXAMPLES = re.compile(r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
-                                r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$")
+_ASKS_FOR_EXAMPLES = re.compile(
+    r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
+    r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$"
+)
 # "and X?", "n X?", "what about X": the last question again, about another tool.
 _FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
 # "my name is ...", "I work at ...": what follows is a person, a company or a place.
-_INTRODUCTION = re.compile(r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
-                           r"greetings from|hello from|hi from)\b")
+_INTRODUCTION = re.compile(
+    r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
+    r"greetings from|hello from|hi from)\b"
+)
 # "Hello, ...", "good afternoon. ...": a greeting before the question.
 _GREETING = r"(?:hello|hi|hey|good (?:morning|afternoon|evening))\W+"
 # "tell me about X and Y, ...", "explain X to me like I'm 5": a request about the names, however long.
@@ -185,7 +212,7 @@ def _words_besides(text: str, naming_words: Sequence[str]) -> int:
 
 
 def asks_for_tools(text: str, strongly: bool = False) -> bool:
-    """"Which tools...", "what can I use to...", "libraries that...", "anything to label images".
+    """ "Which tools...", "what can I use to...", "libraries that...", "anything to label images".
 
     A bare "which ..." asks for tools only of a job the message names ("which orchestrators r
     there"); `strongly` leaves it out, for a job read from the practice topic ("which dev practices
@@ -223,7 +250,7 @@ def _tool_question(text: str, tool_count: int) -> str:
 
 
 def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[str] = ()) -> bool:
-    """"is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
+    """ "is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
     if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
         return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
     name = re.escape(unknown.lower())
@@ -236,27 +263,43 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
         return True
     if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
         return True  # "fizzmodel or nexalyze for drift?", not "... my funcs or is that overkill"
-    if category_words and re.search(rf"\b{name}\s+(?:as\s+)?(?:(?:our|a|an|the|my)\s+)?{re.escape(category_words[0])}|"
-                                    rf"\b{re.escape(category_words[-1])}\w*\s+(?:called|named|like)\s+{name}\b", lowered):
+    if category_words and re.search(
+        rf"\b{name}\s+(?:as\s+)?(?:(?:our|a|an|the|my)\s+)?{re.escape(category_words[0])}|"
+        rf"\b{re.escape(category_words[-1])}\w*\s+(?:called|named|like)\s+{name}\b",
+        lowered,
+    ):
         return True  # "Quantiva AutoML, is it any good?", "evaluate Modelhaven as our model registry"
-    return bool(re.search(rf"\b(?:is|are|about|of|to|try|tried|trying|use|using|called|named|does|has|heard|whats|"
-                          rf"what's)\s+{name}\b", lowered))
+    return bool(
+        re.search(
+            rf"\b(?:is|are|about|of|to|try|tried|trying|use|using|called|named|does|has|heard|whats|"
+            rf"what's)\s+{name}\b",
+            lowered,
+        )
+    )
 
 
 def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence[str] = ()) -> bool:
-    """"what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...": a
+    """ "what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...": a
     sentence opens by asking what a named tool is (as typed, typos and all)."""
     for sentence in sentences(text.lower()):
-        opening = re.match(rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)",
-                           sentence)
-        if opening and (opening.group(1) in naming_words or any(
-                opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools)):
+        opening = re.match(
+            rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)", sentence
+        )
+        if opening and (
+            opening.group(1) in naming_words
+            or any(opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools)
+        ):
             return True
     return False
 
 
-def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
-                      tools: Sequence[str] = (), naming_words: Sequence[str] = ()) -> Optional[str]:
+def _pointed_question(
+    text: str,
+    tool_count: int,
+    unknown: Optional[str] = None,
+    tools: Sequence[str] = (),
+    naming_words: Sequence[str] = (),
+) -> Optional[str]:
     """A tool question so plainly asked that it beats a confident practice answer, or None.
 
     Two names and "vs"/"or" compare; "alternatives", "switch to", "what else" ask for
@@ -266,9 +309,13 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
     names = tool_count + (1 if unknown else 0)
     if names >= 2 and _compares_names(lowered, naming_words, unknown):
         return COMPARE_TOOLS
-    if tool_count == 1 and re.search(r"\b(?:it|that|this|them)\b", lowered) and re.search(
-            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b",
-            lowered):
+    if (
+        tool_count == 1
+        and re.search(r"\b(?:it|that|this|them)\b", lowered)
+        and re.search(
+            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b", lowered
+        )
+    ):
         return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
     if unknown and _unknown_is_asked_about(text, unknown) and re.search(r"\b(?:vs|versus|or)\b", lowered):
         return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
@@ -276,8 +323,11 @@ def _pointed_question(text: str, tool_count: int, unknown: Optional[str] = None,
         return ASK_ALTERNATIVES
     if _ASKS_A_FACT.search(lowered):
         return ASK_TOOL_ATTRIBUTE
-    if tool_count and (_ASKS_WHAT_IT_IS.search(lowered) or any(_ASKS_ABOUT.search(s) for s in sentences(lowered))
-                       or _starts_with_what_is(text, tools, naming_words)):
+    if tool_count and (
+        _ASKS_WHAT_IT_IS.search(lowered)
+        or any(_ASKS_ABOUT.search(s) for s in sentences(lowered))
+        or _starts_with_what_is(text, tools, naming_words)
+    ):
         return ASK_TOOL_INFO
     return None
 
@@ -352,18 +402,27 @@ class _Reading:
     @property
     def unknown_asked_about(self) -> bool:
         unknown = self.resolution.unknown
-        return bool(unknown) and not self.resolution.tools \
-            and _unknown_is_asked_about(self.text, unknown, self.resolution.category_words) \
+        return (
+            unknown is not None
+            and bool(unknown)
+            and not self.resolution.tools
+            and _unknown_is_asked_about(self.text, unknown, self.resolution.category_words)
             and not self.introduces_someone
+        )
 
     @property
     def introduces_someone(self) -> bool:
-        """"my name is Priyanka", "i work at Zalando": the odd name is a person or a place, not a tool."""
+        """ "my name is Priyanka", "i work at Zalando": the odd name is a person or a place, not a tool."""
         return bool(_INTRODUCTION.search(self.lowered))
 
     def pointed(self) -> Optional[str]:
-        return _pointed_question(self.text, len(self.resolution.tools), self.resolution.unknown, self.resolution.tools,
-                                 self.resolution.naming_words)
+        return _pointed_question(
+            self.text,
+            len(self.resolution.tools),
+            self.resolution.unknown,
+            self.resolution.tools,
+            self.resolution.naming_words,
+        )
 
 
 def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
@@ -403,11 +462,20 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
     intent = m.parse.intent
     if intent == RECOMMEND_TOOL and m.resolution.tools and not m.named_category and m.pointed() == ASK_TOOL_INFO:
         return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?"
-    if m.resolution.unknown and not m.resolution.tools and not m.introduces_someone \
-            and (m.about_a_name or m.unknown_asked_about):
+    if (
+        m.resolution.unknown
+        and not m.resolution.tools
+        and not m.introduces_someone
+        and (m.about_a_name or m.unknown_asked_about)
+    ):
         return _tool_question(m.text, 1)  # "is zorbulator a good feature store?"
-    if intent == LIST_TOOLS and not m.category and not m.names and asked_attribute(m.text) is not None \
-            and not asks_for_tools(m.text):
+    if (
+        intent == LIST_TOOLS
+        and not m.category
+        and not m.names
+        and asked_attribute(m.text) is not None
+        and not asks_for_tools(m.text)
+    ):
         return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
     if intent == RECOMMEND_TOOL and m.category and _ASKS_FOR_SEVERAL.search(m.lowered):
         return LIST_TOOLS  # "what are the end to end options": a list, not one pick
@@ -426,8 +494,12 @@ def _route_other(m: _Reading) -> Optional[str]:
         return pointed
     if m.unknown_asked_about:
         return _tool_question(m.text, 1)  # "is quibblenet a good feature store?": we don't know it
-    if not m.names and not m.named_category and _ASKS_FOR_EXAMPLES.match(m.lowered) \
-            and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help"):
+    if (
+        not m.names
+        and not m.named_category
+        and _ASKS_FOR_EXAMPLES.match(m.lowered)
+        and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help")
+    ):
         return LIST_TOOLS  # "examples?" after a practice answer: that topic's tools
     if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ):
         if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
@@ -436,15 +508,26 @@ def _route_other(m: _Reading) -> Optional[str]:
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
     if not m.names and not m.category and intent == FALLBACK and asked_attribute(m.text) is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
-    if not m.names and _ASKS_FOR_HELP.search(m.lowered) and (intent != FAQ or m.parse.practice_confidence
-                                                              < SURE_PRACTICE):
+    if (
+        not m.names
+        and _ASKS_FOR_HELP.search(m.lowered)
+        and (intent != FAQ or m.parse.practice_confidence < SURE_PRACTICE)
+    ):
         return None if intent == "help" else "help"  # "Hello, what can you help me with? I am new in our ML team."
-    if not m.names and not m.named_category and intent in ("help", OUT_OF_SCOPE) \
-            and m.parse.confidence < SURE_SMALL_TALK and asked_attribute(m.text) is not None \
-            and re.search(r"\b(?:it|its|this|that|they|them)\b", m.lowered):
+    if (
+        not m.names
+        and not m.named_category
+        and intent in ("help", OUT_OF_SCOPE)
+        and m.parse.confidence < SURE_SMALL_TALK
+        and asked_attribute(m.text) is not None
+        and re.search(r"\b(?:it|its|this|that|they|them)\b", m.lowered)
+    ):
         return ASK_TOOL_ATTRIBUTE  # "what category would u put it in" after a tool
-    if not m.names and _MORE.search(m.lowered) and (intent in (FALLBACK, OUT_OF_SCOPE, "thanks")
-                                                   or (intent == FAQ and m.unsure)):
+    if (
+        not m.names
+        and _MORE.search(m.lowered)
+        and (intent in (FALLBACK, OUT_OF_SCOPE, "thanks") or (intent == FAQ and m.unsure))
+    ):
         return TELL_ME_MORE  # "Thank you, could you please tell me more about this? I have a meeting."
     if m.named_category and not m.names and _ASKS_FOR_ONE.search(m.lowered) and not _ASKS_FOR_SEVERAL.search(m.lowered):
         return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
@@ -458,11 +541,14 @@ def _route_other(m: _Reading) -> Optional[str]:
         return _tool_question(m.text, m.names)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
-    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name \
-            and not m.introduces_someone:
+    if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:
         return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
-    if intent == FALLBACK and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic \
-            and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY):
+    if (
+        intent == FALLBACK
+        and m.parse.practice_confidence >= SURE_PRACTICE
+        and m.on_topic
+        and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY)
+    ):
         return FAQ  # "drift??", "wat is drift": too short for the intent classifier, plain to the selector
     if intent == FAQ and m.unsure:
         return _unsure_practice(m.parse, m.on_topic)
@@ -482,9 +568,12 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     if not tools:
         return _tool_question(m.text, 1) if m.unknown_asked_about else None  # "how do i deploy with kubrixa"
     only_the_name = not _words_besides(m.text, m.resolution.naming_words)
-    asks_what_a_tool_has = (asked_attribute(m.text) is not None or bool(_ASKS_A_FACT.search(m.lowered))
-                            or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
-                            or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered))))
+    asks_what_a_tool_has = (
+        asked_attribute(m.text) is not None
+        or bool(_ASKS_A_FACT.search(m.lowered))
+        or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
+        or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered)))
+    )
     return _tool_question(m.text, m.names) if only_the_name or asks_what_a_tool_has else None
 
 
@@ -492,8 +581,13 @@ def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> boo
     """Whether a tool list for `text` takes its job from the practice topic the message is about:
     on topic, no names, no words of its own for the job, and not pointing back ("tools for that?"
     means the last answer's topic, which the action reads)."""
-    return (_on_topic(parse) and not resolution.tools and not resolution.unknown
-            and not (parse.category_entity or resolution.category) and not _REFERS_BACK.search(text.lower()))
+    return (
+        _on_topic(parse)
+        and not resolution.tools
+        and not resolution.unknown
+        and not (parse.category_entity or resolution.category)
+        and not _REFERS_BACK.search(text.lower())
+    )
 
 
 def _second(parse: Parse) -> Optional[str]:

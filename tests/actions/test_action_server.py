@@ -1,4 +1,5 @@
 """The action server refuses to start on an invalid knowledge base and says why."""
+
 import os
 import shutil
 import subprocess
@@ -15,8 +16,11 @@ def test_refuses_to_start_on_an_invalid_base(tmp_path):
     broken.write_text(broken.read_text().replace("name: MLflow", "name: MLflow\n    colour: blue", 1))
     result = subprocess.run(
         [sys.executable, "-m", "actions", "--port", "0"],
-        cwd=ROOT, env={**os.environ, "KNOWLEDGE_BASE_DIR": str(base)},
-        capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "KNOWLEDGE_BASE_DIR": str(base)},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "action server not started" in result.stderr

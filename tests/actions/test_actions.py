@@ -1,4 +1,5 @@
 """The custom actions with real Tracker and CollectingDispatcher objects and the real base."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,9 @@ DOMAIN_ACTIONS = [name for entry in DOMAIN_FILE["actions"] for name in ([entry] 
 DOMAIN: Dict[str, Any] = {"responses": {"utter_more_data_drift": [{"text": "longer"}]}}
 
 
-def user_event(text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None,
-               response_key: Optional[str] = None) -> Dict[str, Any]:
+def user_event(
+    text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None, response_key: Optional[str] = None
+) -> Dict[str, Any]:
     parse: Dict[str, Any] = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
     if response_key:
         parse["response_selector"] = {"faq": {"response": {"intent_response_key": response_key}}}
@@ -42,9 +44,18 @@ def user_event(text: str, intent: str, entities: Optional[List[Dict[str, Any]]] 
 
 def make_tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None) -> Tracker:
     latest = next(e for e in reversed(events) if e["event"] == "user")["parse_data"]
-    return Tracker.from_dict({"sender_id": "test", "slots": slots or {}, "latest_message": latest,
-                              "events": events, "paused": False, "followup_action": None,
-                              "active_loop": {}, "latest_action_name": None})
+    return Tracker.from_dict(
+        {
+            "sender_id": "test",
+            "slots": slots or {},
+            "latest_message": latest,
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": None,
+        }
+    )
 
 
 def run(action, tracker: Tracker):
@@ -75,8 +86,10 @@ class Conversation:
     def practice_answer(self, text: str, topic: str) -> None:
         """A practice question answered by the rules (utter_faq), as Rasa records it."""
         self.events.append(user_event(text, "faq", response_key=f"faq/{topic}"))
-        self.events += [{"event": "action", "name": "utter_faq"},
-                        {"event": "bot", "text": "", "metadata": {"utter_action": f"utter_faq/{topic}"}}]
+        self.events += [
+            {"event": "action", "name": "utter_faq"},
+            {"event": "bot", "text": "", "metadata": {"utter_action": f"utter_faq/{topic}"}},
+        ]
 
 
 def responses(messages) -> List[str]:
@@ -112,7 +125,9 @@ def test_commercial_tool_says_so():
 
 
 def test_unknown_tool_is_never_a_confident_answer():
-    tracker = make_tracker([user_event("what is zorbulator", "ask_tool_info", [{"entity": "tool", "value": "zorbulator"}])])
+    tracker = make_tracker(
+        [user_event("what is zorbulator", "ask_tool_info", [{"entity": "tool", "value": "zorbulator"}])]
+    )
     messages, events = run(ActionToolInfo(default_resolver()), tracker)
     assert [m["response"] for m in messages] == ["utter_tool_unknown"]
     assert messages[0]["query"] == "zorbulator"
@@ -135,16 +150,22 @@ def test_no_tool_at_all_asks_which_one():
 
 
 def test_tell_me_more_after_a_tool_gives_the_description():
-    events = [user_event("what is dvc", "ask_tool_info"), {"event": "action", "name": "action_tool_info"},
-              user_event("tell me more", "tell_me_more")]
+    events = [
+        user_event("what is dvc", "ask_tool_info"),
+        {"event": "action", "name": "action_tool_info"},
+        user_event("tell me more", "tell_me_more"),
+    ]
     messages, _ = run(ActionTellMeMore(default_resolver()), make_tracker(events, {"tools": ["DVC"]}))
     assert messages[0]["response"] == "utter_tool_details"
     assert messages[0]["description"] == default_resolver().kb.find("DVC").description
 
 
 def test_tell_me_more_after_a_practice_answer_gives_the_long_answer():
-    events = [user_event("what is data drift", "faq", response_key="faq/data_drift"),
-              {"event": "action", "name": "utter_faq"}, user_event("more", "tell_me_more")]
+    events = [
+        user_event("what is data drift", "faq", response_key="faq/data_drift"),
+        {"event": "action", "name": "utter_faq"},
+        user_event("more", "tell_me_more"),
+    ]
     messages, _ = run(ActionTellMeMore(default_resolver()), make_tracker(events))
     assert [m["response"] for m in messages] == ["utter_more_data_drift"]
 
@@ -160,7 +181,9 @@ def test_actions_have_the_names_the_domain_lists(action):
 
 
 def test_practice_question_naming_a_tool_gets_a_note_and_sets_the_slot():
-    tracker = make_tracker([user_event("how do i track experiments with mlflow", "faq", response_key="faq/experiment_tracking")])
+    tracker = make_tracker(
+        [user_event("how do i track experiments with mlflow", "faq", response_key="faq/experiment_tracking")]
+    )
     messages, events = run(ActionNoteTools(default_resolver()), tracker)
     assert [(m["response"], m["name"]) for m in messages] == [("utter_tool_note", "MLflow")]
     assert events == [SlotSet("tools", ["MLflow"]), SlotSet("last_question", "info")]
@@ -178,15 +201,18 @@ def test_the_action_server_registers_exactly_the_domain_actions():
 
 
 # -- attributes ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, response, field, value", [
-    ("is mlflow open source?", "utter_tool_is_open_source", "license", "Apache-2.0"),
-    ("whats the licence of dvc", "utter_tool_licence", "license", "Apache-2.0"),
-    ("link to kubeflow docs", "utter_tool_link", "url", None),
-    ("what kind of tool is feast", "utter_tool_category", "category", "Feature stores"),
-    ("what is airflow written in", "utter_tool_language", "language", "Python"),
-    ("sagemaker licence?", "utter_tool_licence_proprietary", "name", "Amazon SageMaker"),
-    ("what language is vertex ai written in", "utter_tool_language_managed_service", "name", "Google Vertex AI"),
-])
+@pytest.mark.parametrize(
+    "text, response, field, value",
+    [
+        ("is mlflow open source?", "utter_tool_is_open_source", "license", "Apache-2.0"),
+        ("whats the licence of dvc", "utter_tool_licence", "license", "Apache-2.0"),
+        ("link to kubeflow docs", "utter_tool_link", "url", None),
+        ("what kind of tool is feast", "utter_tool_category", "category", "Feature stores"),
+        ("what is airflow written in", "utter_tool_language", "language", "Python"),
+        ("sagemaker licence?", "utter_tool_licence_proprietary", "name", "Amazon SageMaker"),
+        ("what language is vertex ai written in", "utter_tool_language_managed_service", "name", "Google Vertex AI"),
+    ],
+)
 def test_attribute_questions_get_the_one_fact_asked(text, response, field, value):
     messages = Conversation().turn(ActionToolAttribute(default_resolver()), text, "ask_tool_attribute")
     assert responses(messages) == [response]
@@ -195,7 +221,9 @@ def test_attribute_questions_get_the_one_fact_asked(text, response, field, value
 
 
 def test_a_commercial_tool_asked_about_open_source_gets_open_alternatives():
-    messages = Conversation().turn(ActionToolAttribute(default_resolver()), "is sagemaker open source", "ask_tool_attribute")
+    messages = Conversation().turn(
+        ActionToolAttribute(default_resolver()), "is sagemaker open source", "ask_tool_attribute"
+    )
     assert responses(messages) == ["utter_tool_is_closed_with_open_alternatives"]
     kb = default_resolver().kb
     assert all(kb.find(n.strip()).open_source for n in messages[0]["alternatives"].split(","))
@@ -216,8 +244,12 @@ def test_follow_up_with_nothing_remembered_asks_which_tool():
 # -- lists and "more" ------------------------------------------------------------------------------
 def test_category_list_shows_the_best_known_first_with_a_count_and_an_offer_of_more():
     talk = Conversation()
-    messages = talk.turn(ActionListTools(default_resolver()), "what can I use for experiment tracking?", "list_tools",
-                         [{"entity": "category", "value": "experiment tracking"}])
+    messages = talk.turn(
+        ActionListTools(default_resolver()),
+        "what can I use for experiment tracking?",
+        "list_tools",
+        [{"entity": "category", "value": "experiment tracking"}],
+    )
     assert responses(messages) == ["utter_tool_list", "utter_tool_list_more_offer"]
     kb = default_resolver().kb
     ranked = kb.tools_in("experiment-tracking")
@@ -253,12 +285,17 @@ def test_list_without_a_category_asks_which_kind():
 def test_compare_two_tools_side_by_side_with_a_verdict():
     messages = Conversation().turn(ActionCompareTools(default_resolver()), "mlflow vs wandb", "compare_tools")
     assert [m.get("name") for m in messages[:2]] == ["MLflow", "Weights & Biases"]
-    assert responses(messages) == ["utter_compare_tool_open", "utter_compare_tool_closed",
-                                   "utter_compare_same_category"]
+    assert responses(messages) == [
+        "utter_compare_tool_open",
+        "utter_compare_tool_closed",
+        "utter_compare_same_category",
+    ]
 
 
 def test_compare_three_tools_from_different_categories():
-    messages = Conversation().turn(ActionCompareTools(default_resolver()), "compare dvc, mlflow and airflow", "compare_tools")
+    messages = Conversation().turn(
+        ActionCompareTools(default_resolver()), "compare dvc, mlflow and airflow", "compare_tools"
+    )
     assert [m.get("name") for m in messages[:3]] == ["DVC", "MLflow", "Apache Airflow"]
     assert messages[3]["response"] == "utter_compare_different_categories"
 
@@ -285,7 +322,9 @@ def test_compare_with_one_tool_and_nothing_remembered_asks_for_two():
 
 # -- alternatives ----------------------------------------------------------------------------------
 def test_alternatives_list_the_listed_ones_first():
-    messages = Conversation().turn(ActionToolAlternatives(default_resolver()), "alternatives to airflow", "ask_alternatives")
+    messages = Conversation().turn(
+        ActionToolAlternatives(default_resolver()), "alternatives to airflow", "ask_alternatives"
+    )
     assert responses(messages) == ["utter_tool_alternatives"]
     first = default_resolver().kb.find("airflow").alternatives[0]
     assert messages[0]["items"].startswith(f"1) {first}")
@@ -293,7 +332,9 @@ def test_alternatives_list_the_listed_ones_first():
 
 def test_open_source_alternatives_to_a_commercial_tool_are_all_open_source():
     talk = Conversation()
-    messages = talk.turn(ActionToolAlternatives(default_resolver()), "open-source alternative to sagemaker", "ask_alternatives")
+    messages = talk.turn(
+        ActionToolAlternatives(default_resolver()), "open-source alternative to sagemaker", "ask_alternatives"
+    )
     assert responses(messages) == ["utter_tool_alternatives_with_constraints"]
     assert messages[0]["constraints"] == "open-source"
     kb = default_resolver().kb
@@ -311,8 +352,9 @@ def test_alternatives_follow_up_without_a_name():
 def test_what_about_repeats_the_last_question_for_another_tool():
     talk = Conversation()
     talk.turn(ActionToolAttribute(default_resolver()), "what licence does mlflow have", "ask_tool_attribute")
-    messages = talk.turn(ActionWhatAbout(default_resolver()), "what about dvc?", "what_about",
-                         [{"entity": "tool", "value": "dvc"}])
+    messages = talk.turn(
+        ActionWhatAbout(default_resolver()), "what about dvc?", "what_about", [{"entity": "tool", "value": "dvc"}]
+    )
     assert [(m["response"], m["name"]) for m in messages] == [("utter_tool_licence", "DVC")]
 
 
@@ -325,8 +367,12 @@ def test_what_about_after_a_comparison_compares_the_first_with_the_new_one():
 
 def test_picking_a_did_you_mean_option_answers_the_pending_question():
     talk = Conversation()
-    talk.turn(ActionToolAttribute(default_resolver()), "is mlfluu open source", "ask_tool_attribute",
-              [{"entity": "tool", "value": "mlfluu"}])
+    talk.turn(
+        ActionToolAttribute(default_resolver()),
+        "is mlfluu open source",
+        "ask_tool_attribute",
+        [{"entity": "tool", "value": "mlfluu"}],
+    )
     options = talk.slots["shown_tools"]
     messages = talk.turn(ActionChooseOption(default_resolver()), "1", "choose_option")
     assert [(m["response"], m["name"]) for m in messages] == [("utter_tool_is_open_source", options[0])]
@@ -335,8 +381,12 @@ def test_picking_a_did_you_mean_option_answers_the_pending_question():
 def test_a_button_payload_picks_by_its_option_entity():
     talk = Conversation()
     talk.turn(ActionListTools(default_resolver()), "vector db options", "list_tools")
-    messages = talk.turn(ActionChooseOption(default_resolver()), '/choose_option{"option":"2"}', "choose_option",
-                         [{"entity": "option", "value": "2"}])
+    messages = talk.turn(
+        ActionChooseOption(default_resolver()),
+        '/choose_option{"option":"2"}',
+        "choose_option",
+        [{"entity": "option", "value": "2"}],
+    )
     assert messages[0]["name"] == talk.slots["shown_tools"][1]
 
 
@@ -347,8 +397,9 @@ def test_a_number_out_of_range_asks_again():
 
 
 def test_choosing_with_no_options_shown_says_so():
-    assert responses(Conversation().turn(ActionChooseOption(default_resolver()), "the second one", "choose_option")) == \
-        ["utter_no_options_to_choose"]
+    assert responses(
+        Conversation().turn(ActionChooseOption(default_resolver()), "the second one", "choose_option")
+    ) == ["utter_no_options_to_choose"]
 
 
 def test_ok_as_the_first_words_gets_what_the_assistant_can_do_and_after_an_answer_what_next():
@@ -359,11 +410,18 @@ def test_ok_as_the_first_words_gets_what_the_assistant_can_do_and_after_an_answe
 
 
 # -- recommendation form ---------------------------------------------------------------------------
-def form_turn(text: str, intent: str, requested: Optional[str], slots: Optional[Dict[str, Any]] = None,
-              entities: Optional[List[Dict[str, Any]]] = None):
+def form_turn(
+    text: str,
+    intent: str,
+    requested: Optional[str],
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+):
     tracker = make_tracker([user_event(text, intent, entities)], {"requested_slot": requested, **(slots or {})})
-    domain = {"slots": {s: {"type": "text", "mappings": [{"type": "custom"}]} for s in FORM_SLOTS},
-              "forms": DOMAIN_FILE["forms"]}
+    domain = {
+        "slots": {s: {"type": "text", "mappings": [{"type": "custom"}]} for s in FORM_SLOTS},
+        "forms": DOMAIN_FILE["forms"],
+    }
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ValidateToolRecommendationForm(default_resolver()).run(dispatcher, tracker, domain))
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, responses(dispatcher.messages)
@@ -377,15 +435,18 @@ def test_the_opening_question_fills_what_it_says():
     assert filled == {"recommend_category": "experiment-tracking", "recommend_open_source": "yes"}
 
 
-@pytest.mark.parametrize("text, intent, requested, expected", [
-    ("yes", "affirm", "recommend_open_source", {"recommend_open_source": "yes"}),
-    ("no", "deny", "recommend_open_source", {"recommend_open_source": "any"}),
-    ("skip", "skip", "recommend_open_source", {"recommend_open_source": "any"}),
-    ("self hosted pls", "inform", "recommend_hosting", {"recommend_hosting": "self-hosted"}),
-    ("dont care", "skip", "recommend_hosting", {"recommend_hosting": "any"}),
-    ("feature store", "inform", "recommend_category", {"recommend_category": "feature-store"}),
-    ("actually managed is better", "inform", "recommend_open_source", {"recommend_hosting": "managed"}),
-])
+@pytest.mark.parametrize(
+    "text, intent, requested, expected",
+    [
+        ("yes", "affirm", "recommend_open_source", {"recommend_open_source": "yes"}),
+        ("no", "deny", "recommend_open_source", {"recommend_open_source": "any"}),
+        ("skip", "skip", "recommend_open_source", {"recommend_open_source": "any"}),
+        ("self hosted pls", "inform", "recommend_hosting", {"recommend_hosting": "self-hosted"}),
+        ("dont care", "skip", "recommend_hosting", {"recommend_hosting": "any"}),
+        ("feature store", "inform", "recommend_category", {"recommend_category": "feature-store"}),
+        ("actually managed is better", "inform", "recommend_open_source", {"recommend_hosting": "managed"}),
+    ],
+)
 def test_form_answers_are_read_from_the_text(text, intent, requested, expected):
     assert form_turn(text, intent, requested)[0] == expected
 
@@ -402,7 +463,9 @@ def test_skipping_the_kind_of_tool_asks_again_rather_than_guess():
 
 def test_recommendation_ranks_by_the_answers_and_resets_the_form():
     talk = Conversation()
-    talk.slots.update(recommend_category="experiment-tracking", recommend_open_source="yes", recommend_hosting="self-hosted")
+    talk.slots.update(
+        recommend_category="experiment-tracking", recommend_open_source="yes", recommend_hosting="self-hosted"
+    )
     messages = talk.turn(ActionRecommendTool(default_resolver()), "self hosted", "inform")
     assert responses(messages) == ["utter_recommendation"]
     kb = default_resolver().kb
@@ -413,7 +476,9 @@ def test_recommendation_ranks_by_the_answers_and_resets_the_form():
 
 
 def test_compare_with_an_unknown_name_says_it_does_not_know_it():
-    messages = Conversation().turn(ActionCompareTools(default_resolver()), "compare blorptrack and mlflow", "compare_tools")
+    messages = Conversation().turn(
+        ActionCompareTools(default_resolver()), "compare blorptrack and mlflow", "compare_tools"
+    )
     assert responses(messages) == ["utter_tool_unknown"] and messages[0]["query"] == "blorptrack"
 
 
@@ -428,7 +493,9 @@ def test_compare_them_after_two_single_tool_questions_compares_both():
 def test_which_of_those_are_open_source_filters_the_last_list():
     talk = Conversation()
     talk.turn(ActionListTools(default_resolver()), "which tools for experiment tracking?", "list_tools")
-    messages = talk.turn(ActionToolAttribute(default_resolver()), "which of those are open source?", "ask_tool_attribute")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()), "which of those are open source?", "ask_tool_attribute"
+    )
     assert responses(messages)[0] == "utter_tool_list_open_source_of_those"
     kb = default_resolver().kb
     assert all(kb.find(name).open_source for name in talk.slots["shown_tools"])

@@ -1,4 +1,5 @@
 """assistant.importer: the NLU files are parsed once per content, and the data is Rasa's own."""
+
 from __future__ import annotations
 
 import warnings
@@ -124,10 +125,8 @@ def test_warnings_of_the_parse_are_raised_again_from_the_cache(nlu_files, cache)
 def test_config_names_the_importer_and_it_gives_the_same_training_data(tmp_path):
     """Through Rasa's own importer chain, our data with and without the cache is the same."""
     config = ROOT / "config.yml"
-    with_cache = TrainingDataImporter.load_from_config(
-        str(config), str(ROOT / "domain.yml"), [str(ROOT / "data")])
-    plain = TrainingDataImporter.load_from_dict(
-        {}, str(config), str(ROOT / "domain.yml"), [str(ROOT / "data")])
+    with_cache = TrainingDataImporter.load_from_config(str(config), str(ROOT / "domain.yml"), [str(ROOT / "data")])
+    plain = TrainingDataImporter.load_from_dict({}, str(config), str(ROOT / "domain.yml"), [str(ROOT / "data")])
     [ours] = with_cache.importer._importer._importers  # E2E -> responses sync -> combined
     assert isinstance(ours, CachedFileImporter)
     ours.cache_directory = tmp_path / "cache"  # not the project's own cache
@@ -136,8 +135,9 @@ def test_config_names_the_importer_and_it_gives_the_same_training_data(tmp_path)
 
 
 def test_the_cache_directory_can_be_set_in_the_config(nlu_files, tmp_path):
-    config = {"importers": [{"name": "assistant.importer.CachedFileImporter",
-                             "cache_directory": str(tmp_path / "elsewhere")}]}
+    config = {
+        "importers": [{"name": "assistant.importer.CachedFileImporter", "cache_directory": str(tmp_path / "elsewhere")}]
+    }
     data = TrainingDataImporter.load_from_dict(config, None, None, nlu_files).get_nlu_data()
     assert "hello there" in texts(data)
     assert len(list((tmp_path / "elsewhere").iterdir())) == 1

@@ -1,4 +1,5 @@
 """assistant.runtime: action responses are checked as Rasa checks them, with the validator built once."""
+
 from __future__ import annotations
 
 import jsonschema
@@ -13,10 +14,14 @@ RASAS_CHECK = RemoteAction._validate_action_result
 VALID = [
     {},
     {"events": [], "responses": []},
-    {"events": [{"event": "slot", "name": "tool", "value": "MLflow"}],
-     "responses": [{"text": "MLflow tracks experiments.", "buttons": [{"title": "1", "payload": "/x"}]}]},
-    {"events": [{"event": "action", "name": "action_listen", "policy": None, "confidence": None}],
-     "responses": [{"response": "utter_help"}]},
+    {
+        "events": [{"event": "slot", "name": "tool", "value": "MLflow"}],
+        "responses": [{"text": "MLflow tracks experiments.", "buttons": [{"title": "1", "payload": "/x"}]}],
+    },
+    {
+        "events": [{"event": "action", "name": "action_listen", "policy": None, "confidence": None}],
+        "responses": [{"response": "utter_help"}],
+    },
 ]
 INVALID = [
     {"events": "not a list"},
@@ -51,8 +56,11 @@ def test_the_schema_is_checked_once_not_on_every_call(action, monkeypatch):
     runtime.action_response_validator.cache_clear()
     checks = []
     check_schema = jsonschema.Draft7Validator.check_schema
-    monkeypatch.setattr(jsonschema.Draft7Validator, "check_schema",
-                        classmethod(lambda cls, schema: checks.append(1) or check_schema(schema)))
+    monkeypatch.setattr(
+        jsonschema.Draft7Validator,
+        "check_schema",
+        classmethod(lambda cls, schema: checks.append(1) or check_schema(schema)),
+    )
     for _ in range(3):
         runtime.validate_action_result(action, VALID[2])
     assert checks == [1]

@@ -1,8 +1,9 @@
 """assistant.stores: what can be checked without a database or Redis (the rest: tests/scale)."""
+
 import pytest
+from rasa.core.lock_store import InMemoryLockStore
 
 from assistant.stores import AtomicRedisLockStore, EnvironmentLockStore, redis_lock_store
-from rasa.core.lock_store import InMemoryLockStore
 
 
 def test_a_malformed_lock_store_url_is_refused_with_the_reason():
@@ -65,11 +66,21 @@ def _two_session_conversation(domain):
 
     tracker = DialogueStateTracker("someone", domain.slots)
     for session, text in enumerate(("what is mlflow", "and kubeflow?")):
-        for event in (ActionExecuted("action_session_start", timestamp=100.0 * session + 1), SessionStarted(timestamp=100.0 * session + 2),
-                      ActionExecuted("action_listen", timestamp=100.0 * session + 3),
-                      UserUttered(text, {"name": "tool_info", "confidence": 0.9}, [{"entity": "tool", "value": "MLflow"}], timestamp=100.0 * session + 4),
-                      ActionExecuted("action_tool_info", timestamp=100.0 * session + 5), BotUttered("MLflow is…", timestamp=100.0 * session + 6),
-                      SlotSet("tool", "MLflow", timestamp=100.0 * session + 7), ActionExecuted("action_listen", timestamp=100.0 * session + 8)):
+        for event in (
+            ActionExecuted("action_session_start", timestamp=100.0 * session + 1),
+            SessionStarted(timestamp=100.0 * session + 2),
+            ActionExecuted("action_listen", timestamp=100.0 * session + 3),
+            UserUttered(
+                text,
+                {"name": "tool_info", "confidence": 0.9},
+                [{"entity": "tool", "value": "MLflow"}],
+                timestamp=100.0 * session + 4,
+            ),
+            ActionExecuted("action_tool_info", timestamp=100.0 * session + 5),
+            BotUttered("MLflow is…", timestamp=100.0 * session + 6),
+            SlotSet("tool", "MLflow", timestamp=100.0 * session + 7),
+            ActionExecuted("action_listen", timestamp=100.0 * session + 8),
+        ):
             tracker.update(event)
     return tracker
 
@@ -88,8 +99,10 @@ def test_our_store_reads_and_writes_the_rows_rasas_store_does(tmp_path, monkeypa
     from assistant.stores import EnvironmentSQLTrackerStore
 
     monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
-    domain = Domain.from_yaml("version: '3.1'\nintents: [tool_info]\nentities: [tool]\n"
-                              "slots:\n  tool:\n    type: text\n    mappings: [{type: custom}]")
+    domain = Domain.from_yaml(
+        "version: '3.1'\nintents: [tool_info]\nentities: [tool]\n"
+        "slots:\n  tool:\n    type: text\n    mappings: [{type: custom}]"
+    )
     rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
     ours = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "ours.db"))
     whole = _two_session_conversation(domain)
@@ -103,8 +116,11 @@ def test_our_store_reads_and_writes_the_rows_rasas_store_does(tmp_path, monkeypa
 
     def rows(store):
         with store.engine.connect() as connection:
-            return connection.execute(sa.text(
-                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id")).all()
+            return connection.execute(
+                sa.text(
+                    "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
+                )
+            ).all()
 
     assert rows(ours) == rows(rasas) and len(rows(ours)) == len(whole.events)
     for reader in (rasas, ours):
@@ -131,7 +147,9 @@ def test_a_conversation_without_a_session_start_is_read_whole(tmp_path, monkeypa
     monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
     domain = Domain.from_yaml("version: '3.1'\nintents: [greet]")
     store = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "tracker.db"))
-    tracker = DialogueStateTracker.from_events("old", [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"})], domain.slots)
+    tracker = DialogueStateTracker.from_events(
+        "old", [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet"})], domain.slots
+    )
     asyncio.run(store.save(tracker))
     asyncio.run(store.save(tracker))  # nothing new: nothing written twice
     assert len(asyncio.run(store.retrieve("old")).events) == 2

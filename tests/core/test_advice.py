@@ -1,4 +1,5 @@
 """Ranking alternatives and recommendations over the real knowledge base."""
+
 import pytest
 
 from core.advice import alternatives, best_known, is_open_source, recommend
@@ -15,7 +16,7 @@ def test_listed_alternatives_come_first_and_the_tool_itself_never(kb):
     airflow = kb.find("airflow")
     ranked = [t.name for t in alternatives(kb, airflow)]
     listed = [kb.find(n).name for n in airflow.alternatives]
-    assert ranked[:len(listed)] == listed
+    assert ranked[: len(listed)] == listed
     assert airflow.name not in ranked
 
 

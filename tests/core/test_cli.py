@@ -1,4 +1,5 @@
 """`python -m core`: the command line people and scripts use."""
+
 import json
 import subprocess
 import sys
@@ -8,8 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, stdin: str = ""):
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_resolve_prints_one_json_object_per_text():
@@ -17,7 +19,13 @@ def test_resolve_prints_one_json_object_per_text():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0
     assert lines == [
-        {"query": "tell me about kube flow", "tools": ["Kubeflow"], "candidates": [], "category": None, "unknown": None},
+        {
+            "query": "tell me about kube flow",
+            "tools": ["Kubeflow"],
+            "candidates": [],
+            "category": None,
+            "unknown": None,
+        },
         {"query": "zorbulator", "tools": [], "candidates": [], "category": None, "unknown": "zorbulator"},
     ]
 
@@ -30,8 +38,9 @@ def test_resolve_reads_stdin_one_query_a_line():
 
 
 def test_resolve_answers_each_line_as_it_arrives():
-    process = subprocess.Popen([sys.executable, "-m", "core", "resolve"], cwd=ROOT, text=True,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "core", "resolve"], cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         process.stdin.write("dvc\n")
         process.stdin.flush()

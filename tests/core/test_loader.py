@@ -1,4 +1,5 @@
 """The schema and the loader: a valid base loads; each kind of mistake is reported with its place."""
+
 from __future__ import annotations
 
 import copy
@@ -107,8 +108,15 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 # -- categories and their lists -----------------------------------------------------------------
 def tool(name: str, category: str, popularity: int, secondary: List[str] = ()) -> Dict[str, Any]:
-    return {**GOOD_TOOL, "name": name, "aliases": [], "alternatives": [], "category": category,
-            "secondary_categories": list(secondary), "popularity": popularity}
+    return {
+        **GOOD_TOOL,
+        "name": name,
+        "aliases": [],
+        "alternatives": [],
+        "category": category,
+        "secondary_categories": list(secondary),
+        "popularity": popularity,
+    }
 
 
 def test_a_category_lists_best_known_first_and_side_jobs_one_step_lower(tmp_path):
@@ -117,8 +125,10 @@ def test_a_category_lists_best_known_first_and_side_jobs_one_step_lower(tmp_path
     files = {
         "model-registry": [tool("Niche Registry", "model-registry", 2), tool("Known Registry", "model-registry", 4)],
         "experiment-tracking": [tool("Famous Tracker", "experiment-tracking", 5, ["model-registry"])],
-        "ml-platform": [tool("Big Cloud", "ml-platform", 5, ["model-registry", "monitoring", "notebooks"]),
-                        tool("Small Cloud", "ml-platform", 4, ["model-registry"])],
+        "ml-platform": [
+            tool("Big Cloud", "ml-platform", 5, ["model-registry", "monitoring", "notebooks"]),
+            tool("Small Cloud", "ml-platform", 4, ["model-registry"]),
+        ],
     }
     for category, tools in files.items():
         (tmp_path / "tools" / f"{category}.yml").write_text(yaml.safe_dump({"tools": tools}))
@@ -157,8 +167,27 @@ def test_a_phrase_names_one_category_only():
 
 
 def test_phrases_are_never_one_ordinary_word():
-    ordinary = {"data", "model", "models", "tool", "tools", "pipeline", "pipelines", "drift", "flow", "train",
-                "deploy", "test", "version", "track", "store", "serve", "platform", "lineage", "python"}
+    ordinary = {
+        "data",
+        "model",
+        "models",
+        "tool",
+        "tools",
+        "pipeline",
+        "pipelines",
+        "drift",
+        "flow",
+        "train",
+        "deploy",
+        "test",
+        "version",
+        "track",
+        "store",
+        "serve",
+        "platform",
+        "lineage",
+        "python",
+    }
     for category in load_knowledge_base().categories:
         assert not ordinary & {p.lower() for p in category.phrases}, category.id
 
@@ -168,7 +197,8 @@ def test_a_practice_topic_claimed_by_two_categories_is_reported(tmp_path):
     (tmp_path / "categories.yml").write_text(
         "categories:\n"
         "  - {id: monitoring, label: Monitoring, phrases: [model monitoring], practices: [data_drift]}\n"
-        "  - {id: evaluation, label: Evaluation, phrases: [model evaluation], practices: [data_drift]}\n")
+        "  - {id: evaluation, label: Evaluation, phrases: [model evaluation], practices: [data_drift]}\n"
+    )
     with pytest.raises(InvalidKnowledgeBase) as raised:
         load_knowledge_base(tmp_path)
     assert "practice 'data_drift' is already monitoring's" in str(raised.value)

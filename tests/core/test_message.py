@@ -1,4 +1,5 @@
 """What a message asks beyond tool names: attribute, option, constraints."""
+
 import pytest
 
 from core.message import (
@@ -12,56 +13,82 @@ from core.message import (
 )
 
 
-@pytest.mark.parametrize("text, attribute", [
-    ("is mlflow open source?", Attribute.OPEN_SOURCE),
-    ("is it free", Attribute.OPEN_SOURCE),
-    ("is wandb proprietary", Attribute.OPEN_SOURCE),
-    ("what licence does dvc use", Attribute.LICENCE),
-    ("license of feast", Attribute.LICENCE),
-    ("which open source license is it under", Attribute.LICENCE),
-    ("kubeflow docs", Attribute.LINK),
-    ("link pls", Attribute.LINK),
-    ("where can i find the github repo", Attribute.LINK),
-    ("what kind of tool is feast", Attribute.CATEGORY),
-    ("which category is bentoml in", Attribute.CATEGORY),
-    ("what is airflow written in", Attribute.LANGUAGE),
-    ("which programming language is ray built with", Attribute.LANGUAGE),
-    ("is qdrant in rust", Attribute.LANGUAGE),
-    ("polars is rust right?", Attribute.LANGUAGE),
-    ("tell me about mlflow", None),
-])
+@pytest.mark.parametrize(
+    "text, attribute",
+    [
+        ("is mlflow open source?", Attribute.OPEN_SOURCE),
+        ("is it free", Attribute.OPEN_SOURCE),
+        ("is wandb proprietary", Attribute.OPEN_SOURCE),
+        ("what licence does dvc use", Attribute.LICENCE),
+        ("license of feast", Attribute.LICENCE),
+        ("which open source license is it under", Attribute.LICENCE),
+        ("kubeflow docs", Attribute.LINK),
+        ("link pls", Attribute.LINK),
+        ("where can i find the github repo", Attribute.LINK),
+        ("what kind of tool is feast", Attribute.CATEGORY),
+        ("which category is bentoml in", Attribute.CATEGORY),
+        ("what is airflow written in", Attribute.LANGUAGE),
+        ("which programming language is ray built with", Attribute.LANGUAGE),
+        ("is qdrant in rust", Attribute.LANGUAGE),
+        ("polars is rust right?", Attribute.LANGUAGE),
+        ("tell me about mlflow", None),
+    ],
+)
 def test_asked_attribute(text, attribute):
     assert asked_attribute(text) == attribute
 
 
-@pytest.mark.parametrize("text, count, index", [
-    ("2", 3, 1), ("#3", 3, 2), ("option 1", 2, 0), ("the second one", 3, 1), ("2nd", 2, 1),
-    ("first please", 2, 0), ("the last one", 4, 3), ("the other one", 2, 1),
-    ("4", 3, None), ("0", 3, None), ("hmm", 3, None), ("the other one", 3, None),
-    ("the secnd one", 3, 1), ("frist", 2, 0), ("third one pls", 3, 2), ("the one", 2, 0), ("no. 2", 2, 1),
-])
+@pytest.mark.parametrize(
+    "text, count, index",
+    [
+        ("2", 3, 1),
+        ("#3", 3, 2),
+        ("option 1", 2, 0),
+        ("the second one", 3, 1),
+        ("2nd", 2, 1),
+        ("first please", 2, 0),
+        ("the last one", 4, 3),
+        ("the other one", 2, 1),
+        ("4", 3, None),
+        ("0", 3, None),
+        ("hmm", 3, None),
+        ("the other one", 3, None),
+        ("the secnd one", 3, 1),
+        ("frist", 2, 0),
+        ("third one pls", 3, 2),
+        ("the one", 2, 0),
+        ("no. 2", 2, 1),
+    ],
+)
 def test_chosen_option(text, count, index):
     assert chosen_option(text, count) == index
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("open-source alternative to sagemaker", Constraints(open_source=True)),
-    ("something like airflow but simpler", Constraints(simpler=True)),
-    ("a managed alternative to mlflow", Constraints(hosting=Hosting.MANAGED)),
-    ("self hosted, open source please", Constraints(open_source=True, hosting=Hosting.SELF_HOSTED)),
-    ("on prem", Constraints(hosting=Hosting.SELF_HOSTED)),
-    ("commercial is fine", Constraints(open_source=False)),
-    ("it doesn't need to be open source", Constraints()),
-    ("alternatives to kubeflow", Constraints()),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("open-source alternative to sagemaker", Constraints(open_source=True)),
+        ("something like airflow but simpler", Constraints(simpler=True)),
+        ("a managed alternative to mlflow", Constraints(hosting=Hosting.MANAGED)),
+        ("self hosted, open source please", Constraints(open_source=True, hosting=Hosting.SELF_HOSTED)),
+        ("on prem", Constraints(hosting=Hosting.SELF_HOSTED)),
+        ("commercial is fine", Constraints(open_source=False)),
+        ("it doesn't need to be open source", Constraints()),
+        ("alternatives to kubeflow", Constraints()),
+    ],
+)
 def test_constraints(text, expected):
     assert constraints(text) == expected
 
 
-@pytest.mark.parametrize("text, optional", [
-    ("it doesn't need to be open source", True), ("not necessarily open source", True),
-    ("open source please", False),
-])
+@pytest.mark.parametrize(
+    "text, optional",
+    [
+        ("it doesn't need to be open source", True),
+        ("not necessarily open source", True),
+        ("open source please", False),
+    ],
+)
 def test_open_source_optional(text, optional):
     assert open_source_optional(text) is optional
 

@@ -1,4 +1,5 @@
 """The NLU data generated from the base must match the base: nothing is kept twice by hand."""
+
 from core import nlu_export
 from core.loader import load_knowledge_base
 

@@ -1,4 +1,5 @@
 """The resolver's contract table (tests/data/resolver_cases.txt), plus its structural promises."""
+
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
@@ -68,27 +69,33 @@ def test_unknown_name_close_to_a_tool_is_a_suggestion_not_a_match(resolver):
     assert "MLflow" in resolution.candidates
 
 
-@pytest.mark.parametrize("typed, name", [
-    ("mlfow", "mlflow"),  # a letter left out
-    ("kubefloww", "kubeflow"),  # one added
-    ("zenlm", "zenml"),  # neighbours swapped
-    ("mlflpw", "mlflow"),  # the key next to it
-    ("langfuze", "langfuse"),  # sounds the same
-    ("prefekt", "prefect"),
-    ("weightsandbiasis", "weightsandbiases"),
-    ("argilaa", "argilla"),  # the wrong letter doubled
-    ("terraf", "terraform"),  # a beginning
-])
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("mlfow", "mlflow"),  # a letter left out
+        ("kubefloww", "kubeflow"),  # one added
+        ("zenlm", "zenml"),  # neighbours swapped
+        ("mlflpw", "mlflow"),  # the key next to it
+        ("langfuze", "langfuse"),  # sounds the same
+        ("prefekt", "prefect"),
+        ("weightsandbiasis", "weightsandbiases"),
+        ("argilaa", "argilla"),  # the wrong letter doubled
+        ("terraf", "terraform"),  # a beginning
+    ],
+)
 def test_slips_of_finger_or_ear_are_typos(typed, name):
     assert plausible_typo(typed, name)
 
 
-@pytest.mark.parametrize("typed, name", [
-    ("tecson", "tecton"),  # t and s: far apart, and they sound different
-    ("metaflox", "metaflow"),
-    ("brindlehub", "binderhub"),
-    ("qlflow", "mlflow"),
-])
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("tecson", "tecton"),  # t and s: far apart, and they sound different
+        ("metaflox", "metaflow"),
+        ("brindlehub", "binderhub"),
+        ("qlflow", "mlflow"),
+    ],
+)
 def test_other_letters_make_another_name(typed, name):
     assert not plausible_typo(typed, name)
 

@@ -4,6 +4,7 @@ Images, versions and copied files (deploy/*.Dockerfile, .dockerignore), the comp
 (docker-compose.yml, deploy/env.example), the load balancer (deploy/nginx.conf), the container
 endpoints (deploy/endpoints.yml) and the Helm values (deploy/helm/).
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,7 +35,7 @@ BUILT_BY_MAKE = {
 }
 # What the Rasa image needs beyond rasa itself: requirements.in less rasa, rasa-sdk, what rasa
 # already depends on, and the test tools.
-NOT_FOR_THE_RASA_IMAGE = {"rasa", "rasa-sdk", "requests", "pyyaml", "pytest", "playwright"}
+NOT_FOR_THE_RASA_IMAGE = {"rasa", "rasa-sdk", "requests", "pyyaml", "pytest", "playwright", "ruff", "mypy"}  # dev tools
 # Module name -> distribution, for what actions/ imports.
 DISTRIBUTION_OF_MODULE = {"rapidfuzz": "rapidfuzz", "yaml": "pyyaml", "pydantic": "pydantic", "rasa_sdk": "rasa-sdk"}
 
@@ -45,36 +46,98 @@ DISTRIBUTION_OF_MODULE = {"rapidfuzz": "rapidfuzz", "yaml": "pyyaml", "pydantic"
 RASA_CHART_VERSION = "1.17.8"
 ACTION_SERVER_CHART_VERSION = "1.0.9"
 RASA_CHART_KEYS = {
-    "fullnameOverride", "replicaCount", "args", "extraEnv", "resources", "podSecurityContext",
-    "securityContext", "image.repository", "image.tag", "image.pullPolicy",
-    "applicationSettings.port", "applicationSettings.initialModel",
-    "applicationSettings.trainInitialModel", "applicationSettings.telemetry.enabled",
+    "fullnameOverride",
+    "replicaCount",
+    "args",
+    "extraEnv",
+    "resources",
+    "podSecurityContext",
+    "securityContext",
+    "image.repository",
+    "image.tag",
+    "image.pullPolicy",
+    "applicationSettings.port",
+    "applicationSettings.initialModel",
+    "applicationSettings.trainInitialModel",
+    "applicationSettings.telemetry.enabled",
     "applicationSettings.credentials.enabled",
     "applicationSettings.credentials.additionalChannelCredentials",
     "applicationSettings.endpoints.eventBroker.enabled",
-    *(f"applicationSettings.endpoints.trackerStore.{k}" for k in
-      ("enabled", "type", "dialect", "url", "port", "username", "password", "db", "login_db")),
+    *(
+        f"applicationSettings.endpoints.trackerStore.{k}"
+        for k in ("enabled", "type", "dialect", "url", "port", "username", "password", "db", "login_db")
+    ),
     *(f"applicationSettings.endpoints.lockStore.{k}" for k in ("enabled", "type", "url", "port", "password", "db")),
-    "postgresql.install", "postgresql.external.enabled", "redis.install", "redis.external.enabled",
-    "rabbitmq.install", "rasa-action-server.install", "rasa-action-server.external.enabled",
-    "rasa-action-server.external.url", "nginx.enabled", "service.type", "service.port",
-    "ingress.enabled", "ingress.hostname", "ingress.path", "ingress.pathType", "ingress.annotations",
+    "postgresql.install",
+    "postgresql.external.enabled",
+    "redis.install",
+    "redis.external.enabled",
+    "rabbitmq.install",
+    "rasa-action-server.install",
+    "rasa-action-server.external.enabled",
+    "rasa-action-server.external.url",
+    "nginx.enabled",
+    "service.type",
+    "service.port",
+    "ingress.enabled",
+    "ingress.hostname",
+    "ingress.path",
+    "ingress.pathType",
+    "ingress.annotations",
     "ingress.tls",
-    *(f"{probe}.{k}" for probe in ("livenessProbe", "readinessProbe") for k in
-      ("httpGet.path", "httpGet.port", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold")),
+    *(
+        f"{probe}.{k}"
+        for probe in ("livenessProbe", "readinessProbe")
+        for k in (
+            "httpGet.path",
+            "httpGet.port",
+            "initialDelaySeconds",
+            "periodSeconds",
+            "timeoutSeconds",
+            "failureThreshold",
+        )
+    ),
 }
 ACTION_SERVER_CHART_KEYS = {
-    "fullnameOverride", "replicaCount", "resources", "podSecurityContext", "securityContext",
-    "image.repository", "image.tag", "image.pullPolicy", "applicationSettings.port", "service.type",
+    "fullnameOverride",
+    "replicaCount",
+    "resources",
+    "podSecurityContext",
+    "securityContext",
+    "image.repository",
+    "image.tag",
+    "image.pullPolicy",
+    "applicationSettings.port",
+    "service.type",
     "service.port",
-    *(f"{probe}.{k}" for probe in ("livenessProbe", "readinessProbe") for k in
-      ("httpGet.path", "httpGet.port", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold")),
+    *(
+        f"{probe}.{k}"
+        for probe in ("livenessProbe", "readinessProbe")
+        for k in (
+            "httpGet.path",
+            "httpGet.port",
+            "initialDelaySeconds",
+            "periodSeconds",
+            "timeoutSeconds",
+            "failureThreshold",
+        )
+    ),
 }
-FREE_FORM = {"args", "extraEnv", "resources", "podSecurityContext", "securityContext",
-             "applicationSettings.credentials.additionalChannelCredentials", "ingress.annotations", "ingress.tls"}
+FREE_FORM = {
+    "args",
+    "extraEnv",
+    "resources",
+    "podSecurityContext",
+    "securityContext",
+    "applicationSettings.credentials.additionalChannelCredentials",
+    "ingress.annotations",
+    "ingress.tls",
+}
 # The chart's own tracker and lock store settings, which our stores replace by one URL each.
-CHART_STORE_SETTINGS = {"trackerStore": {"dialect", "url", "port", "username", "password", "login_db"},
-                        "lockStore": {"url", "port", "password"}}
+CHART_STORE_SETTINGS = {
+    "trackerStore": {"dialect", "url", "port", "username", "password", "login_db"},
+    "lockStore": {"url", "port", "password"},
+}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -176,6 +239,7 @@ def env_example_variables() -> Dict[str, str]:
 
 def dockerignore_excludes(path: str, patterns: List[str]) -> bool:
     """Docker's rule: the last pattern that matches the path or one of its parents decides."""
+
     def regex(pattern: str) -> str:
         out, i = "", 0
         while i < len(pattern):
@@ -320,8 +384,12 @@ def imported_modules(source: Path) -> List[str]:
 
 
 def test_the_actions_image_installs_every_third_party_module_actions_and_core_import():
-    imported = {name.split(".")[0] for package in ("actions", "core")
-                for source in (ROOT / package).rglob("*.py") for name in imported_modules(source)}
+    imported = {
+        name.split(".")[0]
+        for package in ("actions", "core")
+        for source in (ROOT / package).rglob("*.py")
+        for name in imported_modules(source)
+    }
     third_party = imported - set(sys.stdlib_module_names) - {"actions", "core", "__future__"}
     unknown = third_party - set(DISTRIBUTION_OF_MODULE)
     assert not unknown, f"actions/ and core/ import {sorted(unknown)}: add to DISTRIBUTION_OF_MODULE and the image"
@@ -335,6 +403,7 @@ def test_the_layers_import_only_towards_the_core():
     """channels and NLU (assistant/) -> core <- actions: the core imports neither Rasa, the Rasa SDK
     nor either server's package, the Rasa server's package never imports the actions, and the
     Rasa image holds no action code."""
+
     def top(source: Path) -> set:
         return {name.split(".")[0] for name in imported_modules(source)}
 
@@ -402,7 +471,7 @@ def test_actions_image_starts_our_entry_point():
 # --- the Rasa entry point ----------------------------------------------------------------------
 
 
-def run_entrypoint(tmp_path: Path, arguments: List[str], token: "str | None") -> subprocess.CompletedProcess:
+def run_entrypoint(tmp_path: Path, arguments: List[str], token: str | None) -> subprocess.CompletedProcess:
     """The entry point with a stand-in `python` that prints the arguments Rasa would be given
     (those after `-m assistant`) and fails on any other command line."""
     bin_dir = tmp_path / "bin"
@@ -448,12 +517,23 @@ def test_dockerignore_lets_in_every_copy_source():
             assert not dockerignore_excludes(probe, patterns), f"{probe} is left out of the build context"
 
 
-@pytest.mark.parametrize("path", [
-    ".env", ".venv/bin/python", ".git/HEAD", "results/nlu/report.json", ".rasa/cache/x", "tracker.db",
-    "webchat/node_modules/socket.io-client/package.json", "webchat/node_modules/engine.io-client/x.js",
-    "models/20240101-old.tar.gz", "assistant/__pycache__/stores.cpython-310.pyc", "tests/test_domain.py",
-    ".helpers/deploy-brief.md",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".env",
+        ".venv/bin/python",
+        ".git/HEAD",
+        "results/nlu/report.json",
+        ".rasa/cache/x",
+        "tracker.db",
+        "webchat/node_modules/socket.io-client/package.json",
+        "webchat/node_modules/engine.io-client/x.js",
+        "models/20240101-old.tar.gz",
+        "assistant/__pycache__/stores.cpython-310.pyc",
+        "tests/test_domain.py",
+        ".helpers/deploy-brief.md",
+    ],
+)
 def test_dockerignore_keeps_out(path):
     assert dockerignore_excludes(path, dockerignore_patterns())
 
@@ -481,7 +561,13 @@ def test_compose_is_valid_against_the_compose_specification():
     schema = json.loads(COMPOSE_SCHEMA.read_text())
     # The schema says draft 2019-09, but it uses only keywords draft 7 has, and the pinned
     # jsonschema (3.2, for Rasa's speed: docs/performance.md) stops at draft 7.
-    assert not set(_keywords(schema)) & {"$defs", "$anchor", "$recursiveRef", "unevaluatedProperties", "dependentRequired"}
+    assert not set(_keywords(schema)) & {
+        "$defs",
+        "$anchor",
+        "$recursiveRef",
+        "unevaluatedProperties",
+        "dependentRequired",
+    }
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(compose()), key=str)
     assert not errors, [f"{list(e.path)}: {e.message}" for e in errors]
 
@@ -542,7 +628,9 @@ def test_rasa_servers_share_postgres_and_redis():
     assert services["rasa-1"]["environment"] == services["rasa-2"]["environment"]
     env = services["rasa-1"]["environment"]
     postgres = services["postgres"]["environment"]
-    url = re.fullmatch(r"postgresql://(\w+):(\$\{POSTGRES_PASSWORD[^}]*\})@postgres:5432/(\w+)", env["TRACKER_STORE_URL"])
+    url = re.fullmatch(
+        r"postgresql://(\w+):(\$\{POSTGRES_PASSWORD[^}]*\})@postgres:5432/(\w+)", env["TRACKER_STORE_URL"]
+    )
     assert url and url.group(1) == postgres["POSTGRES_USER"] and url.group(3) == postgres["POSTGRES_DB"]
     assert re.fullmatch(r"redis://:\$\{REDIS_PASSWORD[^}]*\}@redis:6379/\d+", env["LOCK_STORE_URL"])
     assert "REDIS_PASSWORD" in services["redis"]["environment"]["REDISCLI_AUTH"]
@@ -551,10 +639,22 @@ def test_rasa_servers_share_postgres_and_redis():
 
 def test_env_example_lists_every_variable_of_the_brief():
     assert set(env_example_variables()) >= {
-        "RASA_AUTH_TOKEN", "SOCKETIO_JWT_KEY", "REST_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD",
-        "TWILIO_AUTH_TOKEN", "TWILIO_WEBHOOK_URL", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CHANNEL"}
-    assert all(not line.split("=", 1)[1] for line in (DEPLOY / "env.example").read_text().splitlines()
-               if "=" in line and not line.startswith(("#", "COMPOSE_PROJECT_NAME")))  # no secret in git
+        "RASA_AUTH_TOKEN",
+        "SOCKETIO_JWT_KEY",
+        "REST_TOKEN",
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_WEBHOOK_URL",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CHANNEL",
+    }
+    assert all(
+        not line.split("=", 1)[1]
+        for line in (DEPLOY / "env.example").read_text().splitlines()
+        if "=" in line and not line.startswith(("#", "COMPOSE_PROJECT_NAME"))
+    )  # no secret in git
 
 
 def test_env_file_is_git_ignored():
@@ -596,14 +696,22 @@ def test_nginx_balances_the_two_rasa_servers_with_sticky_clients():
 
 
 def locations() -> Dict[str, List[Tuple[str, Any]]]:
-    return {header: body for header, body in nginx_find(nginx(), "location")}
+    return dict(nginx_find(nginx(), "location"))
 
 
 def test_nginx_denies_the_http_api():
     api = [(header, body) for header, body in locations().items() if header.startswith("location ~")]
     assert len(api) == 1 and nginx_directive(api[0][1], "deny") == [("all",)]
     pattern = api[0][0].split(" ", 2)[2]
-    for path in ("/conversations/u1/tracker", "/conversations", "/model", "/model/parse", "/status", "/domain", "/version"):
+    for path in (
+        "/conversations/u1/tracker",
+        "/conversations",
+        "/model",
+        "/model/parse",
+        "/status",
+        "/domain",
+        "/version",
+    ):
         assert re.search(pattern, path), path
     for path in ("/webhooks/rest/webhook", "/socket.io/", "/", "/webhooks/socketio/chat/", "/models-page"):
         assert not re.search(pattern, path), path
@@ -614,7 +722,9 @@ def test_nginx_proxies_the_channels_and_socket_io_to_rasa():
     for header in ("location /webhooks/", "location /socket.io/", "location = /"):
         assert nginx_directive(found[header], "proxy_pass") == [("http://rasa",)], header
     assert nginx_directive(found["location /"], "return") == [("404",)]
-    socket_io = {arguments[0]: arguments[1] for arguments in nginx_directive(found["location /socket.io/"], "proxy_set_header")}
+    socket_io = {
+        arguments[0]: arguments[1] for arguments in nginx_directive(found["location /socket.io/"], "proxy_set_header")
+    }
     assert socket_io["Upgrade"] == "$http_upgrade" and socket_io["Connection"] == "$connection_upgrade"
     # proxy_set_header in a location replaces every one of the server's: the forwarding headers again.
     assert {"Host", "X-Forwarded-For", "X-Forwarded-Proto"} <= set(socket_io)
@@ -635,10 +745,13 @@ def test_nginx_limits_bodies_and_answers_within_twilios_budget():
 # --- Helm values -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, keys, version", [
-    ("rasa-values.yml", RASA_CHART_KEYS, RASA_CHART_VERSION),
-    ("actions-values.yml", ACTION_SERVER_CHART_KEYS, ACTION_SERVER_CHART_VERSION),
-])
+@pytest.mark.parametrize(
+    "name, keys, version",
+    [
+        ("rasa-values.yml", RASA_CHART_KEYS, RASA_CHART_VERSION),
+        ("actions-values.yml", ACTION_SERVER_CHART_KEYS, ACTION_SERVER_CHART_VERSION),
+    ],
+)
 def test_helm_values_use_only_keys_of_the_chart(name, keys, version):
     assert helm_key_paths(helm(name)) <= keys, sorted(helm_key_paths(helm(name)) - keys)
     assert f"chart version {version}" in (DEPLOY / "helm" / name).read_text()

@@ -1,4 +1,5 @@
 """The test servers' set-up: they never need the ports `make serve` uses."""
+
 from __future__ import annotations
 
 from evaluation.processes import ACTIONS_PORT, ActionServer, endpoints_for

@@ -1,4 +1,5 @@
 """The evaluation summary over a small results directory written the way `rasa test` writes it."""
+
 from __future__ import annotations
 
 import json
@@ -11,23 +12,38 @@ def label(f1: float, support: int) -> dict:
 
 
 INTENTS = {
-    "greet": label(1.0, 10), "thanks": label(0.9, 8), "compare_tools": label(0.7, 12), "inform": label(0.7, 5),
-    "deny": label(0.95, 4), "list_tools": label(0.6, 9), "skip": label(0.8, 3),
+    "greet": label(1.0, 10),
+    "thanks": label(0.9, 8),
+    "compare_tools": label(0.7, 12),
+    "inform": label(0.7, 5),
+    "deny": label(0.95, 4),
+    "list_tools": label(0.6, 9),
+    "skip": label(0.8, 3),
     "accuracy": 0.91234,
     "macro avg": {"precision": 0.8, "recall": 0.8, "f1-score": 0.80714, "support": 51},
     "weighted avg": {"precision": 0.8, "recall": 0.8, "f1-score": 0.8, "support": 51},
 }
 FAQ = {
-    "faq/data_drift": label(0.5, 4), "faq/version_data": label(1.0, 4),
+    "faq/data_drift": label(0.5, 4),
+    "faq/version_data": label(1.0, 4),
     "accuracy": 0.75,
     "macro avg": {"precision": 0.75, "recall": 0.75, "f1-score": 0.75, "support": 8},
     "weighted avg": {"precision": 0.75, "recall": 0.75, "f1-score": 0.75, "support": 8},
 }
-STORIES = {"accuracy": 0.98, "conversation_accuracy": {"accuracy": 0.9, "correct": 9, "with_warnings": 0, "total": 10},
-           "action_listen": label(1.0, 40)}
-RESOLVER = {"tools_in_base": 347, "positives": 221, "top1_accuracy": 1.0, "negatives": 62, "wrong_match_rate": 0.0,
-            "latency_ms": {"p50": 0.109, "p95": 0.356, "p99": 0.603, "max": 4.2},
-            "generated_typos": {"typos": 441, "top1": 0.9864, "did_you_mean": 0.0091, "wrong_tool": 0.0023}}
+STORIES = {
+    "accuracy": 0.98,
+    "conversation_accuracy": {"accuracy": 0.9, "correct": 9, "with_warnings": 0, "total": 10},
+    "action_listen": label(1.0, 40),
+}
+RESOLVER = {
+    "tools_in_base": 347,
+    "positives": 221,
+    "top1_accuracy": 1.0,
+    "negatives": 62,
+    "wrong_match_rate": 0.0,
+    "latency_ms": {"p50": 0.109, "p95": 0.356, "p99": 0.603, "max": 4.2},
+    "generated_typos": {"typos": 441, "top1": 0.9864, "did_you_mean": 0.0091, "wrong_tool": 0.0023},
+}
 
 
 def results_dir(tmp_path, stories=True):
@@ -54,8 +70,12 @@ def test_classifier_report(tmp_path):
 def test_summary_of_a_results_directory(tmp_path):
     summary = summarise(results_dir(tmp_path), RESOLVER)
     assert summary["nlu"]["response_selection"]["weakest"][0] == {"label": "faq/data_drift", "f1": 0.5, "support": 4}
-    assert summary["stories"] == {"correct": 9, "total": 10, "action_accuracy": 0.98,
-                                  "failed_stories": str(tmp_path / "core" / "failed_test_stories.yml")}
+    assert summary["stories"] == {
+        "correct": 9,
+        "total": 10,
+        "action_accuracy": 0.98,
+        "failed_stories": str(tmp_path / "core" / "failed_test_stories.yml"),
+    }
     assert summary["resolver"] is RESOLVER
     json.dumps(summary)  # results/eval.json
 
@@ -74,6 +94,7 @@ def test_rendered_summary(tmp_path):
         "End-to-end (e2e): not run",
         "End-to-end (e2e-fresh): not run",
         "End-to-end (e2e-unseen): not run",
+        "End-to-end (e2e-personas): not run",
     ]
 
 
@@ -84,11 +105,25 @@ def test_summary_says_what_did_not_run(tmp_path):
 
 
 def test_end_to_end_rates_and_the_kinds_below_target(tmp_path):
-    (tmp_path / "e2e.json").write_text(json.dumps({"set": "tests/data/e2e/first", "cases": 3, "channels": ["rest", "sms"],
-                                                    "rates": {"typos": {"rest": {"passed": 2, "cases": 2, "rate": 1.0},
-                                                                        "sms": {"passed": 1, "cases": 2, "rate": 0.5}},
-                                                              "compare": {"rest": {"passed": 1, "cases": 1, "rate": 1.0},
-                                                                          "sms": {"passed": 1, "cases": 1, "rate": 1.0}}}}))
+    (tmp_path / "e2e.json").write_text(
+        json.dumps(
+            {
+                "set": "tests/data/e2e/first",
+                "cases": 3,
+                "channels": ["rest", "sms"],
+                "rates": {
+                    "typos": {
+                        "rest": {"passed": 2, "cases": 2, "rate": 1.0},
+                        "sms": {"passed": 1, "cases": 2, "rate": 0.5},
+                    },
+                    "compare": {
+                        "rest": {"passed": 1, "cases": 1, "rate": 1.0},
+                        "sms": {"passed": 1, "cases": 1, "rate": 1.0},
+                    },
+                },
+            }
+        )
+    )
     text = render_summary(summarise(results_dir(tmp_path), RESOLVER)).splitlines()
     assert "End-to-end (tests/data/e2e/first, 3 conversations): rest 3/3 (100.0%), sms 2/3 (66.7%)" in text
     assert "  kinds below 95%: typos (sms) 50.0%" in text

@@ -2,11 +2,10 @@
 
 Started once per run by `make test-scale` (PostgreSQL and Redis from Debian's packages, on loopback).
 """
+
 from __future__ import annotations
 
 import asyncio
-import os
-from pathlib import Path
 from typing import Dict, List, Optional
 
 import aiohttp
@@ -18,12 +17,17 @@ from evaluation.processes import ROOT, RasaServer, Stack
 APOLOGY = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_service_unavailable"][0]["text"]
 
 
-async def say(session: aiohttp.ClientSession, server: RasaServer, sender: str, text: str,
-              token: Optional[str] = None) -> List[Dict]:
+async def say(
+    session: aiohttp.ClientSession, server: RasaServer, sender: str, text: str, token: Optional[str] = None
+) -> List[Dict]:
     """One turn over REST: what the bot answered (raises on an HTTP error)."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with session.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                            headers=headers, timeout=aiohttp.ClientTimeout(total=120)) as reply:
+    async with session.post(
+        f"{server.url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        headers=headers,
+        timeout=aiohttp.ClientTimeout(total=120),
+    ) as reply:
         reply.raise_for_status()
         return await reply.json()
 
@@ -32,6 +36,7 @@ def say_now(server: RasaServer, sender: str, text: str, token: Optional[str] = N
     async def one() -> List[Dict]:
         async with aiohttp.ClientSession() as session:
             return await say(session, server, sender, text, token)
+
     return asyncio.run(one())
 
 
@@ -47,8 +52,12 @@ JWT_KEY = "test-socketio-jwt-key-of-32-bytes-or-more"
 def protected_server(stack, tmp_path_factory):
     """One Rasa server as a small public deployment runs it: the default SQLite store, in-memory locks,
     REST behind a bearer token and socket.io behind a JWT."""
-    env = {**stack.env, "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tracker.db'}",
-           "REST_TOKEN": REST_TOKEN, "SOCKETIO_JWT_KEY": JWT_KEY}
+    env = {
+        **stack.env,
+        "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tracker.db'}",
+        "REST_TOKEN": REST_TOKEN,
+        "SOCKETIO_JWT_KEY": JWT_KEY,
+    }
     env.pop("LOCK_STORE_URL")
     server = RasaServer(env, stack.logs, "rasa-protected", actions=stack.actions).start()
     yield server

@@ -1,4 +1,5 @@
 """Faults: the action server, a Rasa server, Redis and PostgreSQL going away, and coming back."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,8 @@ OUTAGES = [("actions", 0, "MLflow"), ("redis", 1, "Kubeflow"), ("postgres", 0, "
 
 @pytest.mark.parametrize("service, server_index, tool", OUTAGES, ids=[o[0] for o in OUTAGES])
 def test_a_service_down_mid_conversation_gets_an_apology_then_the_conversation_goes_on(
-        stack, service, server_index, tool):
+    stack, service, server_index, tool
+):
     """No restart of the Rasa server: the next message after the service is back is answered in
     the conversation's context (the follow-up still knows which tool it was about)."""
     server, sender, down = stack.servers[server_index], f"fault-{service}", getattr(stack, service)

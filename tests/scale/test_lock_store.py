@@ -1,4 +1,5 @@
 """AtomicRedisLockStore on a real Redis: tickets for one conversation stay unique across servers."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor

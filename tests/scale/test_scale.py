@@ -1,4 +1,5 @@
 """Many conversations at once across two Rasa servers: every turn answered, nothing lost or doubled."""
+
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,14 @@ from tests.scale.conftest import APOLOGY, say
 pytestmark = pytest.mark.scale
 
 CONVERSATIONS = 50
-TURNS = ["hi", "what is mlflow?", "is it open source?", "alternatives to airflow",
-         "what is experiment tracking?", "thanks"]
+TURNS = [
+    "hi",
+    "what is mlflow?",
+    "is it open source?",
+    "alternatives to airflow",
+    "what is experiment tracking?",
+    "thanks",
+]
 
 
 def user_texts(events: List[Dict]) -> List[str]:
@@ -75,8 +82,10 @@ def test_two_messages_sent_at_once_to_both_servers_are_both_kept_one_turn_after_
 
     async def race(session: aiohttp.ClientSession, sender: str) -> List[List[Dict]]:
         await say(session, stack.servers[0], sender, "hi")
-        return await asyncio.gather(say(session, stack.servers[0], sender, "what is dvc?"),
-                                    say(session, stack.servers[1], sender, "what is kubeflow?"))
+        return await asyncio.gather(
+            say(session, stack.servers[0], sender, "what is dvc?"),
+            say(session, stack.servers[1], sender, "what is kubeflow?"),
+        )
 
     async def rounds() -> Dict[str, List[List[Dict]]]:
         answered = {}

@@ -1,4 +1,5 @@
 """REST behind a bearer token (REST_TOKEN) and socket.io behind a JWT (SOCKETIO_JWT_KEY), for real."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,12 @@ pytestmark = pytest.mark.scale
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": REST_TOKEN}])
 def test_rest_without_the_right_bearer_token_gets_a_401(protected_server, headers):
-    reply = requests.post(f"{protected_server.url}/webhooks/rest/webhook", headers=headers, timeout=30,
-                          json={"sender": "no-token", "message": "what is dvc?"})
+    reply = requests.post(
+        f"{protected_server.url}/webhooks/rest/webhook",
+        headers=headers,
+        timeout=30,
+        json={"sender": "no-token", "message": "what is dvc?"},
+    )
     assert reply.status_code == 401
 
 
@@ -27,8 +32,13 @@ def test_rest_with_the_bearer_token_is_answered(protected_server):
 async def connect(url: str, token=None) -> bool:
     client = socketio.AsyncClient()
     try:
-        await client.connect(url, socketio_path="socket.io", transports=["polling"],
-                             auth={"token": token} if token else None, wait_timeout=10)
+        await client.connect(
+            url,
+            socketio_path="socket.io",
+            transports=["polling"],
+            auth={"token": token} if token else None,
+            wait_timeout=10,
+        )
     except socketio.exceptions.ConnectionError:
         return False
     await client.disconnect()

@@ -1,6 +1,7 @@
 """The real servers for channel tests: `rasa run` with credentials.yml, the action server, and a
 local stand-in for Slack's Web API (Slack's servers are unreachable here). Started once per run.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ class SlackStandIn(ThreadingHTTPServer):
 
 
 class _SlackHandler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
         if "json" in (self.headers.get("Content-Type") or ""):
             fields = json.loads(body or "{}")
@@ -87,7 +88,9 @@ class Servers:
         self.actions.kill()
 
     def tracker(self, sender: str) -> Dict:
-        with urllib.request.urlopen(f"{self.url}/conversations/{urllib.request.quote(sender, safe='+')}/tracker") as reply:
+        with urllib.request.urlopen(
+            f"{self.url}/conversations/{urllib.request.quote(sender, safe='+')}/tracker"
+        ) as reply:
             return json.loads(reply.read())
 
     def user_texts(self, sender: str) -> List[str]:

@@ -1,4 +1,5 @@
 """assistant.channels.guard: the apology a channel sends instead of silence."""
+
 from rasa.shared.core.domain import Domain
 
 from assistant.channels import guard

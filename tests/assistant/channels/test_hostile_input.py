@@ -1,5 +1,6 @@
 """Hostile input on every channel against the real server: answered or refused with a 4xx, never a 5xx,
 never silence, and the server keeps answering afterwards."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,7 @@ HOSTILE = {
     "whitespace": " \t\n ",
     "100 KB": "what is mlflow? " * 6400,
     "emoji": "🤖🚀💥" * 100,
-    "RTL and ZWJ": "\u202eما هو mlflow؟ 👩\u200d💻\u200d\u2067",
+    "RTL and ZWJ": "\u202eما هو mlflow؟ 👩\u200d💻\u200d\u2067",  # noqa: RUF001 (right-to-left text on purpose)
     "NUL": "what is\x00 dvc?",
     "markup": "<script>alert(1)</script> what is <b>dvc</b>?",
     "payload injection": '/ask_tool_info{"tool": "<img src=x onerror=alert(1)>", "x": 1}',
@@ -33,8 +34,9 @@ CASES = list(HOSTILE.items())
 
 
 def rest(servers, message: Any, sender: Any = "hostile", **kwargs) -> requests.Response:
-    return requests.post(f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                         timeout=60, **kwargs)
+    return requests.post(
+        f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60, **kwargs
+    )
 
 
 def still_answers(servers) -> None:
@@ -54,13 +56,23 @@ def test_rest_caps_the_text_it_stores(servers):
     assert max(len(t or "") for t in servers.user_texts("rest-capped")) <= 2000
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"[1, 2]", b'"a string"', b"{}", b'{"message": 42}', b'{"message": "hi", "sender": {"a": 1}}',
-    b"\xff\xfe\x00", b"",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[1, 2]",
+        b'"a string"',
+        b"{}",
+        b'{"message": 42}',
+        b'{"message": "hi", "sender": {"a": 1}}',
+        b"\xff\xfe\x00",
+        b"",
+    ],
+)
 def test_rest_refuses_malformed_bodies_with_a_400(servers, body):
-    reply = requests.post(f"{servers.url}/webhooks/rest/webhook", data=body,
-                          headers={"Content-Type": "application/json"}, timeout=30)
+    reply = requests.post(
+        f"{servers.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}, timeout=30
+    )
     assert reply.status_code == 400, reply.text
     assert "Traceback" not in reply.text
 
@@ -103,12 +115,15 @@ def test_slack_escapes_what_a_user_typed_when_it_is_echoed(servers):
     assert "<!channel>" not in posted
 
 
-@pytest.mark.parametrize("payload", [
-    [1, 2, 3],
-    {"type": "event_callback", "event": "not an object"},
-    {"type": "event_callback", "event": {"type": "message", "text": {"a": 1}, "user": "U1", "channel": "D1"}},
-    {"type": "event_callback", "authorizations": "nope", "event": {"type": "message", "user": "U1"}},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [1, 2, 3],
+        {"type": "event_callback", "event": "not an object"},
+        {"type": "event_callback", "event": {"type": "message", "text": {"a": 1}, "user": "U1", "channel": "D1"}},
+        {"type": "event_callback", "authorizations": "nope", "event": {"type": "message", "user": "U1"}},
+    ],
+)
 def test_slack_answers_signed_but_unreadable_json_without_a_server_error(servers, payload):
     reply = signed_post(servers, payload)
     assert reply.status_code < 500, reply.text
@@ -116,14 +131,18 @@ def test_slack_answers_signed_but_unreadable_json_without_a_server_error(servers
 
 
 def test_slack_refuses_an_unreadable_interactive_payload_with_a_400(servers):
-    for payload in ("not json", json.dumps({"actions": [{"type": "unknown"}], "user": {"id": "U1"}}),
-                    json.dumps({"actions": [], "user": "x"})):
+    for payload in (
+        "not json",
+        json.dumps({"actions": [{"type": "unknown"}], "user": {"id": "U1"}}),
+        json.dumps({"actions": [], "user": "x"}),
+    ):
         reply = signed_request(servers, urlencode({"payload": payload}), "application/x-www-form-urlencoded")
         assert reply.status_code == 400, (payload, reply.status_code, reply.text)
 
 
-async def socketio_chat(url: str, texts: List[str], expected: int, seconds: float = 60,
-                        raw: Tuple[Any, ...] = ()) -> List[Dict]:
+async def socketio_chat(
+    url: str, texts: List[str], expected: int, seconds: float = 60, raw: Tuple[Any, ...] = ()
+) -> List[Dict]:
     """Sends `raw` frames as they are, then `texts` as the web chat page does; returns what the bot said."""
     client = socketio.AsyncClient()
     said: List[Dict] = []
@@ -152,8 +171,13 @@ def test_socketio_answers_hostile_text(servers, name, text):
 
 
 def test_socketio_drops_malformed_frames_and_keeps_answering(servers):
-    malformed = ["just a string", {"message": 42, "session_id": "s"}, {"message": "hi", "session_id": ["a"]},
-                 {"message": "hi", "session_id": "s", "metadata": "not json"}, None]
+    malformed = [
+        "just a string",
+        {"message": 42, "session_id": "s"},
+        {"message": "hi", "session_id": ["a"]},
+        {"message": "hi", "session_id": "s", "metadata": "not json"},
+        None,
+    ]
     said = asyncio.run(socketio_chat(servers.url, ["what is dvc?"], expected=1, raw=tuple(malformed)))
     assert len(said) >= 1 and "DVC" in (said[0].get("text") or "")
     still_answers(servers)

@@ -1,4 +1,5 @@
 """assistant.channels.inbound: what every channel does to a message before Rasa sees it."""
+
 import pytest
 
 from assistant.channels import inbound
@@ -25,24 +26,30 @@ def test_nothing_to_read_becomes_a_request_for_help(text):
     assert inbound.inbound_text(text, INTENTS, ENTITIES) == inbound.HELP_PAYLOAD
 
 
-@pytest.mark.parametrize("payload", [
-    "/greet",
-    '/ask_tool_info{"tool": "MLflow"}',
-    '/choose_option{"option":"2"}',
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "/greet",
+        '/ask_tool_info{"tool": "MLflow"}',
+        '/choose_option{"option":"2"}',
+    ],
+)
 def test_button_payloads_for_known_intents_pass(payload):
     assert inbound.inbound_text(payload, INTENTS, ENTITIES) == payload
 
 
-@pytest.mark.parametrize("typed, read_as", [
-    ("/nlu_fallback", "nlu_fallback"),                                   # not an intent of ours
-    ('/greet{"unknown_entity": "x"}', 'greet{"unknown_entity": "x"}'),    # entity we don't have
-    ('/ask_tool_info{"tool": ["a", "b"]}', 'ask_tool_info{"tool": ["a", "b"]}'),  # not a string
-    ('/ask_tool_info{"tool": "' + "x" * 101 + '"}', 'ask_tool_info{"tool": "' + "x" * 101 + '"}'),
-    ("/greet@0.99", "greet@0.99"),                                       # no confidences from users
-    ("/greet{not json}", "greet{not json}"),
-    ("//", inbound.HELP_PAYLOAD),
-])
+@pytest.mark.parametrize(
+    "typed, read_as",
+    [
+        ("/nlu_fallback", "nlu_fallback"),  # not an intent of ours
+        ('/greet{"unknown_entity": "x"}', 'greet{"unknown_entity": "x"}'),  # entity we don't have
+        ('/ask_tool_info{"tool": ["a", "b"]}', 'ask_tool_info{"tool": ["a", "b"]}'),  # not a string
+        ('/ask_tool_info{"tool": "' + "x" * 101 + '"}', 'ask_tool_info{"tool": "' + "x" * 101 + '"}'),
+        ("/greet@0.99", "greet@0.99"),  # no confidences from users
+        ("/greet{not json}", "greet{not json}"),
+        ("//", inbound.HELP_PAYLOAD),
+    ],
+)
 def test_other_payload_syntax_is_read_as_text(typed, read_as):
     assert inbound.inbound_text(typed, INTENTS, ENTITIES) == read_as
 

@@ -1,6 +1,7 @@
 """The README's example conversation, said to the real servers over REST: it cannot drift from
 what the assistant answers. A bot line that shortens its message with "..." matches when each of
 its pieces appears in the real message, in order; any other line must match whole."""
+
 from __future__ import annotations
 
 import re
@@ -52,20 +53,24 @@ def test_the_readme_example_has_turns_worth_checking():
 def test_the_readme_conversation_is_what_the_assistant_says(servers):
     sender = f"readme-{uuid.uuid4().hex}"
     for said, shown in readme_conversation():
-        reply = requests.post(f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": said},
-                              timeout=60).json()
+        reply = requests.post(
+            f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": said}, timeout=60
+        ).json()
         texts = [m.get("text", "") for m in reply]
         assert len(texts) == len(shown), f"{said!r}: README shows {len(shown)} messages, the assistant sent {texts}"
         for expected, actual in zip(shown, texts):
             assert matches(expected, actual), f"{said!r}: README shows {expected!r}, the assistant said {actual!r}"
 
 
-@pytest.mark.parametrize("shown, said, expected", [
-    ("Hi there.", "Hi   there.", True),
-    ("Hi there.", "Hi there!", False),
-    ("MLflow ... (Source: X)", "MLflow logs runs. (Source: X)", True),
-    ("MLflow ... (Source: X)", "MLflow logs runs. (Source: Y)", False),
-    ("Log every run ...", "Log every run, automatically.", True),
-])
+@pytest.mark.parametrize(
+    "shown, said, expected",
+    [
+        ("Hi there.", "Hi   there.", True),
+        ("Hi there.", "Hi there!", False),
+        ("MLflow ... (Source: X)", "MLflow logs runs. (Source: X)", True),
+        ("MLflow ... (Source: X)", "MLflow logs runs. (Source: Y)", False),
+        ("Log every run ...", "Log every run, automatically.", True),
+    ],
+)
 def test_a_shortened_line_matches_its_pieces_in_order(shown, said, expected):
     assert matches(shown, said) is expected

@@ -1,4 +1,5 @@
 """REST keeps working beside the other channels: Rasa's own channel, unchanged."""
+
 import pytest
 import requests
 

@@ -1,4 +1,5 @@
 """Slack: requests signed with Slack's scheme against the real server; posts land in a local stand-in."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,7 @@ def signed_request(servers, body: str, content_type: str, secret: str = SLACK_SE
     """POSTs `body` to the Slack webhook, signed with Slack's scheme."""
     stamp = str(timestamp or int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
-    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp,
-               "X-Slack-Signature": f"v0={digest}"}
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
     return requests.post(f"{servers.url}/webhooks/slack/webhook", data=body, headers=headers, timeout=30)
 
 
@@ -30,9 +30,19 @@ def signed_post(servers, payload, secret: str = SLACK_SECRET, timestamp: int = 0
 
 
 def direct_message(text: str, user: str) -> dict:
-    return {"type": "event_callback", "event_id": f"Ev{uuid.uuid4().hex}", "team_id": "T1",
-            "event": {"type": "message", "channel_type": "im", "channel": f"D{user}", "user": user, "text": text,
-                      "ts": f"{time.time():.6f}"}}
+    return {
+        "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex}",
+        "team_id": "T1",
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "channel": f"D{user}",
+            "user": user,
+            "text": text,
+            "ts": f"{time.time():.6f}",
+        },
+    }
 
 
 def posts_to(servers, channel: str, count: int = 1, seconds: float = 30):
@@ -69,8 +79,7 @@ def test_options_come_as_at_most_five_buttons(servers):
 @pytest.mark.parametrize("secret, age", [("wrong-secret", 0), (SLACK_SECRET, 600)])
 def test_a_bad_or_stale_signature_is_refused_and_nothing_posted(servers, secret, age):
     user = f"U{uuid.uuid4().hex[:8].upper()}"
-    reply = signed_post(servers, direct_message("what is dvc", user), secret=secret,
-                        timestamp=int(time.time()) - age)
+    reply = signed_post(servers, direct_message("what is dvc", user), secret=secret, timestamp=int(time.time()) - age)
     assert 400 <= reply.status_code < 500
     time.sleep(1)
     assert posts_to(servers, f"D{user}", seconds=0) == []

@@ -1,4 +1,5 @@
 """SMS rendering: plain text, numbered options, at most three messages and 1600 characters."""
+
 import pytest
 
 from assistant.channels.sms import (
@@ -16,14 +17,18 @@ BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/
 
 
 def test_markdown_becomes_plain_text():
-    assert plain("**MLflow** is `pip install mlflow`, see [the docs](https://mlflow.org)") == \
-        "MLflow is pip install mlflow, see the docs https://mlflow.org"
+    assert (
+        plain("**MLflow** is `pip install mlflow`, see [the docs](https://mlflow.org)")
+        == "MLflow is pip install mlflow, see the docs https://mlflow.org"
+    )
     assert plain("*MLflow*: <https://mlflow.org|website>") == "MLflow: website https://mlflow.org"
     assert plain("snake_case_names stay") == "snake_case_names stay"
 
 
 def test_buttons_become_numbered_options_in_the_same_message():
-    assert render([{"text": "Must it be open source?", "buttons": BUTTONS}]) == ["Must it be open source? 1) Yes, 2) No"]
+    assert render([{"text": "Must it be open source?", "buttons": BUTTONS}]) == [
+        "Must it be open source? 1) Yes, 2) No"
+    ]
 
 
 def test_options_already_numbered_in_the_text_are_not_repeated():

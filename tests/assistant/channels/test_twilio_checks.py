@@ -1,4 +1,5 @@
 """The Twilio channel's request checks, without a server: fail closed, which URL is signed."""
+
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -13,8 +14,12 @@ PUBLIC = "https://sms.example.org/webhooks/twilio/webhook"
 
 def request(url: str, signed_url: str, token: str = "secret"):
     signature = RequestValidator(token).compute_signature(signed_url, FIELDS)
-    return SimpleNamespace(body=urlencode(FIELDS).encode(), url=url, headers={"X-Twilio-Signature": signature},
-                           content_type="application/x-www-form-urlencoded")
+    return SimpleNamespace(
+        body=urlencode(FIELDS).encode(),
+        url=url,
+        headers={"X-Twilio-Signature": signature},
+        content_type="application/x-www-form-urlencoded",
+    )
 
 
 def test_without_an_auth_token_every_request_is_refused(caplog):

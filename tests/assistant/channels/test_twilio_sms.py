@@ -1,4 +1,5 @@
 """SMS over Twilio: real signed requests (the twilio package's RequestValidator) against the real server."""
+
 from __future__ import annotations
 
 import re
@@ -16,16 +17,30 @@ pytestmark = pytest.mark.server
 SIGNER = RequestValidator(TWILIO_TOKEN)
 
 
-def sms(servers, body: Optional[str], sender: Optional[str] = None, sid: Optional[str] = None,
-        signed_url: str = TWILIO_PUBLIC_URL, signature: Optional[str] = None, extra: Optional[Dict] = None):
-    fields = {"MessageSid": sid or f"SM{uuid.uuid4().hex}", "AccountSid": "AC123", "To": "+15550001111",
-              "NumMedia": "0", **(extra or {})}
+def sms(
+    servers,
+    body: Optional[str],
+    sender: Optional[str] = None,
+    sid: Optional[str] = None,
+    signed_url: str = TWILIO_PUBLIC_URL,
+    signature: Optional[str] = None,
+    extra: Optional[Dict] = None,
+):
+    fields = {
+        "MessageSid": sid or f"SM{uuid.uuid4().hex}",
+        "AccountSid": "AC123",
+        "To": "+15550001111",
+        "NumMedia": "0",
+        **(extra or {}),
+    }
     if sender is not None:
         fields["From"] = sender
     if body is not None:
         fields["Body"] = body
-    headers = {"Content-Type": "application/x-www-form-urlencoded",
-               "X-Twilio-Signature": signature if signature is not None else SIGNER.compute_signature(signed_url, fields)}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": signature if signature is not None else SIGNER.compute_signature(signed_url, fields),
+    }
     return requests.post(f"{servers.url}/webhooks/twilio/webhook", data=urlencode(fields), headers=headers, timeout=30)
 
 
@@ -89,18 +104,25 @@ def test_a_duplicate_delivery_is_answered_once(servers):
     assert servers.user_texts(sender) == ["what is feast"]
 
 
-@pytest.mark.parametrize("body, sender, status", [
-    (None, "+15551230000", 400),  # no Body
-    ("hello", None, 400),  # no From
-    ("hel\x00lo", "+15551230000", 400),
-])
+@pytest.mark.parametrize(
+    "body, sender, status",
+    [
+        (None, "+15551230000", 400),  # no Body
+        ("hello", None, 400),  # no From
+        ("hel\x00lo", "+15551230000", 400),
+    ],
+)
 def test_malformed_requests_get_4xx(servers, body, sender, status):
     assert sms(servers, body, sender).status_code == status
 
 
 def test_a_non_form_body_gets_415(servers):
-    reply = requests.post(f"{servers.url}/webhooks/twilio/webhook", json={"Body": "hi"}, timeout=30,
-                          headers={"X-Twilio-Signature": SIGNER.compute_signature(TWILIO_PUBLIC_URL, {})})
+    reply = requests.post(
+        f"{servers.url}/webhooks/twilio/webhook",
+        json={"Body": "hi"},
+        timeout=30,
+        headers={"X-Twilio-Signature": SIGNER.compute_signature(TWILIO_PUBLIC_URL, {})},
+    )
     assert reply.status_code == 415
 
 

@@ -1,4 +1,5 @@
 """assistant.nlu.linear: the linear intent classifier and response selector, on made-up features."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,7 +15,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.nlu.linear import LinearIntentClassifier, LinearResponseSelector, sentence_features
 
-TOPICS = {"faq/drift": (0, [1.0, 0.0, 0.0]), "faq/tracking": (1, [0.0, 1.0, 0.0]), "faq/versioning": (2, [0.0, 0.0, 1.0])}
+TOPICS = {
+    "faq/drift": (0, [1.0, 0.0, 0.0]),
+    "faq/tracking": (1, [0.0, 1.0, 0.0]),
+    "faq/versioning": (2, [0.0, 0.0, 1.0]),
+}
 
 
 def message(text: str, word: int, dense, intent=None, response_key=None) -> Message:
@@ -24,10 +29,13 @@ def message(text: str, word: int, dense, intent=None, response_key=None) -> Mess
     if response_key:
         data["intent_response_key"] = response_key
     sparse = scipy.sparse.coo_matrix(np.eye(1, 5, word))
-    return Message(data=data, features=[
-        Features(sparse, "sentence", "text", "word_counts"),
-        Features(np.array([dense]), "sentence", "text", "sentence_embeddings"),
-    ])
+    return Message(
+        data=data,
+        features=[
+            Features(sparse, "sentence", "text", "word_counts"),
+            Features(np.array([dense]), "sentence", "text", "sentence_embeddings"),
+        ],
+    )
 
 
 def training_data() -> TrainingData:
@@ -69,9 +77,10 @@ def test_with_two_intents_the_confidences_are_scikit_learns(storage):
     from sklearn.linear_model import LogisticRegression
 
     classifier = trained(LinearIntentClassifier, storage)  # greet and faq: two classes
-    examples = [m for m in training_data().intent_examples]
+    examples = list(training_data().intent_examples)
     reference = LogisticRegression(C=10.0, max_iter=300).fit(
-        sentence_features(examples), [m.get("intent") for m in examples])
+        sentence_features(examples), [m.get("intent") for m in examples]
+    )
     question = message("drift?", 0, [1.0, 0.0, 0.0])
     classifier.process([question])
     expected = reference.predict_proba(sentence_features([question]))[0][list(reference.classes_).index("faq")]
@@ -97,12 +106,13 @@ def test_the_response_selector_writes_what_rasa_reads(storage):
     assert prediction["intent_response_key"] == "faq/tracking"
     assert prediction["utter_action"] == "utter_faq/tracking"
     assert prediction["responses"] == [{"text": "answer about faq/tracking"}]
-    assert [r["intent_response_key"] for r in selected["faq"]["ranking"]][0] == "faq/tracking"
+    assert next(r["intent_response_key"] for r in selected["faq"]["ranking"]) == "faq/tracking"
 
 
 def test_an_untrained_component_loads_and_leaves_messages_alone(storage):
-    selector = LinearResponseSelector.load(LinearResponseSelector.get_default_config(), storage,
-                                           Resource("never-trained"), context())
+    selector = LinearResponseSelector.load(
+        LinearResponseSelector.get_default_config(), storage, Resource("never-trained"), context()
+    )
     untouched = message("x", 0, [1.0, 0, 0])
     selector.process([untouched])
     assert untouched.get(RESPONSE_SELECTOR_PROPERTY_NAME) is None
@@ -116,7 +126,10 @@ def test_sentence_features_of_a_batch_are_the_rows_of_each_message():
 
 
 def test_a_message_without_a_block_gets_zeros_in_it():
-    bare = Message(data={"text": "x"}, features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")])
+    bare = Message(
+        data={"text": "x"},
+        features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")],
+    )
     rows = sentence_features([message("y", 1, [0.0, 3.0, 4.0]), bare]).toarray()
     assert np.allclose(rows[1], [0, 0, 1, 0, 0, 0, 0, 0]) and np.allclose(rows[0, 5:], [0, 0.6, 0.8])
 
@@ -124,8 +137,14 @@ def test_a_message_without_a_block_gets_zeros_in_it():
 @pytest.mark.parametrize("cls", [LinearIntentClassifier, LinearResponseSelector])
 def test_scores_a_block_at_a_time_equal_the_joined_matrix(storage, cls):
     model = trained(cls, storage)
-    bare = Message(data={"text": "x"}, features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")])
-    for messages in ([message("q", 1, [0.2, 0.9, 0.1])], [message("q", 1, [0.2, 0.9, 0.1]), bare, message("r", 4, [0, 0, 2.0])]):
+    bare = Message(
+        data={"text": "x"},
+        features=[Features(scipy.sparse.coo_matrix(np.eye(1, 5, 2)), "sentence", "text", "word_counts")],
+    )
+    for messages in (
+        [message("q", 1, [0.2, 0.9, 0.1])],
+        [message("q", 1, [0.2, 0.9, 0.1]), bare, message("r", 4, [0, 0, 2.0])],
+    ):
         joined = sentence_features(messages, model.config["featurizers"]) @ model.weights.T + model.bias
         assert np.allclose(model.scores(messages), joined, atol=1e-6)
 
@@ -143,8 +162,9 @@ def test_the_selector_says_how_close_a_message_is_to_its_training_examples(stora
 
 
 def test_with_a_contrast_intent_the_selector_says_how_close_a_message_is_to_its_examples_too(storage):
-    selector = trained(LinearResponseSelector, storage,
-                       {"similarity_featurizer": "sentence_embeddings", "contrast_intent": "greet"})
+    selector = trained(
+        LinearResponseSelector, storage, {"similarity_featurizer": "sentence_embeddings", "contrast_intent": "greet"}
+    )
     practice = message("drift?", 0, np.array([1.0, 0.0, 0.0]))
     chat = message("hello", 0, np.array([0.5, 0.5, 0.5]))
     selector.process([practice, chat])

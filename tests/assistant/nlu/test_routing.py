@@ -1,32 +1,38 @@
 """When the knowledge base overrules NLU's intent (assistant/nlu/routing.py)."""
+
 from __future__ import annotations
 
 from typing import Optional, Sequence
 
 import pytest
 
-from core.resolver import Resolution
 from assistant.nlu.routing import Parse, asks_for_tools, lists_the_topics_job, route
+from core.resolver import Resolution
 
 
-def _resolution(tools: Sequence[str] = (), category: Optional[str] = None, unknown: Optional[str] = None,
-                text: str = "") -> Resolution:
-    return Resolution(text, list(tools), [], category, unknown,
-                      naming_words=tuple(w for name in tools for w in name.lower().split()))
+def _resolution(
+    tools: Sequence[str] = (), category: Optional[str] = None, unknown: Optional[str] = None, text: str = ""
+) -> Resolution:
+    return Resolution(
+        text, list(tools), [], category, unknown, naming_words=tuple(w for name in tools for w in name.lower().split())
+    )
 
 
 def _parse(intent: str, practice: float = 0.0, ranking=(), category: Optional[str] = None) -> Parse:
     return Parse(intent, 0.9, tuple(ranking) or ((intent, 0.9),), practice, category)
 
 
-@pytest.mark.parametrize("text, intent, tools, expected", [
-    ("kserv?", "nlu_fallback", ["KServe"], "ask_tool_info"),
-    ("Could you describe ClearML?", "faq", ["ClearML"], "ask_tool_info"),
-    ("what's Triton Inference Server?", "faq", ["Triton Inference Server"], "ask_tool_info"),
-    ("is dvc open src", "nlu_fallback", ["DVC"], "ask_tool_attribute"),
-    ("mlflow or wandb", "nlu_fallback", ["MLflow", "Weights & Biases"], "compare_tools"),
-    ("something instead of airflow", "nlu_fallback", ["Apache Airflow"], "ask_alternatives"),
-])
+@pytest.mark.parametrize(
+    "text, intent, tools, expected",
+    [
+        ("kserv?", "nlu_fallback", ["KServe"], "ask_tool_info"),
+        ("Could you describe ClearML?", "faq", ["ClearML"], "ask_tool_info"),
+        ("what's Triton Inference Server?", "faq", ["Triton Inference Server"], "ask_tool_info"),
+        ("is dvc open src", "nlu_fallback", ["DVC"], "ask_tool_attribute"),
+        ("mlflow or wandb", "nlu_fallback", ["MLflow", "Weights & Biases"], "compare_tools"),
+        ("something instead of airflow", "nlu_fallback", ["Apache Airflow"], "ask_alternatives"),
+    ],
+)
 def test_a_name_the_resolver_finds_makes_a_tool_question(text, intent, tools, expected):
     assert route(text, _parse(intent, practice=0.3), _resolution(tools)) == expected
 
@@ -36,24 +42,32 @@ def test_a_practice_question_that_names_a_tool_stays_a_practice_question():
     assert route(text, _parse("faq", practice=0.8), _resolution(["MLflow"])) is None
 
 
-@pytest.mark.parametrize("intent", ["ask_tool_info", "ask_tool_attribute", "compare_tools", "list_tools",
-                                    "ask_alternatives", "what_about"])
+@pytest.mark.parametrize(
+    "intent", ["ask_tool_info", "ask_tool_attribute", "compare_tools", "list_tools", "ask_alternatives", "what_about"]
+)
 def test_tool_intents_are_left_alone(intent):
     assert route("what is kserve", _parse(intent), _resolution(["KServe"], unknown=None)) is None
 
 
-@pytest.mark.parametrize("text, intent, expected", [
-    ("what is zorbulator?", "faq", "ask_tool_info"),
-    ("is zorbulator open source", "nlu_fallback", "ask_tool_attribute"),
-    ("is zorbulator a good feature store?", "recommend_tool", "ask_tool_attribute"),  # "a ... store": its category
-])
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        ("what is zorbulator?", "faq", "ask_tool_info"),
+        ("is zorbulator open source", "nlu_fallback", "ask_tool_attribute"),
+        ("is zorbulator a good feature store?", "recommend_tool", "ask_tool_attribute"),  # "a ... store": its category
+    ],
+)
 def test_an_unknown_name_makes_a_tool_question_the_assistant_can_admit_it_does_not_know(text, intent, expected):
     assert route(text, _parse(intent, practice=0.3), _resolution(unknown="zorbulator")) == expected
 
 
 def test_compare_with_an_unknown_name_is_a_comparison():
-    assert route("compare zorbulator and mlflow", _parse("faq", practice=0.3),
-                 _resolution(["MLflow"], unknown="zorbulator")) == "compare_tools"
+    assert (
+        route(
+            "compare zorbulator and mlflow", _parse("faq", practice=0.3), _resolution(["MLflow"], unknown="zorbulator")
+        )
+        == "compare_tools"
+    )
 
 
 def test_a_sure_practice_answer_is_kept_despite_an_odd_word():
@@ -61,13 +75,16 @@ def test_a_sure_practice_answer_is_kept_despite_an_odd_word():
     assert route(text, _parse("faq", practice=0.8), _resolution(unknown="mlopsy")) is None
 
 
-@pytest.mark.parametrize("text", [
-    "which tools can watch my production models for drift?",
-    "what can I use to scale Python across a cluster?",
-    "tools to deploy models on Kubernetes?",
-    "any libraries that validate incoming data",
-    "what notebook environments do people use?",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which tools can watch my production models for drift?",
+        "what can I use to scale Python across a cluster?",
+        "tools to deploy models on Kubernetes?",
+        "any libraries that validate incoming data",
+        "what notebook environments do people use?",
+    ],
+)
 def test_asking_for_tools_of_a_job_lists_them(text):
     assert asks_for_tools(text)
     assert route(text, _parse("faq", practice=0.9), _resolution(category="monitoring")) == "list_tools"
@@ -91,32 +108,39 @@ def test_an_unsure_practice_answer_with_no_small_talk_behind_it_falls_back():
 
 @pytest.mark.parametrize("text", ["how do i tune my guitar to drop d", "wedding registry ideas for the couple"])
 def test_a_practice_answer_that_resembles_no_practice_question_is_not_sent(text):
-    parse = Parse("faq", 0.9, (("faq", 0.9), ("out_of_scope", 0.08)), practice_confidence=0.7,
-                  practice_similarity=0.3)
+    parse = Parse("faq", 0.9, (("faq", 0.9), ("out_of_scope", 0.08)), practice_confidence=0.7, practice_similarity=0.3)
     assert route(text, parse, _resolution()) == "out_of_scope"
 
 
 def test_off_topic_talk_holding_a_tool_word_is_not_a_tool_question():
     parse = Parse("faq", 0.6, (("faq", 0.6), ("out_of_scope", 0.3)), practice_confidence=0.4, practice_similarity=0.3)
-    assert route("my bedroom has terrible airflow, any fan recommendations?", parse,
-                 _resolution(["Apache Airflow"])) == "out_of_scope"
+    assert (
+        route("my bedroom has terrible airflow, any fan recommendations?", parse, _resolution(["Apache Airflow"]))
+        == "out_of_scope"
+    )
 
 
-@pytest.mark.parametrize("text, tools, expected", [
-    ("should i pick airflow or prefect for a 3 person team", ["Apache Airflow", "Prefect"], "compare_tools"),
-    ("where can i find the docs for great expectations", ["Great Expectations"], "ask_tool_attribute"),
-    ("someone said we should try skypilot for our gpu jobs. what is it", ["SkyPilot"], "ask_tool_info"),
-    ("our labelbox contract ends next month, what should we move to?", ["Labelbox"], "ask_alternatives"),
-])
+@pytest.mark.parametrize(
+    "text, tools, expected",
+    [
+        ("should i pick airflow or prefect for a 3 person team", ["Apache Airflow", "Prefect"], "compare_tools"),
+        ("where can i find the docs for great expectations", ["Great Expectations"], "ask_tool_attribute"),
+        ("someone said we should try skypilot for our gpu jobs. what is it", ["SkyPilot"], "ask_tool_info"),
+        ("our labelbox contract ends next month, what should we move to?", ["Labelbox"], "ask_alternatives"),
+    ],
+)
 def test_a_pointed_tool_question_beats_a_confident_practice_answer(text, tools, expected):
     assert route(text, _parse("faq", practice=0.9), _resolution(tools)) == expected
 
 
-@pytest.mark.parametrize("text, tools", [
-    ("we email python files around, should we switch to git", ["Git"]),
-    ("rebuilt the same dockerfile and got a different numpy, why", ["Docker", "NumPy"]),
-    ("public interest bots built with rasa", ["Rasa"]),
-])
+@pytest.mark.parametrize(
+    "text, tools",
+    [
+        ("we email python files around, should we switch to git", ["Git"]),
+        ("rebuilt the same dockerfile and got a different numpy, why", ["Docker", "NumPy"]),
+        ("public interest bots built with rasa", ["Rasa"]),
+    ],
+)
 def test_a_practice_question_naming_tools_stays_a_practice_question(text, tools):
     assert route(text, _parse("faq", practice=0.9), _resolution(tools)) is None
 
@@ -128,8 +152,10 @@ def test_an_odd_word_before_or_in_a_long_practice_question_is_not_a_tool():
 
 def test_two_unknown_names_with_or_are_compared():
     text = "fizzmodel or nexalyze for monitoring drift?"
-    assert route(text, _parse("faq", practice=0.9), _resolution(unknown="fizzmodel", category="monitoring")) \
+    assert (
+        route(text, _parse("faq", practice=0.9), _resolution(unknown="fizzmodel", category="monitoring"))
         == "compare_tools"
+    )
 
 
 def test_a_sure_out_of_scope_message_keeps_its_intent_despite_a_tool_word():
@@ -138,34 +164,48 @@ def test_a_sure_out_of_scope_message_keeps_its_intent_despite_a_tool_word():
 
 
 def test_asking_for_tools_for_the_job_of_a_practice_topic_lists_that_job():
-    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.8, practice_similarity=0.7,
-                  topic_category="explainability")
+    parse = Parse(
+        "faq", 0.9, (("faq", 0.9),), practice_confidence=0.8, practice_similarity=0.7, topic_category="explainability"
+    )
     assert route("tools for explaining why my model predicted what it did", parse, _resolution()) == "list_tools"
 
 
 def test_an_off_topic_message_gets_no_category_from_its_nearest_topic():
-    parse = Parse("faq", 0.9, (("faq", 0.9), ("out_of_scope", 0.1)), practice_confidence=0.3,
-                  practice_similarity=0.3, topic_category="model-serving")
+    parse = Parse(
+        "faq",
+        0.9,
+        (("faq", 0.9), ("out_of_scope", 0.1)),
+        practice_confidence=0.3,
+        practice_similarity=0.3,
+        topic_category="model-serving",
+    )
     assert route("any tools for serving dinner to twelve people", parse, _resolution()) == "out_of_scope"
 
 
-@pytest.mark.parametrize("text, tools, expected", [
-    ("tell me about skypilot and modal, both came up in a gpu cost thread", ["SkyPilot", "Modal"], "ask_tool_info"),
-    ("can i use grafana for free at work", ["Grafana"], "ask_tool_attribute"),
-    ("is Chalk a feature store or a data catalog or what", ["Chalk"], "ask_tool_attribute"),
-    ("we're on sagemaker but might leave aws, what's comparable", ["Amazon SageMaker"], "ask_alternatives"),
-])
+@pytest.mark.parametrize(
+    "text, tools, expected",
+    [
+        ("tell me about skypilot and modal, both came up in a gpu cost thread", ["SkyPilot", "Modal"], "ask_tool_info"),
+        ("can i use grafana for free at work", ["Grafana"], "ask_tool_attribute"),
+        ("is Chalk a feature store or a data catalog or what", ["Chalk"], "ask_tool_attribute"),
+        ("we're on sagemaker but might leave aws, what's comparable", ["Amazon SageMaker"], "ask_alternatives"),
+    ],
+)
 def test_more_pointed_tool_questions(text, tools, expected):
     assert route(text, _parse("faq", practice=0.9), _resolution(tools)) == expected
 
 
-@pytest.mark.parametrize("text, tools, expected", [
-    ("what's vllm and why does everyone use it", ["vLLM"], "ask_tool_info"),  # about the tool, not its job
-    ("what would i use for that", [], "list_tools"),  # "that" is the last answer's topic: the action reads it
-])
+@pytest.mark.parametrize(
+    "text, tools, expected",
+    [
+        ("what's vllm and why does everyone use it", ["vLLM"], "ask_tool_info"),  # about the tool, not its job
+        ("what would i use for that", [], "list_tools"),  # "that" is the last answer's topic: the action reads it
+    ],
+)
 def test_no_tool_list_from_the_messages_own_topic_when_it_names_a_tool_or_points_back(text, tools, expected):
-    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.8, practice_similarity=0.7,
-                  topic_category="llm-frameworks")
+    parse = Parse(
+        "faq", 0.9, (("faq", 0.9),), practice_confidence=0.8, practice_similarity=0.7, topic_category="llm-frameworks"
+    )
     assert route(text, parse, _resolution(tools)) == expected
     assert not lists_the_topics_job(text, parse, _resolution(tools))
 
@@ -175,12 +215,15 @@ def test_others_like_that_after_a_tool_asks_for_alternatives():
     assert route("show me others like that", parse, _resolution()) == "ask_alternatives"
 
 
-@pytest.mark.parametrize("text, intent, resolution", [
-    ("hmm, something to manage features, a feature store", "inform", _resolution(category="feature-store")),
-    ("oss, self-hostd", "inform", _resolution()),
-    ("idc tbh", "skip", _resolution(unknown="idc")),
-    ("whatevr works", "skip", _resolution(unknown="whatevr")),
-])
+@pytest.mark.parametrize(
+    "text, intent, resolution",
+    [
+        ("hmm, something to manage features, a feature store", "inform", _resolution(category="feature-store")),
+        ("oss, self-hostd", "inform", _resolution()),
+        ("idc tbh", "skip", _resolution(unknown="idc")),
+        ("whatevr works", "skip", _resolution(unknown="whatevr")),
+    ],
+)
 def test_answers_to_the_assistants_questions_are_left_alone(text, intent, resolution):
     assert route(text, _parse(intent), resolution) is None
 
@@ -190,16 +233,25 @@ def test_no_mlflow_is_still_a_tool_question():
 
 
 def test_an_english_word_missing_from_the_dictionary_is_not_an_unknown_tool():
-    assert route("is anonymising a dataset enough for privacy", _parse("faq", practice=0.6),
-                 _resolution(unknown="anonymising")) is None
+    assert (
+        route(
+            "is anonymising a dataset enough for privacy",
+            _parse("faq", practice=0.6),
+            _resolution(unknown="anonymising"),
+        )
+        is None
+    )
 
 
 def test_which_alone_does_not_ask_for_the_tools_of_the_topics_job():
-    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.4, practice_similarity=0.7,
-                  topic_category="dev-tools")
+    parse = Parse(
+        "faq", 0.9, (("faq", 0.9),), practice_confidence=0.4, practice_similarity=0.7, topic_category="dev-tools"
+    )
     assert route("which dev practices give data people the most bang for the buck", parse, _resolution()) is None
-    assert route("which orchestrators r there", _parse("faq", practice=0.4),
-                 _resolution(category="orchestration")) == "list_tools"
+    assert (
+        route("which orchestrators r there", _parse("faq", practice=0.4), _resolution(category="orchestration"))
+        == "list_tools"
+    )
 
 
 @pytest.mark.parametrize("text, unknown", [("my name is Priyanka", "Priyanka"), ("i work at Zalando", "Zalando")])
@@ -208,8 +260,10 @@ def test_a_person_or_a_company_introduced_is_not_an_unknown_tool(text, unknown):
     assert route(text, parse, _resolution(unknown=unknown)) is None
 
 
-@pytest.mark.parametrize("text, intent", [("n tecton?", "nlu_fallback"), ("and tecton?", "ask_tool_info"),
-                                          ("what about tecton", "nlu_fallback")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [("n tecton?", "nlu_fallback"), ("and tecton?", "ask_tool_info"), ("what about tecton", "nlu_fallback")],
+)
 def test_and_x_asks_the_last_question_again(text, intent):
     assert route(text, _parse(intent), _resolution(["Tecton"])) == "what_about"
 
@@ -220,20 +274,33 @@ def test_and_x_with_more_words_is_its_own_question():
 
 @pytest.mark.parametrize("text, second", [("wat is drift", "ask_tool_info"), ("n canary?", "what_about")])
 def test_a_fallback_plainly_like_a_practice_question_gets_its_answer(text, second):
-    sure = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)), practice_confidence=0.7,
-                 practice_similarity=0.7)
+    sure = Parse(
+        "nlu_fallback",
+        0.4,
+        (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)),
+        practice_confidence=0.7,
+        practice_similarity=0.7,
+    )
     assert route(text, sure, _resolution()) == "faq"
-    barely_alike = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)),
-                         practice_confidence=0.7, practice_similarity=0.5)
+    barely_alike = Parse(
+        "nlu_fallback",
+        0.4,
+        (("nlu_fallback", 0.4), (second, 0.3), ("faq", 0.2)),
+        practice_confidence=0.7,
+        practice_similarity=0.5,
+    )
     assert route(text, barely_alike, _resolution()) is None
 
 
-@pytest.mark.parametrize("text, tools, expected", [
-    ("what is a seldon crisis", ["Seldon"], None),
-    ("explain the battle of helm's deep", ["Helm"], None),
-    ("who makes seldon", ["Seldon"], "ask_tool_info"),  # nothing but the name: the tool
-    ("is kafka open source", ["Kafka"], "ask_tool_attribute"),  # a fact only a tool has
-])
+@pytest.mark.parametrize(
+    "text, tools, expected",
+    [
+        ("what is a seldon crisis", ["Seldon"], None),
+        ("explain the battle of helm's deep", ["Helm"], None),
+        ("who makes seldon", ["Seldon"], "ask_tool_info"),  # nothing but the name: the tool
+        ("is kafka open source", ["Kafka"], "ask_tool_attribute"),  # a fact only a tool has
+    ],
+)
 def test_sure_off_topic_talk_with_a_tools_word_in_it_stays_off_topic(text, tools, expected):
     parse = Parse("out_of_scope", 0.8, (("out_of_scope", 0.8), ("faq", 0.1)), 0.1, practice_similarity=0.3)
     assert route(text, parse, _resolution(tools)) == expected
@@ -241,8 +308,10 @@ def test_sure_off_topic_talk_with_a_tools_word_in_it_stays_off_topic(text, tools
 
 def test_a_name_before_what_it_names_is_asked_about():
     parse = Parse("faq", 0.98, (("faq", 0.98),), practice_confidence=0.87, practice_similarity=0.69)
-    assert route("tecson feature store - worth it?", parse, _resolution(unknown="tecson", category="feature-store")) \
+    assert (
+        route("tecson feature store - worth it?", parse, _resolution(unknown="tecson", category="feature-store"))
         == "ask_tool_info"
+    )
 
 
 def test_an_unknown_name_used_as_a_tool_is_asked_about_even_when_nlu_is_sure_it_is_off_topic():
@@ -257,14 +326,17 @@ def test_asking_for_examples_lists_tools(text):
     assert route(text, parse, _resolution()) == "list_tools"
 
 
-@pytest.mark.parametrize("text, tools, naming", [
-    ("Please explain me Pandera, my team lead wants that we use it.", ["Pandera"], ("pandera",)),
-    ("Hello, what is Evidentely? Our consultant recommended it for drift reports.", ["Evidently"], ("evidentely",)),
-    ("what is kubeflwo and do we need it for 3 models?", ["Kubeflow"], ("kubeflwo",)),
-    ("Can you give me a short overview of Opacus? We need differential privacy.", ["Opacus"], ("opacus",)),
-    ("I want to know about Lable Studio, we need to annotate some texts", ["Label Studio"], ("lable", "studio")),
-    ("someone mentioned openlineage in standup, wtf is that", ["OpenLineage"], ("openlineage",)),
-])
+@pytest.mark.parametrize(
+    "text, tools, naming",
+    [
+        ("Please explain me Pandera, my team lead wants that we use it.", ["Pandera"], ("pandera",)),
+        ("Hello, what is Evidentely? Our consultant recommended it for drift reports.", ["Evidently"], ("evidentely",)),
+        ("what is kubeflwo and do we need it for 3 models?", ["Kubeflow"], ("kubeflwo",)),
+        ("Can you give me a short overview of Opacus? We need differential privacy.", ["Opacus"], ("opacus",)),
+        ("I want to know about Lable Studio, we need to annotate some texts", ["Label Studio"], ("lable", "studio")),
+        ("someone mentioned openlineage in standup, wtf is that", ["OpenLineage"], ("openlineage",)),
+    ],
+)
 def test_a_sentence_asking_what_a_tool_is_makes_a_tool_question_however_long_the_message(text, tools, naming):
     parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.6, practice_similarity=0.6)
     resolution = Resolution(text, tools, [], None, None, naming_words=naming)
@@ -272,21 +344,32 @@ def test_a_sentence_asking_what_a_tool_is_makes_a_tool_question_however_long_the
 
 
 def test_a_comparison_word_compares_only_names_in_its_own_sentence():
-    text = ("My colleague uses Alpine as base image with numpy and pandas. Which base image is better for "
-            "python data science?")
+    text = (
+        "My colleague uses Alpine as base image with numpy and pandas. Which base image is better for "
+        "python data science?"
+    )
     parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.6, practice_similarity=0.6)
-    resolution = Resolution(text, ["Alpine Linux", "NumPy", "pandas"], [], None, None,
-                            naming_words=("alpine", "numpy", "pandas"))
+    resolution = Resolution(
+        text, ["Alpine Linux", "NumPy", "pandas"], [], None, None, naming_words=("alpine", "numpy", "pandas")
+    )
     assert route(text, parse, resolution) is None
-    assert route("alpine or debian slim, which is better?", parse,
-                 Resolution("", ["Alpine Linux", "Debian"], [], None, None, naming_words=("alpine", "debian"))) \
+    assert (
+        route(
+            "alpine or debian slim, which is better?",
+            parse,
+            Resolution("", ["Alpine Linux", "Debian"], [], None, None, naming_words=("alpine", "debian")),
+        )
         == "compare_tools"
+    )
 
 
-@pytest.mark.parametrize("text, unknown, category_words", [
-    ("Quantiva AutoML, is it any good?", "Quantiva", ("automl",)),
-    ("mgmt wants us to evaluate Modelhaven as our model registry, thoughts?", "Modelhaven", ("model", "registry")),
-])
+@pytest.mark.parametrize(
+    "text, unknown, category_words",
+    [
+        ("Quantiva AutoML, is it any good?", "Quantiva", ("automl",)),
+        ("mgmt wants us to evaluate Modelhaven as our model registry, thoughts?", "Modelhaven", ("model", "registry")),
+    ],
+)
 def test_an_unknown_name_of_a_category_is_asked_about(text, unknown, category_words):
     parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.7, practice_similarity=0.6)
     resolution = Resolution(text, [], [], "automl", unknown, category_words=category_words)
@@ -295,8 +378,10 @@ def test_an_unknown_name_of_a_category_is_asked_about(text, unknown, category_wo
 
 def test_use_instead_asks_for_alternatives():
     parse = Parse("ask_tool_attribute", 0.8, (("ask_tool_attribute", 0.8),))
-    assert route("seldon core changed its license, what do ppl use instead", parse,
-                 _resolution(["Seldon Core"])) == "ask_alternatives"
+    assert (
+        route("seldon core changed its license, what do ppl use instead", parse, _resolution(["Seldon Core"]))
+        == "ask_alternatives"
+    )
 
 
 def test_tell_me_more_about_this_inside_a_polite_message_asks_for_more():
@@ -328,34 +413,64 @@ def test_how_does_this_work_stays_help():
 
 
 def test_a_message_nearer_an_off_topic_example_than_any_practice_question_gets_no_practice_answer():
-    near_off_topic = Parse("faq", 0.85, (("faq", 0.85), ("out_of_scope", 0.15)), practice_confidence=0.58,
-                           practice_similarity=0.50, off_topic_similarity=0.66)
+    near_off_topic = Parse(
+        "faq",
+        0.85,
+        (("faq", 0.85), ("out_of_scope", 0.15)),
+        practice_confidence=0.58,
+        practice_similarity=0.50,
+        off_topic_similarity=0.66,
+    )
     text = "how do dock workers load shipping containers onto a ship"
     assert route(text, near_off_topic, _resolution()) == "out_of_scope"
-    near_practice = Parse("faq", 0.85, (("faq", 0.85), ("out_of_scope", 0.15)), practice_confidence=0.58,
-                          practice_similarity=0.66, off_topic_similarity=0.50)
+    near_practice = Parse(
+        "faq",
+        0.85,
+        (("faq", 0.85), ("out_of_scope", 0.15)),
+        practice_confidence=0.58,
+        practice_similarity=0.66,
+        off_topic_similarity=0.50,
+    )
     assert route(text, near_practice, _resolution()) is None
 
 
 def test_which_one_should_i_use_for_a_named_job_is_a_recommendation():
     parse = Parse("faq", 0.97, (("faq", 0.97),), practice_confidence=0.86, practice_similarity=0.7)
-    assert route("whch hyperparam tuner shd i use", parse, _resolution(category="hyperparameter-tuning")) \
+    assert (
+        route("whch hyperparam tuner shd i use", parse, _resolution(category="hyperparameter-tuning"))
         == "recommend_tool"
-    assert route("which hyperparam tuners should i look at", parse,
-                 _resolution(category="hyperparameter-tuning")) != "recommend_tool"
+    )
+    assert (
+        route("which hyperparam tuners should i look at", parse, _resolution(category="hyperparameter-tuning"))
+        != "recommend_tool"
+    )
 
 
 def test_is_it_this_kind_of_tool_or_that_asks_its_category():
     parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.7, practice_similarity=0.6)
-    assert route("is cleanlab an evaluation tool or more data validation?", parse, _resolution(["cleanlab"])) \
+    assert (
+        route("is cleanlab an evaluation tool or more data validation?", parse, _resolution(["cleanlab"]))
         == "ask_tool_attribute"
+    )
 
 
 def test_an_unsure_practice_answer_to_a_message_like_the_practice_questions_asks_to_rephrase():
     text = "our inference images are like 4gb each and ci takes forever pulling them. how do i shrink them"
-    on_topic = Parse("faq", 0.86, (("faq", 0.86), ("out_of_scope", 0.1)), practice_confidence=0.11,
-                     practice_similarity=0.49, off_topic_similarity=0.4)
+    on_topic = Parse(
+        "faq",
+        0.86,
+        (("faq", 0.86), ("out_of_scope", 0.1)),
+        practice_confidence=0.11,
+        practice_similarity=0.49,
+        off_topic_similarity=0.4,
+    )
     assert route(text, on_topic, _resolution()) == "nlu_fallback"
-    off_topic = Parse("faq", 0.86, (("faq", 0.86), ("out_of_scope", 0.1)), practice_confidence=0.11,
-                      practice_similarity=0.3, off_topic_similarity=0.4)
+    off_topic = Parse(
+        "faq",
+        0.86,
+        (("faq", 0.86), ("out_of_scope", 0.1)),
+        practice_confidence=0.11,
+        practice_similarity=0.3,
+        off_topic_similarity=0.4,
+    )
     assert route(text, off_topic, _resolution()) == "out_of_scope"

@@ -1,4 +1,5 @@
 """assistant.nlu.sentence_counts: one sparse row of n-gram counts per message, stored as JSON."""
+
 from __future__ import annotations
 
 import json

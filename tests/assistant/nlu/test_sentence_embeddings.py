@@ -1,4 +1,5 @@
 """assistant.nlu.sentence_embeddings: the encoder in ONNX Runtime gives the eager Keras model's embeddings."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.nlu.sentence_embeddings import SentenceEmbeddingFeaturizer, default_model_dir
 
-TEXTS = ["how do i monitor a model in production?", "wat is mlfow", "hi",
-         "compare dvc and lakefs for a data lake with petabytes of parquet files"]
+TEXTS = [
+    "how do i monitor a model in production?",
+    "wat is mlfow",
+    "hi",
+    "compare dvc and lakefs for a data lake with petabytes of parquet files",
+]
 
 
 def featurizer(**config) -> SentenceEmbeddingFeaturizer:
@@ -52,7 +57,7 @@ def test_a_batch_through_onnx_runtime_matches_the_eager_keras_model(eager_embedd
 def test_sequence_features_when_asked_have_a_row_per_token():
     [message] = tokenized("what is data drift")
     featurizer(sequence_features=True).process([message])
-    sequence, sentence = message.get_dense_features("text", ["sentence_embeddings"])
+    sequence, _sentence = message.get_dense_features("text", ["sentence_embeddings"])
     assert sequence.features.shape == (4, 384) and np.abs(sequence.features).sum(axis=1).min() > 0
 
 

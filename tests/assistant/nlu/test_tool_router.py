@@ -1,24 +1,42 @@
 """assistant.nlu.tool_router: the NLU step that applies assistant/nlu/routing.py to parsed messages."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
 from rasa.shared.nlu.training_data.message import Message
 
-from core.resolver import default_resolver
 from assistant.nlu.tool_router import ToolRouter
+from core.resolver import default_resolver
 
 
-def parsed(text: str, intent: str, confidence: float, topic: Optional[str] = None, practice: float = 0.0,
-           similarity: float = 1.0, ranking: Optional[List[Dict[str, Any]]] = None) -> Message:
+def parsed(
+    text: str,
+    intent: str,
+    confidence: float,
+    topic: Optional[str] = None,
+    practice: float = 0.0,
+    similarity: float = 1.0,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+) -> Message:
     message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
     message.set("intent_ranking", ranking or [{"name": intent, "confidence": confidence}], add_to_output=True)
     message.set("entities", [], add_to_output=True)
     if topic:
-        message.set("response_selector", {"faq": {"response": {
-            "intent_response_key": f"faq/{topic}", "confidence": practice, "similarity": similarity}}},
-            add_to_output=True)
+        message.set(
+            "response_selector",
+            {
+                "faq": {
+                    "response": {
+                        "intent_response_key": f"faq/{topic}",
+                        "confidence": practice,
+                        "similarity": similarity,
+                    }
+                }
+            },
+            add_to_output=True,
+        )
     return message
 
 
@@ -34,16 +52,27 @@ def test_a_bare_tool_name_nlu_fell_back_on_becomes_a_tool_question():
 
 
 def test_a_tool_list_for_the_topics_job_carries_the_category_and_adds_no_entity_without_a_span():
-    message = route(parsed("tools for explaining why my model predicted what it did", "faq", 0.9,
-                           topic="explainability", practice=0.9, similarity=0.7))
+    message = route(
+        parsed(
+            "tools for explaining why my model predicted what it did",
+            "faq",
+            0.9,
+            topic="explainability",
+            practice=0.9,
+            similarity=0.7,
+        )
+    )
     assert message.get("intent")["name"] == "list_tools"
     assert message.get("intent")["category"] == "explainability"
     assert all("start" in e and "end" in e for e in message.get("entities"))  # rasa test nlu needs spans
 
 
 def test_a_message_nlu_got_right_is_left_alone():
-    message = route(parsed("how do i detect data drift in production?", "faq", 0.95, topic="data_drift",
-                           practice=0.9, similarity=0.8))
+    message = route(
+        parsed(
+            "how do i detect data drift in production?", "faq", 0.95, topic="data_drift", practice=0.9, similarity=0.8
+        )
+    )
     assert message.get("intent") == {"name": "faq", "confidence": 0.95}
 
 
