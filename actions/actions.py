@@ -24,9 +24,11 @@ from core.message import (
     Constraints,
     Hosting,
     asked_attribute,
+    asked_attributes,
     chosen_option,
     constraints,
     open_source_optional,
+    referred_count,
 )
 from core.resolver import Resolver, default_resolver
 from core.schema import Tool
@@ -45,6 +47,7 @@ ROUTED_CATEGORY = "category"  # on an intent the NLU router set: the job of the 
 
 INFO = "info"
 ATTRIBUTE = "attribute:"
+ATTRIBUTES_JOINED = "+"  # "attribute:open_source+language": a question that asks two facts
 ALTERNATIVES = "alternatives"
 COMPARE = "compare"
 LIST = "list"
@@ -57,6 +60,9 @@ ANY = "any"
 YES = "yes"
 
 PRACTICE_ANSWER = "utter_faq/"
+# How sure the response selector must be for a tool action to give its practice answer instead of
+# asking which tool was meant (the NLU router keeps a practice answer this sure, too).
+SURE_PRACTICE = 0.5
 LONGER_PRACTICE_ANSWER = "utter_more_"
 # Actions whose numbered list "compare them" means.
 LISTING_ACTIONS = ("action_list_tools", "action_tool_alternatives", "action_recommend_tool", "action_tell_me_more")
@@ -185,10 +191,11 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             shown = ranked[:ALTERNATIVES_PAGE_SIZE]
             _send(dispatcher, answers.alternatives_list(tools[0], shown, wanted))
             events += [SlotSet(TOOLS_SLOT, [tools[0].name]), *self.listed(shown, ranked[len(shown) :])]
-        elif kind.startswith(ATTRIBUTE):
-            asked = Attribute(kind[len(ATTRIBUTE) :])
-            for tool in tools[:MAX_TOOLS_PER_ANSWER]:
-                _send(dispatcher, answers.attribute(tool, asked, self.kb))
+        elif kind.startswith(ATTRIBUTE):  # one fact or several ("oss? written in?"), three answers at most
+            asked = [Attribute(value) for value in kind[len(ATTRIBUTE) :].split(ATTRIBUTES_JOINED)]
+            pairs = [(tool, attribute) for tool in tools for attribute in asked][:MAX_TOOLS_PER_ANSWER]
+            for tool, attribute in pairs:
+                _send(dispatcher, answers.attribute(tool, attribute, self.kb))
         else:
             for tool in tools[:MAX_TOOLS_PER_ANSWER]:
                 _send(dispatcher, answers.summary(tool, self.kb))
@@ -248,6 +255,10 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             return self.unknown(found, dispatcher)
         if use_remembered and remembered and not found.query:  # "is it open source?"
             return self.answer(kind, remembered, dispatcher, tracker)
+        practice = _sure_practice_answer(tracker)
+        if practice is not None and not found.query:  # "can we run it in-house?" with no tool discussed
+            dispatcher.utter_message(response=practice)
+            return []
         _send(dispatcher, answers.not_found(found.query, []))
         return []
 
@@ -269,12 +280,16 @@ class ActionToolAttribute(KnowledgeBaseAction):
         return "action_tool_attribute"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        asked = asked_attribute(_text(tracker))
-        if asked is Attribute.OPEN_SOURCE and self.refers_to_last_list(tracker) and not self.lookup(tracker).tools:
+        asked = asked_attributes(_text(tracker))
+        if (
+            asked[:1] == [Attribute.OPEN_SOURCE]
+            and self.refers_to_last_list(tracker)
+            and not self.lookup(tracker).tools
+        ):
             return self.open_source_of_last_list(dispatcher, tracker)
-        if asked is None:  # the attribute is not one we can name: the summary holds them all
+        if not asked:  # the attribute is not one we can name: the summary holds them all
             return self.ask(INFO, dispatcher, tracker)
-        return self.ask(ATTRIBUTE + asked.value, dispatcher, tracker)
+        return self.ask(ATTRIBUTE + ATTRIBUTES_JOINED.join(a.value for a in asked), dispatcher, tracker)
 
 
 class ActionToolAlternatives(KnowledgeBaseAction):
@@ -300,15 +315,19 @@ class ActionCompareTools(KnowledgeBaseAction):
             if found.candidates:
                 return self.did_you_mean(COMPARE, found, dispatcher, tracker)
             return self.unknown(found, dispatcher)
-        if len(tools) == 1:  # "compare it with Y": the tool we were talking about, and Y
+        wanted = min(max(referred_count(_text(tracker)) or 2, 2), MAX_TOOLS_PER_ANSWER)  # "all three"
+        if len(tools) == 1:  # "compare it with Y", "throw Y in and compare all three": the tools discussed, and Y
             earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
-            tools = earlier[:1] + tools
+            if len(earlier) < wanted - 1:
+                earlier += [t for t in self.tools(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER + 1)) if t not in earlier]
+            tools = [t for t in earlier if t.name != tools[0].name][: wanted - 1] + tools
         elif not tools and not found.candidates:  # "compare them": the list shown, else the tools discussed
             tools = self.remembered(tracker)
             if len(tools) < 2 and _last_answer(tracker) in LISTING_ACTIONS:
                 tools = self.remembered(tracker, SHOWN_SLOT)
-            if len(tools) < 2:
-                tools = self.tools(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER))
+            if len(tools) < wanted:  # the last tools discussed, oldest first
+                recent = self.tools(_recent_tools(tracker, wanted))
+                tools = recent if len(recent) > len(tools) else tools
         if len(tools) < 2 and found.candidates:
             return self.did_you_mean(INFO, found, dispatcher, tracker)
         if len(tools) < 2:
@@ -375,7 +394,10 @@ class ActionListTools(KnowledgeBaseAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         category = self.category_named(tracker)
         open_source = constraints(_text(tracker)).open_source is True
-        if category is None and open_source and self.refers_to_last_list(tracker):
+        narrows = self.refers_to_last_list(tracker) or (
+            _last_answer(tracker) in LISTING_ACTIONS and not self.lookup(tracker).tools
+        )
+        if category is None and open_source and narrows:  # "only open source" right after a list: of that list
             return self.open_source_of_last_list(dispatcher, tracker)
         if category is None and _last_answer(tracker) in ("utter_faq", "action_tell_me_more"):
             # "explain feature stores", then "any tools for that?"
@@ -407,6 +429,15 @@ def _events_before_this_message(tracker: Tracker) -> List[Dict[str, Any]]:
     events = list(tracker.events)
     latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
     return list(reversed(events[:latest_user]))
+
+
+def _sure_practice_answer(tracker: Tracker) -> Optional[str]:
+    """The practice answer NLU's response selector picked for the latest message, if it was sure."""
+    selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    key = str(selected.get("intent_response_key") or "")
+    if key.startswith("faq/") and float(selected.get("confidence") or 0.0) >= SURE_PRACTICE:
+        return PRACTICE_ANSWER + key.split("/", 1)[1]
+    return None
 
 
 def _last_answer(tracker: Tracker) -> Optional[str]:

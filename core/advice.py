@@ -15,7 +15,7 @@ from core.schema import PROPRIETARY, Tool
 # "Simpler" means nothing you must operate: a library you import, or a service someone else can run.
 _SIMPLE_OFFERINGS = ("library", "managed", "self-hosted-and-managed")
 _SELF_HOSTABLE = ("library", "self-hosted", "self-hosted-and-managed")
-_MANAGED = ("managed", "self-hosted-and-managed")
+_MANAGED_OFFERINGS = ("managed", "self-hosted-and-managed")
 
 
 def is_open_source(tool: Tool) -> bool:
@@ -30,7 +30,7 @@ def satisfies(tool: Tool, wanted: Constraints) -> bool:
         return False
     if wanted.hosting is Hosting.SELF_HOSTED and tool.offering not in _SELF_HOSTABLE:
         return False
-    return not (wanted.hosting is Hosting.MANAGED and tool.offering not in _MANAGED)
+    return not (wanted.hosting is Hosting.MANAGED and tool.offering not in _MANAGED_OFFERINGS)
 
 
 def _unique(tools: List[Tool]) -> List[Tool]:

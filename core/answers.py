@@ -35,6 +35,17 @@ CATEGORY = "utter_tool_category"
 CATEGORY_WITH_SECONDARY = "utter_tool_category_with_secondary"
 LANGUAGE = "utter_tool_language"
 LANGUAGE_MANAGED = "utter_tool_language_managed_service"
+# Where a tool runs, by its offering in the base.
+HOSTING_LIBRARY = "utter_tool_hosting_library"
+HOSTING_SELF_HOSTED = "utter_tool_hosting_self_hosted"
+HOSTING_MANAGED = "utter_tool_hosting_managed"
+HOSTING_BOTH = "utter_tool_hosting_both"
+_HOSTING_BY_OFFERING = {
+    "library": HOSTING_LIBRARY,
+    "self-hosted": HOSTING_SELF_HOSTED,
+    "managed": HOSTING_MANAGED,
+    "self-hosted-and-managed": HOSTING_BOTH,
+}
 LIST = "utter_tool_list"
 LIST_MORE_OFFER = "utter_tool_list_more_offer"
 LIST_PAGE = "utter_tool_list_page"
@@ -140,7 +151,7 @@ def not_found(query: str, candidates: Sequence[str]) -> Reply:
 
 
 def attribute(tool: Tool, asked: Attribute, kb: KnowledgeBase) -> Reply:
-    """One fact about a tool: open source or not, licence, link, category or language."""
+    """One fact about a tool: open source or not, licence, link, category, language or where it runs."""
     variables = {
         "name": tool.name,
         "license": tool.license,
@@ -166,6 +177,8 @@ def attribute(tool: Tool, asked: Attribute, kb: KnowledgeBase) -> Reply:
             also = ", ".join(_category_label(kb, c) for c in tool.secondary_categories)
             return Reply(CATEGORY_WITH_SECONDARY, {**variables, "also": also})
         return Reply(CATEGORY, variables)
+    if asked is Attribute.HOSTING:
+        return Reply(_HOSTING_BY_OFFERING[tool.offering], variables)
     if tool.language.lower() == "n/a":
         return Reply(LANGUAGE_MANAGED, variables)
     return Reply(LANGUAGE, variables)

@@ -20,6 +20,21 @@ class Attribute(str, enum.Enum):
     LINK = "link"
     CATEGORY = "category"
     LANGUAGE = "language"
+    HOSTING = "hosting"
+
+
+# Where a tool runs: "can we self-host it", "run it in-house", "is it cloud only". One definition for
+# the attribute asked and for the requirement stated ("alternatives we can run ourselves").
+_SELF_HOSTED = (
+    r"self[\s-]?host\w*|on[\s-]?prem\w*|in[\s-]?house|air[\s-]?gapped|"
+    r"\b(?:host|run|install|deploy)\w*\b(?: \w+){0,3}? (?:ourselves|myself|locally)\b|"
+    r"\bour own (?:\w+ )?(?:servers?|infra\w*|hardware|machines?|clusters?|data ?cent(?:re|er)s?|"
+    r"k8s|kubernetes|gpus?)\b|\b(?:run|install)\w*\b.{0,20}\b(?:laptops?|locally|own machines?)\b"
+)
+_MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
+_CLOUD_ONLY = r"cloud[\s-]?only|only (?:in|on) (?:the |their )?cloud|saas[\s-]?only|only (?:as )?(?:a )?saas"
+# A question about where a named tool runs: "can we self-host it", "is it cloud only".
+HOSTING_ASKED = f"{_SELF_HOSTED}|{_CLOUD_ONLY}"
 
 
 # Checked in order: "what licence is this open-source tool under" asks for the licence.
@@ -40,6 +55,7 @@ _ATTRIBUTE_PATTERNS = (
         r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|"
         r"\bgithub\b(?! actions)|\brepo\b|repository|where (?:can|do) i (?:find|get|download)",
     ),
+    (Attribute.HOSTING, HOSTING_ASKED),
     (
         Attribute.OPEN_SOURCE,
         r"open[\s-]?sourced?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|"
@@ -60,15 +76,27 @@ def sentences(text: str) -> List[str]:
     return sorted(parts, key=lambda p: not p.rstrip().endswith("?")) or [text]
 
 
+def _clause_attribute(clause: str) -> Optional[Attribute]:
+    """The attribute one clause asks about: the first pattern that matches ("what licence is this
+    open-source tool under" asks for the licence)."""
+    lowered = clause.lower()
+    return next((attribute for attribute, pattern in _ATTRIBUTE_PATTERNS if re.search(pattern, lowered)), None)
+
+
 def asked_attribute(text: str) -> Optional[Attribute]:
     """The attribute a question asks about, or None when it names none; a question's own sentence
     decides before the sentences around it."""
-    for sentence in sentences(text):
-        lowered = sentence.lower()
-        for attribute, pattern in _ATTRIBUTE_PATTERNS:
-            if re.search(pattern, lowered):
-                return attribute
-    return None
+    return next((a for a in map(_clause_attribute, sentences(text)) if a is not None), None)
+
+
+def asked_attributes(text: str) -> List[Attribute]:
+    """Every attribute a message asks about, in the order asked: "is dagster free, and can it run
+    on a laptop?" asks whether it is open source and where it runs. One a clause; the question
+    sentences only, when there are any."""
+    questions = [s for s in sentences(text) if s.rstrip().endswith("?")] or [text]
+    clauses = [c for q in questions for c in re.split(r"[,;:?]|\band\b|\balso\b|\bplus\b", q) if c.strip()]
+    found = [a for a in map(_clause_attribute, clauses) if a is not None]
+    return list(dict.fromkeys(found)) or ([first] if (first := asked_attribute(text)) else [])
 
 
 _ORDINALS = {
@@ -106,6 +134,15 @@ def _ordinal_word(words: Sequence[str]) -> Optional[int]:
             if match is not None:
                 return _ORDINALS[match[0]]
     return 1 if "one" in words and not {"other", "which", "any", "no"} & set(words) else None
+
+
+_HOW_MANY = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "all": 3}
+
+
+def referred_count(text: str) -> Optional[int]:
+    """How many tools "compare all three", "those two", "both of them" mean; None when it says no number."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return max((_HOW_MANY[w] for w in words if w in _HOW_MANY), default=None)
 
 
 def chosen_option(text: str, option_count: int) -> Optional[int]:
@@ -156,14 +193,12 @@ class Constraints:
         return labels
 
 
-_OPEN_SOURCE = r"open[\s-]?source|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable"
+_OPEN_SOURCE = (
+    r"open[\s-]?source|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable|"
+    r"\b(?:no|without|zero) (?:licen[cs]e |subscription )?(?:fees?|costs?|budget)\b|\bbudget of (?:exactly )?zero\b"
+)
 _NOT_OPEN_SOURCE = r"(?:\bnot\b|n't|\bno need\b)[\w\s]{0,20}open[\s-]?source"
 _CLOSED = r"commercial|proprietary|closed[\s-]?source|\bpaid\b|enterprise"
-_SELF_HOSTED = (
-    r"self[\s-]?host\w*|on[\s-]?prem\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?(?:ourselves|myself)|"
-    r"our own (?:servers?|infra\w*)"
-)
-_MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
 _SIMPLER = r"simpler|simple|easier|lighter|lightweight|less complex|smaller|minimal"
 
 

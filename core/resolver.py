@@ -11,10 +11,12 @@ that looks like a name (not an English word, not a word of any tool or category)
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple
 
+import jellyfish
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
@@ -40,11 +42,19 @@ MIN_PREFIX_COVERAGE = 0.6
 SUGGEST_EDITS = 0.6
 # A word one slip from an ordinary word ("featur" from "feature") matches a tool only this closely.
 SLIP_ACCEPT = 90.0
+LETTERS_PER_SLIP = 5  # a typo changes at most 2 letters, or 1 in 5 of a longer name
 CATEGORY_ACCEPT = 88.0
 MIN_SHORTHAND_LENGTH = 4  # "orch" for orchestration; "exp" is too short to say which category
 # In a multi-word fuzzy match, each word must be this close to a word of the name: "our docker
 # images" is not a typo of "jupyter docker images", nor "ml project" of "vllm project".
 NAME_WORD_NEAR = 60.0
+# Dictated speech: a name split into sound-alike words ("pie torch", "cube flow", "sigh kit learn").
+# A span of 2-3 words matches a name whose Metaphone key its joined letters share (one key letter
+# may differ in keys of 6 or more), when the spellings are also this close.
+SOUND_SPAN = (2, 3)
+MIN_SOUND_KEY = 4
+SOUND_SPELLING_NEAR = 75.0
+MAX_SOUND_LENGTH_CHANGE = 2  # a respelling keeps the length: "model server" is 3 longer than "mlserver"
 # Letters people type for one another: keys side by side on a QWERTY keyboard, and letters that
 # sound alike ("langfuze", "prefekt", "weights and biasis"). A fuzzy match whose changed letters
 # are none of these ("tecson" for Tecton) is a different name, so it is only offered as "did you mean".
@@ -83,6 +93,8 @@ EDGE_STOPWORDS = frozenset(
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
 MAX_UNKNOWN_WORDS = 3
+# After an English word, what makes it a product's name: "Determined AI", "Mage AI".
+PRODUCT_SUFFIXES = frozenset("ai ml labs io hq".split())
 MAX_UNKNOWN_NAMES = 4  # more unknown words than this: another language or noise, not names
 # "requirements.txt", "meetup.com": a file or a site, not a tool's name
 _FILE_TYPES = frozenset("txt yml yaml py json csv tsv pkl ipynb md ini lock in toml cfg log r sh pbtxt com org".split())
@@ -213,8 +225,13 @@ def _slipped(typed_letter: str, meant_letter: str) -> bool:
 
 def plausible_typo(typed: str, name: str) -> bool:
     """Whether every letter changed on the way from `name` to `typed` is a slip: a neighbouring
-    key, a sound-alike, or two neighbours swapped. Letters left out or added always are."""
-    for op in Levenshtein.editops(typed, name):
+    key, a sound-alike, or two neighbours swapped. Letters left out or added always are, but not
+    more changes than a typist makes in a name that long ("modelforge" is not "modelstore")."""
+    ops = Levenshtein.editops(typed, name)
+    changes = OSA.distance(typed, name)  # a swap of two neighbours is one change ("terafrom")
+    if changes > max(2, len(name) // LETTERS_PER_SLIP) and not name.startswith(typed):  # "terraf": cut short
+        return False
+    for op in ops:
         if op.tag != "replace":
             continue
         typed_letter, meant_letter = typed[op.src_pos], name[op.dest_pos]
@@ -273,6 +290,16 @@ class Resolver:
                 words_in[key] = max(words_in.get(key, 0), len(tokenize(form)))
                 form_words.setdefault(key, set()).update(t.text for t in tokenize(form))
         self.fuzzy_words = [words_in[k] for k in self.fuzzy_keys]
+        # Metaphone keys of the names and aliases, for dictated speech; a key two tools share is dropped.
+        sounds: Dict[str, Optional[Tuple[str, Tool]]] = {}
+        for key in self.fuzzy_keys:
+            code = jellyfish.metaphone(key)
+            if len(code) >= MIN_SOUND_KEY:
+                seen = sounds.get(code, (key, self.exact[key]))
+                same = seen is not None and seen[1].name == self.exact[key].name
+                sounds[code] = (key, self.exact[key]) if same else None
+        self.sounds: Dict[str, Tuple[str, Tool]] = {c: kt for c, kt in sounds.items() if kt is not None}
+        self.sound_codes = list(self.sounds)
         self.fuzzy_form_words = [form_words[k] for k in self.fuzzy_keys]
         self.ordinary = ordinary_words
         self.rare = rare_words() if rare is None else rare
@@ -392,6 +419,33 @@ class Resolver:
                 )
         return hits
 
+    def _sound_alike_hits(self, tokens: List[Token], taken: Set[int]) -> List[_Hit]:
+        """Names dictated and transcribed as several sound-alike words: "pie torch" is PyTorch."""
+        hits = []
+        for size in SOUND_SPAN:
+            for start in range(len(tokens) - size + 1):
+                span = tokens[start : start + size]
+                if not taken.isdisjoint(range(start, start + size)) or any(not t.text.isalpha() for t in span):
+                    continue
+                if span[0].text in EDGE_STOPWORDS or span[-1].text in EDGE_STOPWORDS:
+                    continue
+                joined = "".join(t.text for t in span)
+                if joined in self.words:
+                    continue  # "air flow" is airflow, an English word first: the exact match's cues decide
+                code = jellyfish.metaphone(joined)
+                if len(code) < MIN_SOUND_KEY:
+                    continue
+                limit = 1 if len(code) >= 6 else 0
+                match = process.extractOne(code, self.sound_codes, scorer=Levenshtein.distance, score_cutoff=limit)
+                if match is None:
+                    continue
+                form, tool = self.sounds[match[0]]
+                if abs(len(joined) - len(form)) > MAX_SOUND_LENGTH_CHANGE or self._phrase_key(span) in self.phrases:
+                    continue  # "model server" is the job, not a respelling of "mlserver"
+                if fuzz.ratio(joined, form) >= SOUND_SPELLING_NEAR:
+                    hits.append(_Hit(start, start + size, tool, 80.0, False, form))
+        return hits
+
     @staticmethod
     def _every_name_word_near(span: Sequence[Token], form_words: Set[str]) -> bool:
         """Each word of a multi-word span is close to some word of the name: neither the shared
@@ -448,6 +502,10 @@ class Resolver:
                 taken.update(range(hit.start, hit.end))
         chosen = [h for h in chosen if self._cued(tokens, h, chosen)]
         covered = {i for h in chosen for i in range(h.start, h.end)}
+        for hit in sorted(self._sound_alike_hits(tokens, covered), key=_Hit.key, reverse=True):
+            if covered.isdisjoint(range(hit.start, hit.end)):
+                chosen.append(hit)
+                covered.update(range(hit.start, hit.end))
         for index, token in enumerate(tokens):  # "seldon": first word of several names
             if index not in covered and token.text in self.first_words:
                 family = self.first_words[token.text]
@@ -579,6 +637,8 @@ class Resolver:
             run = []
         if len(runs) > MAX_UNKNOWN_NAMES:
             return []
+        if not runs:
+            runs = self._named_words(tokens, taken)
         names: List[str] = []
         for run in runs:
             words = [t.original for t in run]
@@ -588,6 +648,22 @@ class Resolver:
             if name not in names:
                 names.append(name)
         return names
+
+    @staticmethod
+    def _named_words(tokens: List[Token], taken: Set[int]) -> List[List[Token]]:
+        """English words used as a product's name: "Determined AI", "Mage AI" (a word before a
+        product suffix), "heard of mage", "a tool called Tide" (a word after a naming cue)."""
+        runs = []
+        for index, token in enumerate(tokens):
+            if index in taken or not token.text.isalpha() or token.text in EDGE_STOPWORDS:
+                continue
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            previous = " ".join(t.text for t in tokens[max(0, index - 2) : index])
+            if following is not None and following.text in PRODUCT_SUFFIXES and token.original[:1].isupper():
+                runs.append([token, following])
+            elif re.search(r"(?:^|\s)(?:heard of|called|named)$", previous):
+                runs.append([token])
+        return runs
 
     def resolve(self, text: str) -> Resolution:
         tokens = tokenize(text)

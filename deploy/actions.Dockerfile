@@ -9,6 +9,7 @@ USER 0
 COPY requirements.lock /tmp/requirements.lock
 RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
       RapidFuzz==3.14.5 \
+      jellyfish==1.2.1 \
       pydantic==1.10.9 \
       PyYAML==6.0.3 \
  && rm /tmp/requirements.lock

@@ -32,6 +32,8 @@ def examples(paths):
 
 TRAINING = examples(sorted((ROOT / "data" / "nlu").rglob("*.yml")))
 HELD_OUT = examples(sorted((ROOT / "tests" / "data" / "held_out_nlu").glob("*.yml")))
+# Held out from the situation and long-message data: no near copies of training examples either.
+HELD_OUT_SITUATIONS = examples(sorted((ROOT / "tests" / "data" / "held_out_situations").glob("*.yml")))
 
 
 def test_held_out_data_covers_every_practice_topic():
@@ -40,7 +42,7 @@ def test_held_out_data_covers_every_practice_topic():
     assert len(trained) >= 70 and trained == tested
 
 
-@pytest.mark.parametrize("text, intent", [e for e in HELD_OUT if len(e[0].split()) >= MIN_WORDS])
+@pytest.mark.parametrize("text, intent", [e for e in HELD_OUT + HELD_OUT_SITUATIONS if len(e[0].split()) >= MIN_WORDS])
 def test_held_out_example_is_not_a_training_example(text, intent):
     texts = [t for t, _ in TRAINING]
     match = process.extractOne(text, texts, scorer=fuzz.token_sort_ratio)

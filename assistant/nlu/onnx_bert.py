@@ -1,7 +1,7 @@
 """A BERT encoder (all-MiniLM-L6-v2) as an ONNX graph written from its weights, for ONNX Runtime.
 
 ONNX Runtime runs the 6-layer encoder on one short message in ~2-4 ms where TensorFlow's traced
-graph takes ~8-11 ms (docs/performance.md, session 7), with the same token states to ~1e-6. No
+graph takes ~8-11 ms (docs/performance.md), with the same token states to ~1e-6. No
 converter is involved: `build_model` writes the graph node for node as Hugging Face's BERT computes
 it, from `model.safetensors` and `config.json`:
 

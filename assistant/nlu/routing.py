@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from core.message import Attribute, asked_attribute, sentences
+from core.message import HOSTING_ASKED, Attribute, asked_attribute, constraints, sentences
 from core.resolver import Resolution
 
 FAQ = "faq"
@@ -72,6 +72,12 @@ PRACTICE_SIMILARITY = 0.45
 # A message this similar to a practice question, whose topic the selector is sure of, is that
 # question however unsure the intent classifier was ("wat is drift", "n canary?").
 SURE_SIMILARITY = 0.6
+# A job found by meaning (core/jobs.py) names the category of a request for tools that names none
+# when its nearest document is at least this similar and it has at least this share of the vote.
+JOB_SIMILARITY = 0.35
+JOB_SHARE = 0.3
+# Words a message must have besides the tool nouns to describe a job ("tools?" describes none).
+MIN_JOB_WORDS = 2
 
 # Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
 # ("which vector stores...", not "what is a feature store").
@@ -79,6 +85,7 @@ _TOOL_NOUNS = (
     r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
     r"solutions?|vendors?"
 )
+_TOOL_NOUN_WORDS = re.compile(rf"\b(?:{_TOOL_NOUNS})\b")
 _ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
 _PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
@@ -123,7 +130,7 @@ _ASKS_A_FACT = re.compile(
     r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
     r"\bis \S+ an? [\w\s/-]+\bor an? \b|\bis \S+ an? [\w\s/-]*\b(?:tool|library|lib|platform|"
     r"framework)\b[\w\s/-]*\bor\b|"
-    r"open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b"
+    r"open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b|" + HOSTING_ASKED
 )
 # Work people do with tools: "deploy with X", "log my runs to X".
 _TOOL_VERBS = (
@@ -138,6 +145,16 @@ _NAMED_KINDS = (
 _REFERS_BACK = re.compile(
     r"\b(?:that|this|it|those|them)\W*$|"
     r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b"
+)
+# "compare them", "how do those two stack up", "compare all three": the tools discussed, compared.
+_COMPARES_THOSE = re.compile(
+    r"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side)\b.{0,30}"
+    r"\b(?:them|those|these|both|each other|the two|the three|all three|all of them)\b|"
+    r"\b(?:them|those|these|both|the two|the three|all three)\b.{0,30}\b(?:compar\w*|stack up|differ\w*)\b"
+)
+# "it", "that one", "either of them": a fact asked about the tool or tools discussed.
+_ABOUT_THE_TOOL = re.compile(
+    r"\b(?:it|its|it's|this one|that one|the other one|either of them|both of them|either|both|they|them)\b"
 )
 # "could you please tell me more about this?": the longer version of the last answer.
 _MORE = re.compile(
@@ -180,6 +197,7 @@ _ASKS_ABOUT = re.compile(
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
+    r"\bwhat (?:actually |really |exactly )?(?:is|does) (?:it|that|this)(?: one)?\b|"
     r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
     r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
 )
@@ -194,6 +212,14 @@ _FILLER = frozenset(
 )
 # Content words besides the names up to which a message is still just "about X".
 MAX_SUBJECT_WORDS = 3
+_QUESTION_OPENING = (
+    r"^\W*(?:\w+\W+){0,2}?(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|which|who|whom|whose|where|"
+    r"when|why|how|whats|wat|wht|whch|wich|r|any)\b"
+)
+# Content words up to which a stated requirement ("only open source, no budget") is only that.
+MAX_CONSTRAINT_WORDS = 8
+# Content words up to which "... for that?" points at the last answer rather than at its own words.
+MAX_POINTING_WORDS = 6
 
 
 def _words(text: str) -> List[str]:
@@ -209,6 +235,19 @@ def _words_besides(text: str, naming_words: Sequence[str]) -> int:
     "who makes seldon"."""
     named = set(naming_words)
     return sum(1 for w in _words(text) if w not in _FILLER and w not in named and re.sub(r"'s$", "", w) not in named)
+
+
+def is_question(text: str) -> bool:
+    """Asks rather than states: a question mark, or a sentence that opens like a question ("can it run
+    on prem", not "we run it on prem")."""
+    return "?" in text or any(re.match(_QUESTION_OPENING, s.lower()) for s in sentences(text))
+
+
+def points_back(text: str) -> bool:
+    """ "Any tools for that?", "which ones do it": the message is about the last answer. A message
+    that describes the job itself ("we tag thousands of photos by hand. what software is out there
+    for that?") points at its own words instead."""
+    return bool(_REFERS_BACK.search(text.lower())) and _content_words(text) <= MAX_POINTING_WORDS
 
 
 def asks_for_tools(text: str, strongly: bool = False) -> bool:
@@ -233,6 +272,9 @@ class Parse:
     practice_similarity: float = 1.0  # highest cosine to a practice training example; 1.0 when unknown
     topic_category: Optional[str] = None  # the tool category of the practice topic the selector picked
     off_topic_similarity: float = 0.0  # highest cosine to an off-topic training example; 0.0 when unknown
+    job_category: Optional[str] = None  # the category the message's meaning is nearest to (core/jobs.py)
+    job_similarity: float = 0.0  # cosine of that category's nearest document
+    job_share: float = 0.0  # that category's part of the nearest documents' vote
 
 
 def _tool_question(text: str, tool_count: int) -> str:
@@ -283,7 +325,9 @@ def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence
     sentence opens by asking what a named tool is (as typed, typos and all)."""
     for sentence in sentences(text.lower()):
         opening = re.match(
-            rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s)|wats|wat is) (?:the |a |an )?([\w.&+-]+)", sentence
+            rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s| does| do)|wats|wat is) "
+            r"(?:actually |really |exactly )?(?:the |a |an )?([\w.&+-]+)",
+            sentence,
         )
         if opening and (
             opening.group(1) in naming_words
@@ -389,11 +433,10 @@ class _Reading:
 
     @property
     def category(self) -> Optional[str]:
-        """The job named, else the job of the practice topic the message is about ("tools for
-        explaining why my model predicted that" is about explainability)."""
-        if self.named_category:
-            return self.named_category
-        return self.parse.topic_category if lists_the_topics_job(self.text, self.parse, self.resolution) else None
+        """The job named, else the job described (by meaning), else the job of the practice topic
+        the message is about ("tools for explaining why my model predicted that" is about
+        explainability)."""
+        return self.named_category or unnamed_category(self.text, self.parse, self.resolution)
 
     @property
     def about_a_name(self) -> bool:
@@ -446,20 +489,32 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
         if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
             return pointed
-    if intent == ASK_TOOL_INFO and m.names and asked_attribute(m.text) not in (None, Attribute.CATEGORY):
-        return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in"
+    if (
+        intent == ASK_TOOL_INFO
+        and m.names
+        and asked_attribute(m.text) not in (None, Attribute.CATEGORY)
+        and not _ASKS_WHAT_IT_IS.search(m.lowered)
+    ):
+        return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in", not "our repo uses hydra, no clue what it is"
     if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _FOLLOW_UP.search(m.lowered):
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
-    if intent in (ASK_TOOL_ATTRIBUTE, ASK_TOOL_INFO) and not m.names and m.named_category and asks_for_tools(m.text):
-        return LIST_TOOLS  # "hpo libs?"
+    if (
+        intent in (ASK_TOOL_ATTRIBUTE, ASK_TOOL_INFO)
+        and not m.names
+        and (m.named_category or asked_attribute(m.text) is None)
+        and asks_for_tools(m.text)
+    ):
+        return LIST_TOOLS  # "hpo libs?", "libraries for it?": tools for a job, not a fact about a tool
     return None
 
 
 def _route_tool_request(m: _Reading) -> Optional[str]:
     """NLU heard a request for a list or a recommendation."""
     intent = m.parse.intent
+    if intent == LIST_TOOLS and len(m.resolution.tools) == 1 and _ALTERNATIVES.search(m.lowered):
+        return ASK_ALTERNATIVES  # "other options than dvc for data versioning": what replaces DVC
     if intent == RECOMMEND_TOOL and m.resolution.tools and not m.named_category and m.pointed() == ASK_TOOL_INFO:
         return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?"
     if (
@@ -497,6 +552,18 @@ def _route_other(m: _Reading) -> Optional[str]:
     if (
         not m.names
         and not m.named_category
+        and intent in (FALLBACK, OUT_OF_SCOPE, FAQ)
+        and m.parse.practice_confidence < SURE_PRACTICE
+        and _content_words(m.text) <= MAX_CONSTRAINT_WORDS
+        and constraints(m.text).labels
+        and not is_question(m.text)
+    ):
+        return INFORM  # "only open source. finance gave us zero budget": a requirement, for the list or the advice
+    if not m.names and _COMPARES_THOSE.search(m.lowered) and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help"):
+        return COMPARE_TOOLS  # "how do those two stack up? I only have my laptop": the tools discussed
+    if (
+        not m.names
+        and not m.named_category
         and _ASKS_FOR_EXAMPLES.match(m.lowered)
         and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help")
     ):
@@ -517,12 +584,16 @@ def _route_other(m: _Reading) -> Optional[str]:
     if (
         not m.names
         and not m.named_category
-        and intent in ("help", OUT_OF_SCOPE)
-        and m.parse.confidence < SURE_SMALL_TALK
+        and intent in ("help", OUT_OF_SCOPE, FAQ, FALLBACK)
+        and not (intent in ("help", OUT_OF_SCOPE) and m.parse.confidence >= SURE_SMALL_TALK)
         and asked_attribute(m.text) is not None
-        and re.search(r"\b(?:it|its|this|that|they|them)\b", m.lowered)
+        and _ABOUT_THE_TOOL.search(m.lowered)
+        and is_question(m.text)
+        and not asks_for_tools(m.text)
     ):
-        return ASK_TOOL_ATTRIBUTE  # "what category would u put it in" after a tool
+        # "could it run in our own data centre?", "what category would u put it in" after a tool: the
+        # action answers for the tool discussed, or gives the practice answer when there is none
+        return ASK_TOOL_ATTRIBUTE
     if (
         not m.names
         and _MORE.search(m.lowered)
@@ -577,6 +648,33 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     return _tool_question(m.text, m.names) if only_the_name or asks_what_a_tool_has else None
 
 
+def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
+    """The category a message describes in its own words, found by meaning: only for a message
+    that names no tool, no category and does not point back at the last answer."""
+    if (
+        parse.job_category
+        and parse.job_similarity >= JOB_SIMILARITY
+        and parse.job_share >= JOB_SHARE
+        and _content_words(text) - len(_TOOL_NOUN_WORDS.findall(text.lower())) >= MIN_JOB_WORDS
+        and not resolution.tools
+        and not resolution.unknown
+        and not points_back(text)
+    ):
+        return parse.job_category
+    return None
+
+
+def unnamed_category(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
+    """The category of a request for tools that names none: the job it describes, else the job of
+    its practice topic. None when the message names one (the action reads it) or points back."""
+    if parse.category_entity or resolution.category:
+        return None
+    topic = parse.topic_category if lists_the_topics_job(text, parse, resolution) else None
+    if parse.practice_confidence >= SURE_PRACTICE and (topic is not None or parse.intent == FAQ):
+        return topic  # the selector is sure which practice the message is about: that practice's tools
+    return described_job(text, parse, resolution) or topic
+
+
 def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> bool:
     """Whether a tool list for `text` takes its job from the practice topic the message is about:
     on topic, no names, no words of its own for the job, and not pointing back ("tools for that?"
@@ -586,7 +684,7 @@ def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> boo
         and not resolution.tools
         and not resolution.unknown
         and not (parse.category_entity or resolution.category)
-        and not _REFERS_BACK.search(text.lower())
+        and not points_back(text)
     )
 
 

@@ -64,6 +64,34 @@ def _load(model_dir: Path, threads: int = 1) -> Tuple[Any, Any]:
     return _LOADED[key]
 
 
+def _encode(tokenizer: Any, encode: Any, texts: Sequence[str], max_word_pieces: int) -> Tuple[Any, Any, np.ndarray]:
+    """(word-piece offsets, token states, unit-length sentence embeddings) of a batch of texts."""
+    encoded = tokenizer(
+        list(texts),
+        padding=True,
+        truncation=True,
+        max_length=max_word_pieces,
+        return_offsets_mapping=True,
+        return_tensors="np",
+    )
+    states = encode(encoded["input_ids"], encoded["attention_mask"])
+    mask = encoded["attention_mask"][..., None].astype(np.float32)
+    pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+    return encoded["offset_mapping"], states, pooled
+
+
+def sentence_embeddings(texts: Sequence[str], batch_size: int = 64, max_word_pieces: int = 128) -> np.ndarray:
+    """The featurizer's sentence embeddings of plain texts, one unit-length row each (the same
+    vectors a message of that text gets), for components that embed text of their own."""
+    tokenizer, encode = _load(default_model_dir())
+    rows = [
+        _encode(tokenizer, encode, texts[start : start + batch_size], max_word_pieces)[2]
+        for start in range(0, len(texts), batch_size)
+    ]
+    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds pretrained sentence and token embeddings to TEXT (and ACTION_TEXT) as dense features."""
@@ -80,7 +108,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             "batch_size": 64,
             "max_word_pieces": 128,
             "sequence_features": False,
-            "threads": 1,  # ONNX Runtime's threads for one batch (docs/performance.md, session 7)
+            "threads": 1,  # ONNX Runtime's threads for one batch (docs/performance.md)
         }
 
     @classmethod
@@ -126,19 +154,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     ) -> List[Tuple[Optional[np.ndarray], np.ndarray]]:
         """(token features [tokens x dim] or None, sentence features [1 x dim]) for each message."""
         texts = [m.get(attribute) for m in messages]
-        encoded = self.tokenizer(
-            texts,
-            padding=True,
-            truncation=True,
-            max_length=int(self._config["max_word_pieces"]),
-            return_offsets_mapping=True,
-            return_tensors="np",
-        )
-        offsets = encoded["offset_mapping"]
-        states = self.encode(encoded["input_ids"], encoded["attention_mask"])
-        mask = encoded["attention_mask"][..., None].astype(np.float32)
-        pooled = (states * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
-        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+        offsets, states, pooled = _encode(self.tokenizer, self.encode, texts, int(self._config["max_word_pieces"]))
         sentences = [pooled[i : i + 1].astype(np.float32) for i in range(len(messages))]
         if not self._config["sequence_features"]:
             return [(None, sentence) for sentence in sentences]

@@ -26,9 +26,10 @@ from core.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
 ROUTED_FROM = "routed_from"
-# Set on a routed intent when the tool list's category comes from the practice topic, not from
-# words in the message (an entity needs a span of the text; this has none).
+# Set on the intent of a request for tools whose category comes from the message's meaning or its
+# practice topic, not from words in it (an entity needs a span of the text; this has none).
 ROUTED_CATEGORY = "category"
+JOB = "job"  # what assistant/nlu/job_finder.py wrote
 
 
 def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> routing.Parse:
@@ -37,6 +38,7 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> 
     selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
     category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
+    job = message.get(JOB) or {}
     return routing.Parse(
         intent=str(intent.get("name") or ""),
         confidence=float(intent.get("confidence") or 0.0),
@@ -46,6 +48,9 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> 
         practice_similarity=float(selected.get("similarity", 1.0)),
         topic_category=topic_category(topic) if topic else None,
         off_topic_similarity=float(selected.get("contrast_similarity", 0.0)),
+        job_category=job.get("category"),
+        job_similarity=float(job.get("similarity") or 0.0),
+        job_share=float(job.get("share") or 0.0),
     )
 
 
@@ -101,18 +106,23 @@ class ToolRouter(GraphComponent):
             parse = _parse(message, self.topic_category)
             resolution = self.resolver.resolve(text)
             new_intent = routing.route(text, parse, resolution)
-            if new_intent is None or new_intent == parse.intent:
+            intent = parse.intent if new_intent is None else new_intent
+            category = (
+                routing.unnamed_category(text, parse, resolution)
+                if intent in (routing.LIST_TOOLS, routing.RECOMMEND_TOOL)
+                else None
+            )
+            if (new_intent is None or new_intent == parse.intent) and category is None:
                 continue
-            ranking = [{"name": new_intent, "confidence": 1.0}] + [
-                {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent
-            ]
-            routed = {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}
-            if (
-                new_intent == routing.LIST_TOOLS
-                and parse.topic_category
-                and routing.lists_the_topics_job(text, parse, resolution)
-            ):
-                routed[ROUTED_CATEGORY] = parse.topic_category  # the job of the practice topic: for the action
+            if new_intent is None or new_intent == parse.intent:
+                routed = {**(message.get(INTENT) or {})}
+            else:
+                routed = {"name": new_intent, "confidence": 1.0, ROUTED_FROM: parse.intent}
+                ranking = [{"name": new_intent, "confidence": 1.0}] + [
+                    {"name": name, "confidence": confidence} for name, confidence in parse.ranking if name != new_intent
+                ]
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if category is not None:
+                routed[ROUTED_CATEGORY] = category  # the job described or the practice topic's: for the action
             message.set(INTENT, routed, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

@@ -23,7 +23,12 @@ ATTRIBUTES = {
     "link": ("utter_tool_link",),
     "category": ("utter_tool_category", "utter_tool_category_with_secondary"),
     "language": ("utter_tool_language", "utter_tool_language_managed_service"),
-    "hosting": ("utter_tool_hosting",),
+    "hosting": (
+        "utter_tool_hosting_library",
+        "utter_tool_hosting_self_hosted",
+        "utter_tool_hosting_managed",
+        "utter_tool_hosting_both",
+    ),
 }
 LISTS = ("utter_tool_list",)
 OPEN_SOURCE_CATEGORY_LISTS = ("utter_tool_list_open_source", "utter_tool_list_open_source_none")

@@ -279,7 +279,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     (args.results / f"{args.name}.json").write_text(
         json.dumps(
             {
-                "set": str(args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases),
+                "set": os.path.relpath(args.cases.resolve(), ROOT),
                 "cases": len(cases),
                 "channels": channels,
                 "rates": table,

@@ -211,6 +211,9 @@ def test_the_action_server_registers_exactly_the_domain_actions():
         ("what is airflow written in", "utter_tool_language", "language", "Python"),
         ("sagemaker licence?", "utter_tool_licence_proprietary", "name", "Amazon SageMaker"),
         ("what language is vertex ai written in", "utter_tool_language_managed_service", "name", "Google Vertex AI"),
+        ("can we self-host mlflow?", "utter_tool_hosting_both", "name", "MLflow"),
+        ("can polars run on our own servers", "utter_tool_hosting_library", "name", "Polars"),
+        ("is sagemaker cloud only", "utter_tool_hosting_managed", "name", "Amazon SageMaker"),
     ],
 )
 def test_attribute_questions_get_the_one_fact_asked(text, response, field, value):
@@ -527,3 +530,31 @@ def test_free_after_a_tool_heard_as_a_list_request_answers_for_that_tool():
     talk.turn(ActionToolInfo(default_resolver()), "what is dvc", "ask_tool_info")
     messages = talk.turn(ActionListTools(default_resolver()), "free?", "inform")
     assert responses(messages) == ["utter_tool_is_open_source"] and messages[0]["name"] == "DVC"
+
+
+def test_a_message_asking_two_facts_gets_both():
+    messages = Conversation().turn(
+        ActionToolAttribute(default_resolver()), "ollama: oss? written in?", "ask_tool_attribute"
+    )
+    assert responses(messages) == ["utter_tool_is_open_source", "utter_tool_language"]
+    assert {m["name"] for m in messages} == {"Ollama"}
+
+
+def test_compare_all_three_adds_the_new_tool_to_the_two_discussed():
+    talk = Conversation()
+    talk.turn(ActionCompareTools(default_resolver()), "optuna vs hyperopt", "compare_tools")
+    messages = talk.turn(
+        ActionCompareTools(default_resolver()), "throw ray tune in and compare all three", "compare_tools"
+    )
+    compared = {m["name"] for m in messages if m["response"].startswith("utter_compare_tool")}
+    assert compared == {"Optuna", "Hyperopt", "Ray Tune"}
+
+
+def test_a_fact_asked_about_it_with_no_tool_discussed_gets_the_sure_practice_answer():
+    talk = Conversation()
+    talk.events.append(
+        user_event("can we run it in-house?", "ask_tool_attribute", response_key="faq/local_vs_remote_deployment")
+    )
+    talk.events[-1]["parse_data"]["response_selector"]["faq"]["response"]["confidence"] = 0.7
+    messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(talk.events))
+    assert responses(messages) == ["utter_faq/local_vs_remote_deployment"]

@@ -7,9 +7,11 @@ from core.message import (
     Constraints,
     Hosting,
     asked_attribute,
+    asked_attributes,
     chosen_option,
     constraints,
     open_source_optional,
+    referred_count,
 )
 
 
@@ -31,6 +33,10 @@ from core.message import (
         ("which programming language is ray built with", Attribute.LANGUAGE),
         ("is qdrant in rust", Attribute.LANGUAGE),
         ("polars is rust right?", Attribute.LANGUAGE),
+        ("can we self-host langfuse?", Attribute.HOSTING),
+        ("does it run on our own servers or only in their cloud", Attribute.HOSTING),
+        ("is comet saas only", Attribute.HOSTING),
+        ("could we install it in-house", Attribute.HOSTING),
         ("tell me about mlflow", None),
     ],
 )
@@ -95,3 +101,26 @@ def test_open_source_optional(text, optional):
 
 def test_constraint_labels_name_each_requirement():
     assert list(Constraints(True, Hosting.MANAGED, True).labels) == ["open-source", "managed", "simpler"]
+
+
+@pytest.mark.parametrize(
+    "text, attributes",
+    [
+        ("ollama: oss? written in?", [Attribute.OPEN_SOURCE, Attribute.LANGUAGE]),
+        ("is dagster free, and can it run on a laptop?", [Attribute.OPEN_SOURCE, Attribute.HOSTING]),
+        ("what licence is this open-source tool under", [Attribute.LICENCE]),  # one clause, one fact
+        ("is mlflow free and open source", [Attribute.OPEN_SOURCE]),
+        ("thanks! is it free? we cannot pay for licences", [Attribute.OPEN_SOURCE]),  # the question decides
+        ("tell me about mlflow", []),
+    ],
+)
+def test_asked_attributes_reads_every_fact_a_message_asks(text, attributes):
+    assert asked_attributes(text) == attributes
+
+
+@pytest.mark.parametrize(
+    "text, count",
+    [("compare all three", 3), ("how do those two stack up", 2), ("both of them?", 2), ("compare them", None)],
+)
+def test_referred_count(text, count):
+    assert referred_count(text) == count

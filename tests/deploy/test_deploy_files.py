@@ -37,7 +37,13 @@ BUILT_BY_MAKE = {
 # already depends on, and the test tools.
 NOT_FOR_THE_RASA_IMAGE = {"rasa", "rasa-sdk", "requests", "pyyaml", "pytest", "playwright", "ruff", "mypy"}  # dev tools
 # Module name -> distribution, for what actions/ imports.
-DISTRIBUTION_OF_MODULE = {"rapidfuzz": "rapidfuzz", "yaml": "pyyaml", "pydantic": "pydantic", "rasa_sdk": "rasa-sdk"}
+DISTRIBUTION_OF_MODULE = {
+    "rapidfuzz": "rapidfuzz",
+    "jellyfish": "jellyfish",
+    "yaml": "pyyaml",
+    "pydantic": "pydantic",
+    "rasa_sdk": "rasa-sdk",
+}
 
 # Rasa's Helm charts as read in RasaHQ/helm-charts at 94fba4b (2025-08-08): the chart versions,
 # and every key path of their values.yaml that our values set. A key set below one of the

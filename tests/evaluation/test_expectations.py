@@ -50,7 +50,7 @@ MONITORING_LIST = BotMessage("utter_tool_list", {"category": LABELS["monitoring"
         ({"any": [{"tool": "DVC"}, {"tool": "MLflow"}]}, [MLFLOW]),
         (
             {"all": [{"tool": "MLflow"}, {"attribute": {"tool": "MLflow", "asks": "hosting"}}]},
-            [MLFLOW, BotMessage("utter_tool_hosting", {"name": "MLflow"})],
+            [MLFLOW, BotMessage("utter_tool_hosting_both", {"name": "MLflow"})],
         ),
         ({"alternatives": "LangSmith"}, [BotMessage("utter_tool_alternatives", {"name": "LangSmith"})]),
         (

@@ -6,7 +6,14 @@ from typing import Optional, Sequence
 
 import pytest
 
-from assistant.nlu.routing import Parse, asks_for_tools, lists_the_topics_job, route
+from assistant.nlu.routing import (
+    Parse,
+    asks_for_tools,
+    lists_the_topics_job,
+    points_back,
+    route,
+    unnamed_category,
+)
 from core.resolver import Resolution
 
 
@@ -474,3 +481,64 @@ def test_an_unsure_practice_answer_to_a_message_like_the_practice_questions_asks
         off_topic_similarity=0.4,
     )
     assert route(text, off_topic, _resolution()) == "out_of_scope"
+
+
+def _job_parse(intent: str, job: str, similarity: float = 0.6, share: float = 0.7, practice: float = 0.1) -> Parse:
+    return Parse(
+        intent, 0.9, ((intent, 0.9),), practice, None, job_category=job, job_similarity=similarity, job_share=share
+    )
+
+
+def test_a_request_for_tools_that_names_no_category_takes_the_job_its_words_describe():
+    text = "we need a place where finished models are stored and signed off before they go live, what products exist?"
+    assert unnamed_category(text, _job_parse("list_tools", "model-registry"), _resolution()) == "model-registry"
+
+
+@pytest.mark.parametrize(
+    "text, parse",
+    [
+        ("tools?", _job_parse("list_tools", "dev-tools")),  # describes no job
+        ("any tools for that?", _job_parse("list_tools", "dev-tools")),  # points back at the last answer
+        ("which products keep features consistent", _job_parse("list_tools", "model-serving", similarity=0.2)),
+        ("which products keep features consistent", _job_parse("list_tools", "model-serving", share=0.1)),
+    ],
+)
+def test_a_job_found_by_meaning_needs_words_of_its_own_and_a_clear_vote(text, parse):
+    assert unnamed_category(text, parse, _resolution()) is None
+
+
+def test_a_named_category_or_a_sure_practice_topic_comes_before_the_job_found_by_meaning():
+    text = "training/serving skew is killing us. which products keep features consistent between the two"
+    parse = Parse(
+        "list_tools",
+        0.9,
+        (("list_tools", 0.9),),
+        0.8,
+        None,
+        topic_category="feature-store",
+        job_category="model-serving",
+        job_similarity=0.6,
+        job_share=0.6,
+    )
+    assert unnamed_category(text, parse, _resolution()) == "feature-store"
+    assert unnamed_category(text, parse, _resolution(category="labeling")) is None  # named: the action reads it
+
+
+def test_a_long_message_that_describes_its_own_job_does_not_point_back():
+    assert points_back("any tools for that?")
+    assert not points_back(
+        "We need a way for a few reviewers to tag thousands of product photos. What software is out there for that?"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["could it run inside our own data centre?", "can we run it in-house?", "do we have to pay for either of them?"],
+)
+def test_a_fact_asked_about_the_tool_discussed_is_a_tool_question_whatever_nlu_heard(text):
+    assert route(text, _parse("faq", practice=0.6), _resolution()) == "ask_tool_attribute"
+
+
+@pytest.mark.parametrize("text", ["how do those two stack up? I only have a laptop", "compare all three. quickly"])
+def test_comparing_the_tools_discussed_is_a_comparison(text):
+    assert route(text, _parse("nlu_fallback"), _resolution()) == "compare_tools"
