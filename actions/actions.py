@@ -20,6 +20,8 @@ from rasa_sdk.types import DomainDict
 from core import advice, answers
 from core.loader import KnowledgeBase
 from core.message import (
+    THE_ONE,
+    THE_SEVERAL,
     Attribute,
     Constraints,
     Hosting,
@@ -30,20 +32,52 @@ from core.message import (
     open_source_optional,
     referred_count,
 )
+from core.names import (
+    ACTION_CHOOSE_OPTION,
+    ACTION_COMPARE_TOOLS,
+    ACTION_LIST_TOOLS,
+    ACTION_NOTE_TOOLS,
+    ACTION_RECOMMEND_TOOL,
+    ACTION_TELL_ME_MORE,
+    ACTION_TOOL_ALTERNATIVES,
+    ACTION_TOOL_ATTRIBUTE,
+    ACTION_TOOL_INFO,
+    ACTION_WHAT_ABOUT,
+    AFFIRM,
+    ASK_ALTERNATIVES,
+    ASK_TOOL_ATTRIBUTE,
+    ASK_TOOL_INFO,
+    BOT_CHALLENGE,
+    CATEGORY_ENTITY,
+    CATEGORY_SLOT,
+    CHOOSE_OPTION,
+    COMPARE_TOOLS,
+    DENY,
+    FAQ,
+    GOODBYE,
+    GREET,
+    HELP,
+    HOSTING_SLOT,
+    INFORM,
+    LAST_QUESTION_SLOT,
+    MORE_SLOT,
+    OPEN_SOURCE_SLOT,
+    OPTION_ENTITY,
+    OUT_OF_SCOPE,
+    RECOMMEND_TOOL,
+    ROUTED_CATEGORY,
+    SHOWN_SLOT,
+    SKIP,
+    STOP,
+    TELL_ME_MORE,
+    THANKS,
+    TOOL_ENTITY,
+    TOOLS_SLOT,
+    UTTER_FAQ,
+    WHAT_ABOUT,
+)
 from core.resolver import Resolver, default_resolver
 from core.schema import Tool
-
-TOOLS_SLOT = "tools"
-SHOWN_SLOT = "shown_tools"
-MORE_SLOT = "more_tools"
-LAST_QUESTION_SLOT = "last_question"
-CATEGORY_SLOT = "recommend_category"
-OPEN_SOURCE_SLOT = "recommend_open_source"
-HOSTING_SLOT = "recommend_hosting"
-TOOL_ENTITY = "tool"
-CATEGORY_ENTITY = "category"
-OPTION_ENTITY = "option"
-ROUTED_CATEGORY = "category"  # on an intent the NLU router set: the job of the practice topic
 
 INFO = "info"
 ATTRIBUTE = "attribute:"
@@ -65,19 +99,19 @@ PRACTICE_ANSWER = "utter_faq/"
 SURE_PRACTICE = 0.5
 LONGER_PRACTICE_ANSWER = "utter_more_"
 # Actions whose numbered list "compare them" means.
-LISTING_ACTIONS = ("action_list_tools", "action_tool_alternatives", "action_recommend_tool", "action_tell_me_more")
+LISTING_ACTIONS = (ACTION_LIST_TOOLS, ACTION_TOOL_ALTERNATIVES, ACTION_RECOMMEND_TOOL, ACTION_TELL_ME_MORE)
 # Bot actions that answer a question: "tell me more" continues the newest of them.
 ANSWERING_ACTIONS = (
-    "utter_faq",
-    "action_tool_info",
-    "action_tool_attribute",
-    "action_list_tools",
-    "action_compare_tools",
-    "action_tool_alternatives",
-    "action_what_about",
-    "action_choose_option",
-    "action_recommend_tool",
-    "action_tell_me_more",
+    UTTER_FAQ,
+    ACTION_TOOL_INFO,
+    ACTION_TOOL_ATTRIBUTE,
+    ACTION_LIST_TOOLS,
+    ACTION_COMPARE_TOOLS,
+    ACTION_TOOL_ALTERNATIVES,
+    ACTION_WHAT_ABOUT,
+    ACTION_CHOOSE_OPTION,
+    ACTION_RECOMMEND_TOOL,
+    ACTION_TELL_ME_MORE,
 )
 
 
@@ -234,7 +268,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if not tracker.get_slot(SHOWN_SLOT):
             return False
         text = _text(tracker).lower()
-        if re.search(r"\b(?:those|these|them|they|ones|any of|which of|of the list)\b|^\W*which\b", text):
+        if re.search(rf"\b(?:{THE_SEVERAL}|ones|any of|which of|of the list)\b|^\W*which\b", text):
             return True
         return _last_answer(tracker) in LISTING_ACTIONS and len(text.split()) <= 4
 
@@ -246,7 +280,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
         remembered = self.remembered(tracker)
-        points_back = re.search(r"\b(?:it|its|it's|that one|this one)\b", _text(tracker).lower())
+        points_back = re.search(rf"\b(?:{THE_ONE})\b", _text(tracker).lower())
         if use_remembered and remembered and points_back:
             return self.answer(kind, remembered, dispatcher, tracker)  # "what lang is it written in"
         if found.candidates:
@@ -267,7 +301,7 @@ class ActionToolInfo(KnowledgeBaseAction):
     """ "What is X?": a summary of each tool named, or an honest "I don't know"."""
 
     def name(self) -> str:
-        return "action_tool_info"
+        return ACTION_TOOL_INFO
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         return self.ask(INFO, dispatcher, tracker, use_remembered=False)
@@ -277,7 +311,7 @@ class ActionToolAttribute(KnowledgeBaseAction):
     """ "Is X open source?", "X's licence", "link to X", "what kind of tool is X", "X written in"."""
 
     def name(self) -> str:
-        return "action_tool_attribute"
+        return ACTION_TOOL_ATTRIBUTE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         asked = asked_attributes(_text(tracker))
@@ -296,7 +330,7 @@ class ActionToolAlternatives(KnowledgeBaseAction):
     """ "Alternatives to X", "open-source alternative to SageMaker", "like Airflow but simpler"."""
 
     def name(self) -> str:
-        return "action_tool_alternatives"
+        return ACTION_TOOL_ALTERNATIVES
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         return self.ask(ALTERNATIVES, dispatcher, tracker)
@@ -306,7 +340,7 @@ class ActionCompareTools(KnowledgeBaseAction):
     """ "X vs Y", "compare X, Y and Z", "compare it with Y", "compare them"."""
 
     def name(self) -> str:
-        return "action_compare_tools"
+        return ACTION_COMPARE_TOOLS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         found = self.lookup(tracker)
@@ -340,7 +374,7 @@ class ActionWhatAbout(KnowledgeBaseAction):
     """ "What about Y?": the last tool question again, about Y."""
 
     def name(self) -> str:
-        return "action_what_about"
+        return ACTION_WHAT_ABOUT
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         kind = tracker.get_slot(LAST_QUESTION_SLOT) or INFO
@@ -357,11 +391,11 @@ class ActionChooseOption(KnowledgeBaseAction):
     """ "2", "the second one", a button: picks from the last numbered options and answers."""
 
     def name(self) -> str:
-        return "action_choose_option"
+        return ACTION_CHOOSE_OPTION
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         options = self.remembered(tracker, SHOWN_SLOT)
-        affirmed = _intent(tracker) == "affirm"
+        affirmed = _intent(tracker) == AFFIRM
         if not options:
             if affirmed:  # "ok cool" after an answer; as the first words, what the assistant can do
                 started = any(e.get("event") == "bot" for e in _events_before_this_message(tracker))
@@ -389,7 +423,7 @@ class ActionListTools(KnowledgeBaseAction):
     """ "What can I use for experiment tracking?": the best-known few, numbered, and an offer of more."""
 
     def name(self) -> str:
-        return "action_list_tools"
+        return ACTION_LIST_TOOLS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         category = self.category_named(tracker)
@@ -399,7 +433,7 @@ class ActionListTools(KnowledgeBaseAction):
         )
         if category is None and open_source and narrows:  # "only open source" right after a list: of that list
             return self.open_source_of_last_list(dispatcher, tracker)
-        if category is None and _last_answer(tracker) in ("utter_faq", "action_tell_me_more"):
+        if category is None and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
             # "explain feature stores", then "any tools for that?"
             topic = _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
@@ -450,7 +484,7 @@ def _last_answer(tracker: Tracker) -> Optional[str]:
 
 def _last_faq_topic(tracker: Tracker) -> Optional[str]:
     """The topic of the newest practice answer (`utter_faq/<topic>` or `utter_more_<topic>`) the bot sent."""
-    practice_was_last = _last_answer(tracker) == "utter_faq"
+    practice_was_last = _last_answer(tracker) == UTTER_FAQ
     for event in _events_before_this_message(tracker):
         if event.get("event") == "user":  # NLU's pick, when the bot's messages carry no response names
             key = (
@@ -491,11 +525,11 @@ class ActionTellMeMore(KnowledgeBaseAction):
     """ "Tell me more" / "more": the long practice answer, the next page of a list, or a tool's details."""
 
     def name(self) -> str:
-        return "action_tell_me_more"
+        return ACTION_TELL_ME_MORE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         last = _last_answer(tracker)
-        if last == "utter_faq":
+        if last == UTTER_FAQ:
             topic = _last_faq_topic(tracker)
             response = f"utter_more_{topic}"
             if topic and response in domain.get("responses", {}):
@@ -532,7 +566,7 @@ class ActionNoteTools(KnowledgeBaseAction):
     """
 
     def name(self) -> str:
-        return "action_note_tools"
+        return ACTION_NOTE_TOOLS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         names = self.resolver.resolve(_text(tracker)).tools
@@ -546,26 +580,26 @@ class ActionNoteTools(KnowledgeBaseAction):
 # them through (nothing extracted) and the rules answer them before it asks again.
 NOT_AN_ANSWER = frozenset(
     {
-        "faq",
-        "ask_tool_info",
-        "ask_tool_attribute",
-        "compare_tools",
-        "ask_alternatives",
-        "what_about",
-        "choose_option",
-        "tell_me_more",
-        "help",
-        "bot_challenge",
-        "stop",
-        "greet",
-        "goodbye",
-        "thanks",
-        "out_of_scope",
+        FAQ,
+        ASK_TOOL_INFO,
+        ASK_TOOL_ATTRIBUTE,
+        COMPARE_TOOLS,
+        ASK_ALTERNATIVES,
+        WHAT_ABOUT,
+        CHOOSE_OPTION,
+        TELL_ME_MORE,
+        HELP,
+        BOT_CHALLENGE,
+        STOP,
+        GREET,
+        GOODBYE,
+        THANKS,
+        OUT_OF_SCOPE,
     }
 )
 # Intents whose whole point is to state requirements: read them whatever the form asked.
-STATES_REQUIREMENTS = frozenset({"inform", "recommend_tool"})
-DECLINES = frozenset({"deny", "skip"})
+STATES_REQUIREMENTS = frozenset({INFORM, RECOMMEND_TOOL})
+DECLINES = frozenset({DENY, SKIP})
 
 
 class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
@@ -608,7 +642,7 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
             return {OPEN_SOURCE_SLOT: YES if stated else ANY}
         if tracker.get_slot("requested_slot") == OPEN_SOURCE_SLOT:
             intent = _intent(tracker)
-            if intent == "affirm":
+            if intent == AFFIRM:
                 return {OPEN_SOURCE_SLOT: YES}
             if intent in DECLINES:
                 return {OPEN_SOURCE_SLOT: ANY}
@@ -622,7 +656,7 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
         stated = constraints(_text(tracker)).hosting
         if stated is not None:
             return {HOSTING_SLOT: stated.value}
-        if tracker.get_slot("requested_slot") == HOSTING_SLOT and _intent(tracker) in DECLINES | {"affirm"}:
+        if tracker.get_slot("requested_slot") == HOSTING_SLOT and _intent(tracker) in DECLINES | {AFFIRM}:
             return {HOSTING_SLOT: ANY}
         return {}
 
@@ -631,7 +665,7 @@ class ActionRecommendTool(KnowledgeBaseAction):
     """The form's result: the best fit for the answers, with its reason and runners-up."""
 
     def name(self) -> str:
-        return "action_recommend_tool"
+        return ACTION_RECOMMEND_TOOL
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         category = tracker.get_slot(CATEGORY_SLOT)

@@ -37,6 +37,20 @@ _CLOUD_ONLY = r"cloud[\s-]?only|only (?:in|on) (?:the |their )?cloud|saas[\s-]?o
 HOSTING_ASKED = f"{_SELF_HOSTED}|{_CLOUD_ONLY}"
 
 
+# Words that point back at what the conversation was about, defined once for the router and the actions:
+# one tool ("is it open source?"), the last answer, tool or topic ("tools for that?"), several tools.
+THE_ONE = r"it|its|it's|this one|that one|the other one"
+THE_LAST = r"it|this|that"
+THE_SEVERAL = (
+    r"those|these|them|they|both|either|the two|the three|all three|all of them|either of them|both of them|"
+    r"each other"
+)
+# Nouns that name tools whatever the sentence ("libraries"), for the router's and the reader's patterns.
+TOOL_NOUNS = (
+    r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
+    r"solutions?|vendors?"
+)
+
 # Checked in order: "what licence is this open-source tool under" asks for the licence.
 _ATTRIBUTE_PATTERNS = (
     (

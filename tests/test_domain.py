@@ -1,5 +1,6 @@
 """Names the code and the domain share must agree."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -89,3 +90,47 @@ def test_every_action_that_reads_the_domain_is_sent_it():
                 reading.add(cls().name())
     assert "action_tell_me_more" in reading  # the check finds the one reader we know of
     assert {name for name in reading if not name.startswith("validate_")} <= marked
+
+
+def _domain():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    # an action with settings is a one-key mapping ("action_tell_me_more: {send_domain: true}")
+    domain["actions"] = [next(iter(a)) if isinstance(a, dict) else a for a in domain["actions"]]
+    return domain
+
+
+def test_every_name_the_code_shares_with_the_domain_is_in_it():
+    from core import names
+
+    domain = _domain()
+    known = {
+        "intent": set(domain["intents"]),
+        "action": set(domain["actions"]) | {"utter_faq"},  # the retrieval intent's action is Rasa's own
+        "slot": set(domain["slots"]),
+        "entity": set(domain["entities"]),
+    }
+    kinds = {"ACTION_": "action", "UTTER_": "action", "_SLOT": "slot", "_ENTITY": "entity"}
+    not_the_domains = {"FALLBACK", "ROUTED_FROM", "ROUTED_CATEGORY"}  # Rasa's intent; keys on an intent
+    for constant, value in vars(names).items():
+        if not constant.isupper() or constant in not_the_domains:
+            continue
+        kind = next((k for part, k in kinds.items() if part in constant), "intent")
+        assert value in known[kind], f"core.names.{constant} = {value!r} is no {kind} of domain.yml"
+
+
+# Strings that look like names but are Rasa's own keys or a prefix.
+NOT_NAMES = ("utter_more_", "utter_action", "action_name", "action_text")
+
+
+def test_every_response_and_action_name_written_in_the_code_is_in_the_domain():
+    import ast
+
+    domain = _domain()
+    known = set(domain_responses()) | set(domain["actions"]) | {"utter_faq"}
+    for package in ("actions", "assistant", "core"):
+        for source in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(source.read_text())):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    value = node.value
+                    if re.fullmatch(r"(?:utter|action)_[a-z_]+", value) and value not in NOT_NAMES:
+                        assert value in known, f"{source.relative_to(ROOT)} names {value!r}, which domain.yml lacks"

@@ -20,33 +20,51 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
-from core.message import HOSTING_ASKED, Attribute, asked_attribute, constraints, sentences
+from core.message import (
+    HOSTING_ASKED,
+    THE_LAST,
+    THE_ONE,
+    THE_SEVERAL,
+    TOOL_NOUNS,
+    Attribute,
+    asked_attribute,
+    constraints,
+    sentences,
+)
+from core.names import (
+    AFFIRM,
+    ASK_ALTERNATIVES,
+    ASK_TOOL_ATTRIBUTE,
+    ASK_TOOL_INFO,
+    BOT_CHALLENGE,
+    CHOOSE_OPTION,
+    COMPARE_TOOLS,
+    DENY,
+    FALLBACK,
+    FAQ,
+    GOODBYE,
+    GREET,
+    HELP,
+    INFORM,
+    LIST_TOOLS,
+    OUT_OF_SCOPE,
+    RECOMMEND_TOOL,
+    SKIP,
+    TELL_ME_MORE,
+    THANKS,
+    WHAT_ABOUT,
+)
 from core.resolver import Resolution
-
-FAQ = "faq"
-FALLBACK = "nlu_fallback"
-OUT_OF_SCOPE = "out_of_scope"
-ASK_TOOL_INFO = "ask_tool_info"
-ASK_TOOL_ATTRIBUTE = "ask_tool_attribute"
-LIST_TOOLS = "list_tools"
-COMPARE_TOOLS = "compare_tools"
-ASK_ALTERNATIVES = "ask_alternatives"
-RECOMMEND_TOOL = "recommend_tool"
-INFORM = "inform"
-WHAT_ABOUT = "what_about"
-TELL_ME_MORE = "tell_me_more"
 
 # Intents whose action looks the tools up itself: a found name needs no rerouting.
 TOOL_INTENTS = frozenset({ASK_TOOL_INFO, ASK_TOOL_ATTRIBUTE, COMPARE_TOOLS, ASK_ALTERNATIVES, WHAT_ABOUT})
 # Intents a named tool or an asked-for tool list may take over: the ones that would not look it up.
-OVERRIDABLE = frozenset(
-    {FAQ, FALLBACK, OUT_OF_SCOPE, "greet", "goodbye", "thanks", "help", "tell_me_more", "bot_challenge"}
-)
+OVERRIDABLE = frozenset({FAQ, FALLBACK, OUT_OF_SCOPE, GREET, GOODBYE, THANKS, HELP, TELL_ME_MORE, BOT_CHALLENGE})
 # Answers to the assistant's own questions (the advice form, "did you mean"): taken over only by a
 # message that is plainly about a tool it names ("no, mlflow"), never by an odd word ("idc tbh").
-ANSWERS = frozenset({INFORM, "affirm", "deny", "skip", "choose_option"})
+ANSWERS = frozenset({INFORM, AFFIRM, DENY, SKIP, CHOOSE_OPTION})
 # Where an unsure practice answer goes instead, if NLU ranked it next.
-SMALL_TALK = ("thanks", "greet", "goodbye", "help", "bot_challenge", OUT_OF_SCOPE)
+SMALL_TALK = (THANKS, GREET, GOODBYE, HELP, BOT_CHALLENGE, OUT_OF_SCOPE)
 
 # A practice answer the selector is less sure of than this is not sent (docs/evaluation.md has the
 # trade-off measured on held-out practice questions and out-of-scope messages).
@@ -76,22 +94,22 @@ SURE_SIMILARITY = 0.6
 # when its nearest document is at least this similar and it has at least this share of the vote.
 JOB_SIMILARITY = 0.35
 JOB_SHARE = 0.3
+# A job this near, with this much of the vote, beats the practice topic's category: "how do people
+# test their llm outputs automatically, any tools" is about evaluation tools, whatever the topic.
+CLEAR_JOB_SIMILARITY = 0.6
+CLEAR_JOB_SHARE = 0.75
 # Words a message must have besides the tool nouns to describe a job ("tools?" describes none).
 MIN_JOB_WORDS = 2
 
 # Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
 # ("which vector stores...", not "what is a feature store").
-_TOOL_NOUNS = (
-    r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"
-    r"solutions?|vendors?"
-)
-_TOOL_NOUN_WORDS = re.compile(rf"\b(?:{_TOOL_NOUNS})\b")
+_TOOL_NOUN_WORDS = re.compile(rf"\b(?:{TOOL_NOUNS})\b")
 _ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
 _PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
     r"\b(?:tools?|tooling|libraries|library|libs?|frameworks?|platforms|software|options|solutions)\W+(?:\w+\W+){0,2}?"
     r"(?:for|to|2|4|that|which|people|should)\b|"
-    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_TOOL_NOUNS})\b|"
+    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
     rf"\b(?:tools?|libs|libraries|frameworks|options)\W*(?:pls|please|plz)?\W*$|\b(?:tools?|libs?|librar(?:y|"
@@ -143,19 +161,16 @@ _NAMED_KINDS = (
 )
 # "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
 _REFERS_BACK = re.compile(
-    r"\b(?:that|this|it|those|them)\W*$|"
-    r"\b(?:for|do|does|with|about|like) (?:that|this|it|those)\b"
+    rf"\b(?:{THE_LAST}|{THE_SEVERAL})\W*$|"
+    rf"\b(?:for|do|does|with|about|like) (?:{THE_LAST}|{THE_SEVERAL})\b"
 )
 # "compare them", "how do those two stack up", "compare all three": the tools discussed, compared.
 _COMPARES_THOSE = re.compile(
-    r"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side)\b.{0,30}"
-    r"\b(?:them|those|these|both|each other|the two|the three|all three|all of them)\b|"
-    r"\b(?:them|those|these|both|the two|the three|all three)\b.{0,30}\b(?:compar\w*|stack up|differ\w*)\b"
+    rf"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side)\b.{{0,30}}\b(?:{THE_SEVERAL})\b|"
+    rf"\b(?:{THE_SEVERAL})\b.{{0,30}}\b(?:compar\w*|stack up|differ\w*)\b"
 )
 # "it", "that one", "either of them": a fact asked about the tool or tools discussed.
-_ABOUT_THE_TOOL = re.compile(
-    r"\b(?:it|its|it's|this one|that one|the other one|either of them|both of them|either|both|they|them)\b"
-)
+_ABOUT_THE_TOOL = re.compile(rf"\b(?:{THE_ONE}|{THE_SEVERAL})\b")
 # "could you please tell me more about this?": the longer version of the last answer.
 _MORE = re.compile(
     r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
@@ -355,7 +370,7 @@ def _pointed_question(
         return COMPARE_TOOLS
     if (
         tool_count == 1
-        and re.search(r"\b(?:it|that|this|them)\b", lowered)
+        and re.search(rf"\b(?:{THE_LAST}|them)\b", lowered)
         and re.search(
             r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b", lowered
         )
@@ -534,7 +549,7 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
         return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
     if intent == RECOMMEND_TOOL and m.category and _ASKS_FOR_SEVERAL.search(m.lowered):
         return LIST_TOOLS  # "what are the end to end options": a list, not one pick
-    if intent == RECOMMEND_TOOL and not m.category and not m.names and re.search(r"\b(?:that|this|it)\b", m.lowered):
+    if intent == RECOMMEND_TOOL and not m.category and not m.names and re.search(rf"\b(?:{THE_LAST})\b", m.lowered):
         return LIST_TOOLS  # "what would I use for that?" after a practice answer: that topic's tools
     return None
 
@@ -559,13 +574,13 @@ def _route_other(m: _Reading) -> Optional[str]:
         and not is_question(m.text)
     ):
         return INFORM  # "only open source. finance gave us zero budget": a requirement, for the list or the advice
-    if not m.names and _COMPARES_THOSE.search(m.lowered) and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help"):
+    if not m.names and _COMPARES_THOSE.search(m.lowered) and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP):
         return COMPARE_TOOLS  # "how do those two stack up? I only have my laptop": the tools discussed
     if (
         not m.names
         and not m.named_category
         and _ASKS_FOR_EXAMPLES.match(m.lowered)
-        and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, "help")
+        and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP)
     ):
         return LIST_TOOLS  # "examples?" after a practice answer: that topic's tools
     if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ):
@@ -580,12 +595,12 @@ def _route_other(m: _Reading) -> Optional[str]:
         and _ASKS_FOR_HELP.search(m.lowered)
         and (intent != FAQ or m.parse.practice_confidence < SURE_PRACTICE)
     ):
-        return None if intent == "help" else "help"  # "Hello, what can you help me with? I am new in our ML team."
+        return None if intent == HELP else HELP  # "Hello, what can you help me with? I am new in our ML team."
     if (
         not m.names
         and not m.named_category
-        and intent in ("help", OUT_OF_SCOPE, FAQ, FALLBACK)
-        and not (intent in ("help", OUT_OF_SCOPE) and m.parse.confidence >= SURE_SMALL_TALK)
+        and intent in (HELP, OUT_OF_SCOPE, FAQ, FALLBACK)
+        and not (intent in (HELP, OUT_OF_SCOPE) and m.parse.confidence >= SURE_SMALL_TALK)
         and asked_attribute(m.text) is not None
         and _ABOUT_THE_TOOL.search(m.lowered)
         and is_question(m.text)
@@ -597,7 +612,7 @@ def _route_other(m: _Reading) -> Optional[str]:
     if (
         not m.names
         and _MORE.search(m.lowered)
-        and (intent in (FALLBACK, OUT_OF_SCOPE, "thanks") or (intent == FAQ and m.unsure))
+        and (intent in (FALLBACK, OUT_OF_SCOPE, THANKS) or (intent == FAQ and m.unsure))
     ):
         return TELL_ME_MORE  # "Thank you, could you please tell me more about this? I have a meeting."
     if m.named_category and not m.names and _ASKS_FOR_ONE.search(m.lowered) and not _ASKS_FOR_SEVERAL.search(m.lowered):
@@ -670,9 +685,11 @@ def unnamed_category(text: str, parse: Parse, resolution: Resolution) -> Optiona
     if parse.category_entity or resolution.category:
         return None
     topic = parse.topic_category if lists_the_topics_job(text, parse, resolution) else None
-    if parse.practice_confidence >= SURE_PRACTICE and (topic is not None or parse.intent == FAQ):
+    job = described_job(text, parse, resolution)
+    clear_job = job is not None and parse.job_similarity >= CLEAR_JOB_SIMILARITY and parse.job_share >= CLEAR_JOB_SHARE
+    if parse.practice_confidence >= SURE_PRACTICE and (topic is not None or parse.intent == FAQ) and not clear_job:
         return topic  # the selector is sure which practice the message is about: that practice's tools
-    return described_job(text, parse, resolution) or topic
+    return job or topic
 
 
 def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> bool:

@@ -21,15 +21,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.nlu import routing
+from assistant.nlu.job_finder import JOB
 from core import advice
+from core.names import ROUTED_CATEGORY, ROUTED_FROM
 from core.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
-ROUTED_FROM = "routed_from"
-# Set on the intent of a request for tools whose category comes from the message's meaning or its
-# practice topic, not from words in it (an entity needs a span of the text; this has none).
-ROUTED_CATEGORY = "category"
-JOB = "job"  # what assistant/nlu/job_finder.py wrote
 
 
 def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> routing.Parse:
