@@ -29,6 +29,7 @@ from core.message import (
     asked_attributes,
     chosen_option,
     constraints,
+    names_a_place,
     open_source_optional,
     referred_count,
 )
@@ -69,6 +70,7 @@ from core.names import (
     SHOWN_SLOT,
     SKIP,
     STOP,
+    SUBJECTS,
     TELL_ME_MORE,
     THANKS,
     TOOL_ENTITY,
@@ -125,7 +127,20 @@ def _entity_values(tracker: Tracker, entity: str) -> List[str]:
 
 
 def _text(tracker: Tracker) -> str:
+    """What the latest message asks: its question when it is long (the NLU router's focus), else all of it."""
+    subjects = tracker.latest_message.get(SUBJECTS) or {}
+    return str(subjects.get("focus") or tracker.latest_message.get("text") or "")
+
+
+def _whole_text(tracker: Tracker) -> str:
+    """All the latest message says, background included: requirements stated anywhere count."""
     return tracker.latest_message.get("text") or ""
+
+
+def _context_tools(tracker: Tracker) -> List[str]:
+    """Tools a long message named in its background, in order of mention ("...KServe and Seldon
+    Core. How do those two stack up?")."""
+    return list((tracker.latest_message.get(SUBJECTS) or {}).get("context") or [])
 
 
 def _intent(tracker: Tracker) -> str:
@@ -173,7 +188,12 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         resolution = self.resolver.resolve(_text(tracker))
         found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools)}
         candidates: List[str] = list(resolution.candidates)
-        entity_values = _entity_values(tracker, TOOL_ENTITY)
+        picked = self.picked_by_position(tracker)
+        if picked is not None and not found:  # "is the first one open source?", "alternatives to the second one"
+            return Lookup([picked])
+        # NLU's entities cover the whole text: in a long message, background included, so there only the
+        # question's own names count; elsewhere they add what the lookup tables matched ("alt to comet").
+        entity_values = [] if _text(tracker) != _whole_text(tracker) else _entity_values(tracker, TOOL_ENTITY)
         if not found:
             for value in entity_values:
                 tool = self.kb.find(value)
@@ -193,6 +213,16 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             entity_values[0] if entity_values and not found else "",
         )
 
+    def picked_by_position(self, tracker: Tracker) -> Optional[Tool]:
+        """The tool of the last numbered options a question names by its place in words ("the first
+        one", "the second"): not a bare number, which a longer question may hold for other reasons."""
+        options = tracker.get_slot(SHOWN_SLOT) or []
+        text = _text(tracker).lower()
+        if not options or re.search(r"\d", text) or not names_a_place(text):
+            return None
+        picked = chosen_option(text, len(options))
+        return self.kb.find(options[picked]) if picked is not None else None
+
     def category_named(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names: NLU's entity first, else the whole message,
         else the job of the practice topic the router read the message as (assistant/nlu/tool_router.py)."""
@@ -205,7 +235,12 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return category or (routed if routed and self.kb.category(routed) else None)
 
     def remembered(self, tracker: Tracker, slot: str = TOOLS_SLOT) -> List[Tool]:
-        return self.tools(tracker.get_slot(slot) or [])
+        """The tools a slot holds; for the tools discussed, the ones this message's background named
+        come first, the last named first ("those two" are the last two)."""
+        names = list(tracker.get_slot(slot) or [])
+        if slot == TOOLS_SLOT and _context_tools(tracker):
+            names = list(reversed(_context_tools(tracker))) + [n for n in names if n not in _context_tools(tracker)]
+        return self.tools(names)
 
     # -- answering one kind of question ------------------------------------------------------
     def answer(
@@ -220,7 +255,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             for reply in answers.comparison(tools[:MAX_TOOLS_PER_ANSWER], self.kb):
                 _send(dispatcher, reply)
         elif kind == ALTERNATIVES:
-            wanted = constraints(_text(tracker))
+            wanted = constraints(_whole_text(tracker))
             ranked = advice.alternatives(self.kb, tools[0], wanted)
             shown = ranked[:ALTERNATIVES_PAGE_SIZE]
             _send(dispatcher, answers.alternatives_list(tools[0], shown, wanted))
@@ -281,8 +316,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             return self.answer(kind, found.tools, dispatcher, tracker)
         remembered = self.remembered(tracker)
         points_back = re.search(rf"\b(?:{THE_ONE})\b", _text(tracker).lower())
-        if use_remembered and remembered and points_back:
-            return self.answer(kind, remembered, dispatcher, tracker)  # "what lang is it written in"
+        if use_remembered and remembered and points_back:  # "what lang is it written in"
+            one = _context_tools(tracker) and not re.search(rf"\b(?:{THE_SEVERAL})\b", _text(tracker).lower())
+            return self.answer(kind, remembered[:1] if one else remembered, dispatcher, tracker)
         if found.candidates:
             return self.did_you_mean(kind, found, dispatcher, tracker)
         if found.unknown:
@@ -304,7 +340,8 @@ class ActionToolInfo(KnowledgeBaseAction):
         return ACTION_TOOL_INFO
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        return self.ask(INFO, dispatcher, tracker, use_remembered=False)
+        # "...a contractor keeps mentioning BentoML. What is it?": the background's tool; never an older one
+        return self.ask(INFO, dispatcher, tracker, use_remembered=bool(_context_tools(tracker)))
 
 
 class ActionToolAttribute(KnowledgeBaseAction):
@@ -427,11 +464,15 @@ class ActionListTools(KnowledgeBaseAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         category = self.category_named(tracker)
-        open_source = constraints(_text(tracker)).open_source is True
+        open_source = constraints(_whole_text(tracker)).open_source is True
         narrows = self.refers_to_last_list(tracker) or (
             _last_answer(tracker) in LISTING_ACTIONS and not self.lookup(tracker).tools
         )
-        if category is None and open_source and narrows:  # "only open source" right after a list: of that list
+        explicitly = re.search(
+            rf"\b(?:which|any|some) of (?:{THE_SEVERAL})\b|\bfrom (?:{THE_SEVERAL})\b", _text(tracker).lower()
+        )
+        if open_source and ((category is None and narrows) or (explicitly and tracker.get_slot(SHOWN_SLOT))):
+            # "only open source" right after a list, "which of those are open source, not another dashboard"
             return self.open_source_of_last_list(dispatcher, tracker)
         if category is None and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
             # "explain feature stores", then "any tools for that?"

@@ -72,7 +72,7 @@ _ATTRIBUTE_PATTERNS = (
     (Attribute.HOSTING, HOSTING_ASKED),
     (
         Attribute.OPEN_SOURCE,
-        r"open[\s-]?sourced?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|"
+        r"open[\s-]?sou?r[cs]ed?|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|proprietary|closed[\s-]?source|"
         r"commercial|\bpaid\b|\bpay\b|pricing|\bprice|costs?\b|source code",
     ),
     (
@@ -88,6 +88,22 @@ def sentences(text: str) -> List[str]:
     for licences" asks whether it is open source, and the rest is why."""
     parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
     return sorted(parts, key=lambda p: not p.rstrip().endswith("?")) or [text]
+
+
+# A message this long (sentences, or words) is background and a question: the question decides.
+LONG_MESSAGE_SENTENCES = 3
+LONG_MESSAGE_WORDS = 40
+
+
+def focus(text: str) -> str:
+    """The part of a message that asks: in a long message, its question sentences, so the tools
+    named in the background are context, not the subject. A short message, or one with no question
+    mark ("and where are ITS docs. a link. please."), is all question."""
+    parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
+    if len(parts) < 2 or (len(parts) < LONG_MESSAGE_SENTENCES and len(text.split()) < LONG_MESSAGE_WORDS):
+        return text
+    questions = [p for p in parts if p.rstrip().endswith("?")]
+    return " ".join(questions) if questions else text
 
 
 def _clause_attribute(clause: str) -> Optional[Attribute]:
@@ -157,6 +173,16 @@ def referred_count(text: str) -> Optional[int]:
     """How many tools "compare all three", "those two", "both of them" mean; None when it says no number."""
     words = re.findall(r"[a-z0-9]+", text.lower())
     return max((_HOW_MANY[w] for w in words if w in _HOW_MANY), default=None)
+
+
+_PLACES = ("first", "second", "third", "fourth", "fifth", "last")
+
+
+def names_a_place(text: str) -> bool:
+    """ "the first one", "the frist", "the last": a place in a list, in words (cardinals like "one"
+    and "two" are left out: they count things as often as they pick them)."""
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4]
+    return any(process.extractOne(w, _PLACES, scorer=fuzz.ratio, score_cutoff=80) for w in words)
 
 
 def chosen_option(text: str, option_count: int) -> Optional[int]:

@@ -213,6 +213,7 @@ _ASKS_ABOUT = re.compile(
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
     r"\bwhat (?:actually |really |exactly )?(?:is|does) (?:it|that|this)(?: one)?\b|"
+    r"\bwhat\s+(?:[\w.&+-]+\s+){1,3}(?:is|does)\W*$|"
     r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
     r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
 )
@@ -256,6 +257,11 @@ def is_question(text: str) -> bool:
     """Asks rather than states: a question mark, or a sentence that opens like a question ("can it run
     on prem", not "we run it on prem")."""
     return "?" in text or any(re.match(_QUESTION_OPENING, s.lower()) for s in sentences(text))
+
+
+def points_at_the_discussed(text: str) -> bool:
+    """ "what is it?", "how do those two stack up?": the question is about tools named before it."""
+    return bool(re.search(rf"\b(?:{THE_ONE}|{THE_SEVERAL})\b", text.lower()))
 
 
 def points_back(text: str) -> bool:

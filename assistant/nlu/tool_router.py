@@ -23,7 +23,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
 from core import advice
-from core.names import ROUTED_CATEGORY, ROUTED_FROM
+from core.message import focus
+from core.names import ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
 from core.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
@@ -101,11 +102,19 @@ class ToolRouter(GraphComponent):
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
             parse = _parse(message, self.topic_category)
-            resolution = self.resolver.resolve(text)
+            asked = focus(text)  # a long message's question: its names are the subject, the rest context
+            resolution = self.resolver.resolve(asked)
+            context = (
+                [] if asked == text else [t for t in self.resolver.resolve(text).tools if t not in resolution.tools]
+            )
+            message.set(SUBJECTS, {"focus": asked, "tools": resolution.tools, "context": context}, add_to_output=True)
+            whole, text = text, asked
+            if context and not resolution.tools and routing.points_at_the_discussed(text):
+                resolution = self.resolver.resolve(whole)  # "...BentoML. What is it?": the background's tools
             new_intent = routing.route(text, parse, resolution)
             intent = parse.intent if new_intent is None else new_intent
             category = (
-                routing.unnamed_category(text, parse, resolution)
+                routing.unnamed_category(whole, parse, resolution)
                 if intent in (routing.LIST_TOOLS, routing.RECOMMEND_TOOL)
                 else None
             )
