@@ -393,7 +393,7 @@ class ActionCompareTools(KnowledgeBaseAction):
                 earlier += [t for t in self.tools(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER + 1)) if t not in earlier]
             tools = [t for t in earlier if t.name != tools[0].name][: wanted - 1] + tools
         elif not tools and not found.candidates:  # "compare them": the list shown, else the tools discussed
-            tools = self.remembered(tracker)
+            tools = self.remembered(tracker)[: referred_count(_text(tracker)) or None]  # "those two": two
             if len(tools) < 2 and _last_answer(tracker) in LISTING_ACTIONS:
                 tools = self.remembered(tracker, SHOWN_SLOT)
             if len(tools) < wanted:  # the last tools discussed, oldest first

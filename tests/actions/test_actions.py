@@ -558,3 +558,34 @@ def test_a_fact_asked_about_it_with_no_tool_discussed_gets_the_sure_practice_ans
     talk.events[-1]["parse_data"]["response_selector"]["faq"]["response"]["confidence"] = 0.7
     messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(talk.events))
     assert responses(messages) == ["utter_faq/local_vs_remote_deployment"]
+
+
+def _with_subjects(talk: Conversation, text: str, intent: str, focus: str, context: List[str]) -> None:
+    talk.events.append(user_event(text, intent))
+    talk.events[-1]["parse_data"]["subjects"] = {"focus": focus, "tools": [], "context": context}
+
+
+def test_those_two_at_the_end_of_a_paragraph_are_the_last_two_tools_it_named():
+    talk = Conversation()
+    text = "We run FastAPI on EC2, move to Kubernetes. Shortlist: KServe and Seldon Core. How do those two stack up?"
+    _with_subjects(
+        talk, text, "compare_tools", "How do those two stack up?", ["FastAPI", "Kubernetes", "KServe", "Seldon Core"]
+    )
+    messages, _ = run(ActionCompareTools(default_resolver()), make_tracker(talk.events))
+    assert {m["name"] for m in messages if m["response"].startswith("utter_compare_tool")} == {"KServe", "Seldon Core"}
+
+
+def test_what_is_it_at_the_end_of_a_paragraph_describes_the_tool_it_named_last():
+    talk = Conversation()
+    text = "Our models run in a Flask app nobody wants to touch. A contractor keeps mentioning BentoML. What is it?"
+    _with_subjects(talk, text, "ask_tool_info", "What is it?", ["Flask", "BentoML"])
+    messages, _ = run(ActionToolInfo(default_resolver()), make_tracker(talk.events))
+    assert [m["name"] for m in messages] == ["BentoML"]
+
+
+def test_a_place_in_words_picks_from_the_last_options_in_a_fact_question():
+    talk = Conversation()
+    talk.turn(ActionListTools(default_resolver()), "orchestration tools", "list_tools")
+    first = talk.slots["shown_tools"][0]
+    messages = talk.turn(ActionToolAttribute(default_resolver()), "is the frist one open source", "ask_tool_attribute")
+    assert messages[0]["name"] == first

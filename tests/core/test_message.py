@@ -10,6 +10,8 @@ from core.message import (
     asked_attributes,
     chosen_option,
     constraints,
+    focus,
+    names_a_place,
     open_source_optional,
     referred_count,
 )
@@ -124,3 +126,29 @@ def test_asked_attributes_reads_every_fact_a_message_asks(text, attributes):
 )
 def test_referred_count(text, count):
     assert referred_count(text) == count
+
+
+LONG = (
+    "We run fifteen FastAPI apps on EC2 and the platform team moves everything to Kubernetes this year. "
+    "The shortlist is KServe and Seldon Core. How do those two stack up against each other?"
+)
+
+
+def test_a_long_message_is_read_from_its_question():
+    assert focus(LONG) == "How do those two stack up against each other?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["is kserve open source?", "we use dvc. is it free?", "and where are ITS docs. a link. please. I'm begging."],
+)
+def test_a_short_message_or_one_with_no_question_mark_is_all_question(text):
+    assert focus(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [("is the frist one open source", True), ("the last one pls", True), ("we have one model", False)],
+)
+def test_names_a_place_in_words_not_in_numbers(text, names):
+    assert names_a_place(text) is names
