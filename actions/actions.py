@@ -29,6 +29,7 @@ from core.message import (
     asked_attributes,
     chosen_option,
     constraints,
+    is_question,
     names_a_place,
     open_source_optional,
     referred_count,
@@ -218,6 +219,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         one", "the second"): not a bare number, which a longer question may hold for other reasons."""
         options = tracker.get_slot(SHOWN_SLOT) or []
         text = _text(tracker).lower()
+        number = re.search(r"\b(?:number|no\.?|nr\.?|#)\s*(\d+)", text)  # "tell me about number 3"
+        if options and number and 1 <= int(number.group(1)) <= len(options):
+            return self.kb.find(options[int(number.group(1)) - 1])
         if not options or re.search(r"\d", text) or not names_a_place(text):
             return None
         picked = chosen_option(text, len(options))
@@ -351,7 +355,13 @@ class ActionToolAttribute(KnowledgeBaseAction):
         return ACTION_TOOL_ATTRIBUTE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        asked = asked_attributes(_text(tracker))
+        text = _text(tracker)
+        remembered = self.remembered(tracker)
+        restates = not is_question(text) and bool(constraints(text).labels)
+        if restates and remembered and _last_answer(tracker) == ACTION_TOOL_ALTERNATIVES:
+            # "self-hosted only" after alternatives: the alternatives again, with that requirement
+            return self.answer(ALTERNATIVES, remembered[:1], dispatcher, tracker)
+        asked = asked_attributes(text)
         if (
             asked[:1] == [Attribute.OPEN_SOURCE]
             and self.refers_to_last_list(tracker)

@@ -106,6 +106,18 @@ def focus(text: str) -> str:
     return " ".join(questions) if questions else text
 
 
+_QUESTION_OPENING = (
+    r"^\W*(?:\w+\W+){0,2}?(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|which|who|whom|whose|where|"
+    r"when|why|how|whats|wat|wht|whch|wich|r|any)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """Asks rather than states: a question mark, or a sentence that opens like a question ("can it run
+    on prem", not "we run it on prem")."""
+    return "?" in text or any(re.match(_QUESTION_OPENING, s.lower()) for s in sentences(text))
+
+
 def _clause_attribute(clause: str) -> Optional[Attribute]:
     """The attribute one clause asks about: the first pattern that matches ("what licence is this
     open-source tool under" asks for the licence)."""

@@ -93,6 +93,8 @@ EDGE_STOPWORDS = frozenset(
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
 MAX_UNKNOWN_WORDS = 3
+# Words after which a capitalised word is named, not used: "what's Superwise", "about Hamilton".
+NAMING_CUES = ("whats", "what is", "about", "called", "named", "and")
 # After an English word, what makes it a product's name: "Determined AI", "Mage AI".
 PRODUCT_SUFFIXES = frozenset("ai ml labs io hq".split())
 MAX_UNKNOWN_NAMES = 4  # more unknown words than this: another language or noise, not names
@@ -261,6 +263,13 @@ def _double_moved(typed: str, name: str, i: int, j: int) -> bool:
     return any(0 <= i + d < len(typed) and typed[i + d] == typed[i] for d in (-1, 1)) and any(
         0 <= j + d < len(name) and name[j + d] == name[j] for d in (-1, 1)
     )
+
+
+def _question_start(text: str) -> int:
+    """Where the last sentence ending in "?" begins, when an earlier sentence comes before it; else 0."""
+    sentences = list(re.finditer(r"[^.?!]+[.?!]*", text))
+    questions = [m for m in sentences if m.group().rstrip().endswith("?")]
+    return questions[-1].start() if questions and len(sentences) > 1 else 0
 
 
 def _key(tokens: Sequence[Token]) -> str:
@@ -525,8 +534,10 @@ class Resolver:
         return list(tools.values()), list(candidates.values())[:MAX_CANDIDATES], covered
 
     # -- categories ----------------------------------------------------------------------------
-    def _category(self, tokens: List[Token]) -> Tuple[Optional[str], range]:
-        """The category first mentioned (longest phrase first), and the tokens its phrase covers."""
+    def _category(self, tokens: List[Token], asked_from: int = 0) -> Tuple[Optional[str], range]:
+        """The category first mentioned (longest phrase first) from `asked_from` (the offset where the
+        question begins) on, else anywhere; and the tokens its phrase covers. "we're starting a RAG
+        project. what vector databases are out there?" asks for vector databases."""
         found: List[Tuple[int, int, str]] = []  # (start, -length, category)
         for start in range(len(tokens)):
             for end in range(start + 1, min(start + MAX_SPAN, len(tokens)) + 1):
@@ -547,7 +558,8 @@ class Resolver:
                     found.append((start, -(end - start), category))
         if not found:
             return self._shorthand_category(tokens)
-        start, minus_length, category = min(found)
+        in_question = [f for f in found if tokens[f[0]].start >= asked_from]
+        start, minus_length, category = min(in_question or found)
         return category, range(start, start - minus_length)
 
     def _shorthand_category(self, tokens: List[Token]) -> Tuple[Optional[str], range]:
@@ -661,14 +673,18 @@ class Resolver:
             previous = " ".join(t.text for t in tokens[max(0, index - 2) : index])
             if following is not None and following.text in PRODUCT_SUFFIXES and token.original[:1].isupper():
                 runs.append([token, following])
+            elif following is not None and following.text in PRODUCT_SUFFIXES and previous.endswith(NAMING_CUES):
+                runs.append([token, following])  # "tell me about mage ai"
             elif re.search(r"(?:^|\s)(?:heard of|called|named)$", previous):
                 runs.append([token])
+            elif token.original.istitle() and previous.endswith(NAMING_CUES):
+                runs.append([token])  # "What's Superwise, and...", "What is Hamilton?": a name, not the word
         return runs
 
     def resolve(self, text: str) -> Resolution:
         tokens = tokenize(text)
         tools, candidates, covered = self._tools(tokens)
-        category, phrase = self._category(tokens)
+        category, phrase = self._category(tokens, _question_start(text))
         return Resolution(
             query=text,
             tools=[t.name for t in tools],

@@ -29,6 +29,7 @@ from core.message import (
     Attribute,
     asked_attribute,
     constraints,
+    is_question,
     sentences,
 )
 from core.names import (
@@ -118,7 +119,9 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
-    r"\b(?:anything|something) (?:to|for|that)\b|\bwhat to use\b|\bwhat(?:'s| is) out there\b|"
+    r"\b(?:anything|something|smth|sth|smthg|anythin|somethin) (?:to|for|that)\b|\bwhat to use\b|"
+    r"\bwhat(?:'s| is) out there\b|"
+    rf"\b(?:give|show|list|name|send) (?:me |us )?(?:\w+ ){{0,3}}(?:{TOOL_NOUNS})\b|"
     rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|"
     r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
 )
@@ -167,7 +170,7 @@ _REFERS_BACK = re.compile(
 # "compare them", "how do those two stack up", "compare all three": the tools discussed, compared.
 _COMPARES_THOSE = re.compile(
     rf"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side)\b.{{0,30}}\b(?:{THE_SEVERAL})\b|"
-    rf"\b(?:{THE_SEVERAL})\b.{{0,30}}\b(?:compar\w*|stack up|differ\w*)\b"
+    rf"\b(?:{THE_SEVERAL})\b.{{0,30}}\b(?:compar\w*|stack up|differ\w*|side by side)\b"
 )
 # "it", "that one", "either of them": a fact asked about the tool or tools discussed.
 _ABOUT_THE_TOOL = re.compile(rf"\b(?:{THE_ONE}|{THE_SEVERAL})\b")
@@ -228,10 +231,6 @@ _FILLER = frozenset(
 )
 # Content words besides the names up to which a message is still just "about X".
 MAX_SUBJECT_WORDS = 3
-_QUESTION_OPENING = (
-    r"^\W*(?:\w+\W+){0,2}?(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|which|who|whom|whose|where|"
-    r"when|why|how|whats|wat|wht|whch|wich|r|any)\b"
-)
 # Content words up to which a stated requirement ("only open source, no budget") is only that.
 MAX_CONSTRAINT_WORDS = 8
 # Content words up to which "... for that?" points at the last answer rather than at its own words.
@@ -251,12 +250,6 @@ def _words_besides(text: str, naming_words: Sequence[str]) -> int:
     "who makes seldon"."""
     named = set(naming_words)
     return sum(1 for w in _words(text) if w not in _FILLER and w not in named and re.sub(r"'s$", "", w) not in named)
-
-
-def is_question(text: str) -> bool:
-    """Asks rather than states: a question mark, or a sentence that opens like a question ("can it run
-    on prem", not "we run it on prem")."""
-    return "?" in text or any(re.match(_QUESTION_OPENING, s.lower()) for s in sentences(text))
 
 
 def points_at_the_discussed(text: str) -> bool:
@@ -404,7 +397,11 @@ def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional
     if len(parts) == 1 or not naming_words:
         return bool(_COMPARES.search(lowered))
     words = set(naming_words) | ({unknown.lower()} if unknown else set())
-    return any(_COMPARES.search(p) and len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 for p in parts)
+    return any(
+        _COMPARES.search(p)
+        and (len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 or re.search(rf"\b(?:{THE_SEVERAL})\b", p))
+        for p in parts
+    )
 
 
 def _on_topic(parse: Parse) -> bool:
@@ -677,7 +674,7 @@ def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[s
         and parse.job_similarity >= JOB_SIMILARITY
         and parse.job_share >= JOB_SHARE
         and _content_words(text) - len(_TOOL_NOUN_WORDS.findall(text.lower())) >= MIN_JOB_WORDS
-        and not resolution.tools
+        and (not resolution.tools or (len(resolution.tools) == 1 and asks_for_tools(text, strongly=True)))
         and not resolution.unknown
         and not points_back(text)
     ):
