@@ -16,9 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Set, Tuple
 
+import crossplane
 import jsonschema
 import pytest
 import yaml
+from dockerfile_parse import DockerfileParser
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -35,7 +37,18 @@ BUILT_BY_MAKE = {
 }
 # What the Rasa image needs beyond rasa itself: requirements.in less rasa, rasa-sdk, what rasa
 # already depends on, and the test tools.
-NOT_FOR_THE_RASA_IMAGE = {"rasa", "rasa-sdk", "requests", "pyyaml", "pytest", "playwright", "ruff", "mypy"}  # dev tools
+NOT_FOR_THE_RASA_IMAGE = {
+    "rasa",
+    "rasa-sdk",
+    "requests",
+    "pyyaml",
+    "pytest",
+    "playwright",
+    "ruff",
+    "mypy",
+    "dockerfile-parse",
+    "crossplane",
+}  # dev tools
 # Module name -> distribution, for what actions/ imports.
 DISTRIBUTION_OF_MODULE = {
     "rapidfuzz": "rapidfuzz",
@@ -169,19 +182,9 @@ def normalise(name: str) -> str:
 
 
 def dockerfile_instructions(path: Path) -> List[Tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    instructions, current = [], ""
-    for line in path.read_text().splitlines():
-        if not current and (not line.strip() or line.lstrip().startswith("#")):
-            continue
-        if line.rstrip().endswith("\\"):
-            current += line.rstrip()[:-1] + " "
-            continue
-        current += line
-        keyword, _, arguments = current.strip().partition(" ")
-        instructions.append((keyword.upper(), arguments.strip()))
-        current = ""
-    return instructions
+    """(INSTRUCTION, arguments) pairs, as dockerfile-parse reads them (continuations joined)."""
+    parsed = DockerfileParser(path=str(path)).structure
+    return [(i["instruction"], i["value"]) for i in parsed if i["instruction"] != "COMMENT"]
 
 
 def arguments_of(path: Path, keyword: str) -> List[str]:
@@ -278,31 +281,21 @@ def dockerignore_patterns() -> List[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def nginx_blocks(text: str) -> List[Tuple[str, Any]]:
-    """nginx.conf as (directive, (arguments, ...)) and (block header, [children]) pairs."""
-    tokens = re.findall(r'"[^"]*"|[{};]|[^\s{};"]+', re.sub(r"#[^\n]*", "", text))
-    position = 0
+def nginx_blocks(path: Path) -> List[Tuple[str, Any]]:
+    """nginx.conf as crossplane (nginx's own parser, in Python) reads it: (directive, (arguments, ...))
+    and (block header, [children]) pairs."""
+    parsed = crossplane.parse(str(path), single=True, check_ctx=False, check_args=False)
+    assert parsed["status"] == "ok", parsed["errors"]
 
-    def block() -> List[Tuple[str, Any]]:
-        nonlocal position
-        items, words = [], []
-        while position < len(tokens):
-            token = tokens[position]
-            position += 1
-            if token == ";":
-                items.append((words[0], tuple(words[1:])))
-                words = []
-            elif token == "{":
-                header = " ".join(words)
-                items.append((header, block()))
-                words = []
-            elif token == "}":
-                return items
-            else:
-                words.append(token.strip('"'))
-        return items
+    def items(directives: List[Dict[str, Any]]) -> List[Tuple[str, Any]]:
+        return [
+            (" ".join([d["directive"], *d["args"]]), items(d["block"]))
+            if "block" in d
+            else (d["directive"], tuple(d["args"]))
+            for d in directives
+        ]
 
-    return block()
+    return items(parsed["config"][0]["parsed"])
 
 
 def nginx_find(items: List[Tuple[str, Any]], header_prefix: str) -> List[Tuple[str, Any]]:
@@ -691,7 +684,7 @@ def test_the_store_classes_the_endpoints_name_exist():
 
 
 def nginx() -> List[Tuple[str, Any]]:
-    return nginx_blocks((DEPLOY / "nginx.conf").read_text())
+    return nginx_blocks(DEPLOY / "nginx.conf")
 
 
 def test_nginx_balances_the_two_rasa_servers_with_sticky_clients():
