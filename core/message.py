@@ -51,12 +51,14 @@ TOOL_NOUNS = (
     r"solutions?|vendors?"
 )
 
+# "licence", as people spell it ("license", "lisence", "licsense", "lic"), for the router and the reader.
+LICENCE_WORDS = r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b"
+
 # Checked in order: "what licence is this open-source tool under" asks for the licence.
 _ATTRIBUTE_PATTERNS = (
     (
         Attribute.LICENCE,
-        r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b|\bspdx\b|\bgpl\b|"
-        r"\bmit\b|apache[\s-]?2|apache licen",
+        f"{LICENCE_WORDS}|\\bspdx\\b|\\bgpl\\b|\\bmit\\b|apache[\\s-]?2|apache licen",
     ),
     (
         Attribute.LANGUAGE,

@@ -72,6 +72,8 @@ E2E_SETS = (
     ("e2e-fresh", "tests/data/e2e/fresh"),
     ("e2e-unseen", "tests/data/e2e/unseen"),
     ("e2e-personas", "tests/data/e2e/personas"),
+    ("e2e-personas2", "tests/data/e2e/personas2"),
+    ("e2e-personas3", "tests/data/e2e/personas3"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set

@@ -22,6 +22,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from core.message import (
     HOSTING_ASKED,
+    LICENCE_WORDS,
     THE_LAST,
     THE_ONE,
     THE_SEVERAL,
@@ -145,7 +146,7 @@ _ALTERNATIVES = re.compile(
 )
 # A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
 _ASKS_A_FACT = re.compile(
-    r"licen[cs]\w*|lisen[cs]\w*|licn?se\w*|\blic\b|\blinks?\b|\burls?\b|website|homepage|home page|"
+    rf"{LICENCE_WORDS}|\blinks?\b|\burls?\b|website|homepage|home page|"
     r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
     r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
     r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"

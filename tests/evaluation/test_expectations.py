@@ -104,7 +104,10 @@ def test_an_unknown_expectation_is_an_error_not_a_failure():
         judge({"vibes": True}, [MLFLOW])
 
 
-@pytest.mark.parametrize("folder, at_least", [("first", 400), ("fresh", 144), ("unseen", 192), ("personas", 216)])
+@pytest.mark.parametrize(
+    "folder, at_least",
+    [("first", 400), ("fresh", 144), ("unseen", 192), ("personas", 216), ("personas2", 216), ("personas3", 216)],
+)
 def test_the_committed_cases_are_well_formed_and_cover_every_kind(folder, at_least):
     cases = load_cases(Path(__file__).resolve().parents[2] / "tests" / "data" / "e2e" / folder)
     assert len(cases) >= at_least
@@ -126,8 +129,9 @@ def test_the_committed_cases_are_well_formed_and_cover_every_kind(folder, at_lea
     assert len({c.id for c in cases}) == len(cases)
 
 
-def test_the_personas_set_names_a_persona_for_every_case_and_a_quarter_run_3_turns_or_more():
-    cases = load_cases(Path(__file__).resolve().parents[2] / "tests" / "data" / "e2e" / "personas")
+@pytest.mark.parametrize("folder", ["personas", "personas2", "personas3"])
+def test_the_personas_sets_name_a_persona_for_every_case_and_a_quarter_run_3_turns_or_more(folder):
+    cases = load_cases(Path(__file__).resolve().parents[2] / "tests" / "data" / "e2e" / folder)
     assert {c.persona for c in cases} == {
         "manager",
         "student",

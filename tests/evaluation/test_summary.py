@@ -95,6 +95,8 @@ def test_rendered_summary(tmp_path):
         "End-to-end (e2e-fresh): not run",
         "End-to-end (e2e-unseen): not run",
         "End-to-end (e2e-personas): not run",
+        "End-to-end (e2e-personas2): not run",
+        "End-to-end (e2e-personas3): not run",
     ]
 
 
