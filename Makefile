@@ -70,8 +70,8 @@ run: $(MODEL) ## Talk to the assistant in the terminal (install, train if stale,
 
 shell: run ## Same as run
 
-serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server on $ACTION_SERVER_PORT
-	@scripts/with-action-server $(RASA) run --model $(MODEL) --port $(RASA_PORT) --enable-api --cors '*'
+serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server; HTTP API only with RASA_AUTH_TOKEN
+	@scripts/with-action-server $(RASA) run --model $(MODEL) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN")
 
 actions: $(INSTALLED) ## Only the action server, in the foreground
 	$(PY) -m actions --port $(ACTION_SERVER_PORT)

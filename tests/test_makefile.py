@@ -1,0 +1,37 @@
+"""What `make serve` starts: the channels always, Rasa's HTTP API only behind a token, no open CORS."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve_command(token: str | None) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "RASA_AUTH_TOKEN"}
+    if token is not None:
+        env["RASA_AUTH_TOKEN"] = token
+    # -n prints the recipes without running them; -W pretends the inputs are new, so every line shows
+    printed = subprocess.run(
+        ["make", "-n", "-W", "models/mlops-assistant.tar.gz", "serve"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (line,) = [ln for ln in printed.splitlines() if "with-action-server" in ln and " run " in ln]
+    return line
+
+
+def test_serve_keeps_the_http_api_off_without_a_token():
+    line = serve_command(None)
+    assert "--enable-api" not in line and "--cors" not in line
+
+
+def test_serve_puts_the_http_api_behind_the_token_when_there_is_one():
+    line = serve_command("a-long-secret")
+    assert "--enable-api --auth-token" in line and "--cors" not in line
+    assert "a-long-secret" not in line  # the shell reads it from the environment, make never prints it
