@@ -20,7 +20,6 @@ from rasa_sdk.types import DomainDict
 from core import advice, answers
 from core.loader import KnowledgeBase
 from core.message import (
-    THE_ONE,
     THE_SEVERAL,
     Attribute,
     Constraints,
@@ -32,6 +31,8 @@ from core.message import (
     is_question,
     names_a_place,
     open_source_optional,
+    points_at_one,
+    points_at_several,
     referred_count,
 )
 from core.names import (
@@ -319,9 +320,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
         remembered = self.remembered(tracker)
-        points_back = re.search(rf"\b(?:{THE_ONE})\b", _text(tracker).lower())
-        if use_remembered and remembered and points_back:  # "what lang is it written in"
-            one = _context_tools(tracker) and not re.search(rf"\b(?:{THE_SEVERAL})\b", _text(tracker).lower())
+        if use_remembered and remembered and points_at_one(_text(tracker)):  # "what lang is it written in"
+            one = _context_tools(tracker) and not points_at_several(_text(tracker))
             return self.answer(kind, remembered[:1] if one else remembered, dispatcher, tracker)
         if found.candidates:
             return self.did_you_mean(kind, found, dispatcher, tracker)

@@ -45,6 +45,18 @@ THE_SEVERAL = (
     r"those|these|them|they|both|either|the two|the three|all three|all of them|either of them|both of them|"
     r"each other"
 )
+
+
+def points_at_one(text: str) -> bool:
+    """ "is it open source?", "that one": the message is about one tool discussed before."""
+    return bool(re.search(rf"\b(?:{THE_ONE})\b", text.lower()))
+
+
+def points_at_several(text: str) -> bool:
+    """ "compare those two", "either of them": the message is about several tools discussed before."""
+    return bool(re.search(rf"\b(?:{THE_SEVERAL})\b", text.lower()))
+
+
 # Nouns that name tools whatever the sentence ("libraries"), for the router's and the reader's patterns.
 TOOL_NOUNS = (
     r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"

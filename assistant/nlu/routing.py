@@ -24,13 +24,14 @@ from core.message import (
     HOSTING_ASKED,
     LICENCE_WORDS,
     THE_LAST,
-    THE_ONE,
     THE_SEVERAL,
     TOOL_NOUNS,
     Attribute,
     asked_attribute,
     constraints,
     is_question,
+    points_at_one,
+    points_at_several,
     sentences,
 )
 from core.names import (
@@ -173,8 +174,6 @@ _COMPARES_THOSE = re.compile(
     rf"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side)\b.{{0,30}}\b(?:{THE_SEVERAL})\b|"
     rf"\b(?:{THE_SEVERAL})\b.{{0,30}}\b(?:compar\w*|stack up|differ\w*|side by side)\b"
 )
-# "it", "that one", "either of them": a fact asked about the tool or tools discussed.
-_ABOUT_THE_TOOL = re.compile(rf"\b(?:{THE_ONE}|{THE_SEVERAL})\b")
 # "could you please tell me more about this?": the longer version of the last answer.
 _MORE = re.compile(
     r"\b(?:tell|show|give) (?:me|us) more\b(?!\s+(?:about|abt|on)\s+(?!(?:this|that|it|them|those)\b))|"
@@ -255,7 +254,7 @@ def _words_besides(text: str, naming_words: Sequence[str]) -> int:
 
 def points_at_the_discussed(text: str) -> bool:
     """ "what is it?", "how do those two stack up?": the question is about tools named before it."""
-    return bool(re.search(rf"\b(?:{THE_ONE}|{THE_SEVERAL})\b", text.lower()))
+    return points_at_one(text) or points_at_several(text)
 
 
 def points_back(text: str) -> bool:
@@ -399,8 +398,7 @@ def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional
         return bool(_COMPARES.search(lowered))
     words = set(naming_words) | ({unknown.lower()} if unknown else set())
     return any(
-        _COMPARES.search(p)
-        and (len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 or re.search(rf"\b(?:{THE_SEVERAL})\b", p))
+        _COMPARES.search(p) and (len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 or points_at_several(p))
         for p in parts
     )
 
@@ -606,7 +604,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         and intent in (HELP, OUT_OF_SCOPE, FAQ, FALLBACK)
         and not (intent in (HELP, OUT_OF_SCOPE) and m.parse.confidence >= SURE_SMALL_TALK)
         and asked_attribute(m.text) is not None
-        and _ABOUT_THE_TOOL.search(m.lowered)
+        and points_at_the_discussed(m.text)
         and is_question(m.text)
         and not asks_for_tools(m.text)
     ):

@@ -104,13 +104,12 @@ class ToolRouter(GraphComponent):
             parse = _parse(message, self.topic_category)
             asked = focus(text)  # a long message's question: its names are the subject, the rest context
             resolution = self.resolver.resolve(asked)
-            context = (
-                [] if asked == text else [t for t in self.resolver.resolve(text).tools if t not in resolution.tools]
-            )
+            everything = resolution if asked == text else self.resolver.resolve(text)  # read once, used twice
+            context = [t for t in everything.tools if t not in resolution.tools]
             message.set(SUBJECTS, {"focus": asked, "tools": resolution.tools, "context": context}, add_to_output=True)
             whole, text = text, asked
             if context and not resolution.tools and routing.points_at_the_discussed(text):
-                resolution = self.resolver.resolve(whole)  # "...BentoML. What is it?": the background's tools
+                resolution = everything  # "...BentoML. What is it?": the background's tools
             new_intent = routing.route(text, parse, resolution)
             intent = parse.intent if new_intent is None else new_intent
             category = (
