@@ -63,6 +63,7 @@ from core.names import (
     HOSTING_SLOT,
     INFORM,
     LAST_QUESTION_SLOT,
+    LEARNED_ATTRIBUTE,
     MORE_SLOT,
     OPEN_SOURCE_SLOT,
     OPTION_ENTITY,
@@ -102,6 +103,8 @@ PRACTICE_ANSWER = "utter_faq/"
 # asking which tool was meant (the NLU router keeps a practice answer this sure, too).
 SURE_PRACTICE = 0.5
 LONGER_PRACTICE_ANSWER = "utter_more_"
+# How sure the attribute classifier must be before its reading of a question stands in for keywords.
+SURE_ATTRIBUTE = 0.5
 # Actions whose numbered list "compare them" means.
 LISTING_ACTIONS = (ACTION_LIST_TOOLS, ACTION_TOOL_ALTERNATIVES, ACTION_RECOMMEND_TOOL, ACTION_TELL_ME_MORE)
 # Bot actions that answer a question: "tell me more" continues the newest of them.
@@ -129,20 +132,36 @@ def _entity_values(tracker: Tracker, entity: str) -> List[str]:
 
 
 def _text(tracker: Tracker) -> str:
-    """What the latest message asks: its question when it is long (the NLU router's focus), else all of it."""
+    """What the latest message asks: its question when it is long (the NLU router's focus), else all
+    of it, with slips in ordinary words put right ("licnese" -> "license")."""
     subjects = tracker.latest_message.get(SUBJECTS) or {}
     return str(subjects.get("focus") or tracker.latest_message.get("text") or "")
 
 
+def _names_text(tracker: Tracker) -> str:
+    """The same question as the user wrote it: where tool names are read ("superwise" stays a name)."""
+    subjects = tracker.latest_message.get(SUBJECTS) or {}
+    return str(subjects.get("written") or _text(tracker))
+
+
 def _whole_text(tracker: Tracker) -> str:
     """All the latest message says, background included: requirements stated anywhere count."""
-    return tracker.latest_message.get("text") or ""
+    subjects = tracker.latest_message.get(SUBJECTS) or {}
+    return str(subjects.get("text") or tracker.latest_message.get("text") or "")
 
 
 def _context_tools(tracker: Tracker) -> List[str]:
     """Tools a long message named in its background, in order of mention ("...KServe and Seldon
     Core. How do those two stack up?")."""
     return list((tracker.latest_message.get(SUBJECTS) or {}).get("context") or [])
+
+
+def _learned_attribute(tracker: Tracker) -> List[Attribute]:
+    """The fact the attribute classifier reads in the latest message, when it is sure of one."""
+    learned = tracker.latest_message.get(LEARNED_ATTRIBUTE) or {}
+    if float(learned.get("confidence") or 0.0) < SURE_ATTRIBUTE:
+        return []
+    return [a for a in Attribute if a.value == learned.get("name")]
 
 
 def _intent(tracker: Tracker) -> str:
@@ -187,7 +206,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     def lookup(self, tracker: Tracker) -> Lookup:
         """The tools the latest message names: the resolver's reading of the whole message first
         (it sees "kube flow" and typos the lookup tables miss), else NLU's entities (button payloads)."""
-        resolution = self.resolver.resolve(_text(tracker))
+        resolution = self.resolver.resolve(_names_text(tracker))
         found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools)}
         candidates: List[str] = list(resolution.candidates)
         picked = self.picked_by_position(tracker)
@@ -235,7 +254,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
             category = value if self.kb.category(value) else self.resolver.resolve(value).category
             if category:
                 return category
-        category = self.resolver.resolve(_text(tracker)).category
+        category = self.resolver.resolve(_names_text(tracker)).category
         routed = (tracker.latest_message.get("intent") or {}).get(ROUTED_CATEGORY)
         return category or (routed if routed and self.kb.category(routed) else None)
 
@@ -283,7 +302,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     @staticmethod
     def did_you_mean(kind: str, found: Lookup, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """Offers the near misses as numbered options; picking one answers the question of `kind`."""
-        _send(dispatcher, answers.not_found(found.query or _text(tracker), found.candidates))
+        _send(dispatcher, answers.not_found(found.query or _names_text(tracker), found.candidates))
         return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
 
     @staticmethod
@@ -361,7 +380,7 @@ class ActionToolAttribute(KnowledgeBaseAction):
         if restates and remembered and _last_answer(tracker) == ACTION_TOOL_ALTERNATIVES:
             # "self-hosted only" after alternatives: the alternatives again, with that requirement
             return self.answer(ALTERNATIVES, remembered[:1], dispatcher, tracker)
-        asked = asked_attributes(text)
+        asked = asked_attributes(text) or _learned_attribute(tracker)
         if (
             asked[:1] == [Attribute.OPEN_SOURCE]
             and self.refers_to_last_list(tracker)
@@ -620,7 +639,7 @@ class ActionNoteTools(KnowledgeBaseAction):
         return ACTION_NOTE_TOOLS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        names = self.resolver.resolve(_text(tracker)).tools
+        names = self.resolver.resolve(_names_text(tracker)).tools
         for tool in self.tools(names)[:MAX_TOOLS_PER_ANSWER]:
             _send(dispatcher, answers.note(tool, self.kb))
         return [SlotSet(TOOLS_SLOT, names), SlotSet(LAST_QUESTION_SLOT, INFO)] if names else []

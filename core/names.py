@@ -60,6 +60,10 @@ OPTION_ENTITY = "option"
 # Keys the NLU router adds to a message's intent, read by the actions
 ROUTED_FROM = "routed_from"  # the intent NLU's classifiers gave, when the router changed it
 ROUTED_CATEGORY = "category"  # the category of a request for tools that names none (its meaning, its topic)
-# Key the NLU router adds to a message: {"focus": the part that asks, "tools": the tools it names,
-# "context": tools named only in the background of a long message, in order of mention}
+# Key the NLU router adds to a message: {"focus": the part that asks, with slips in ordinary words put
+# right; "written": the same as the user wrote it, where names are read; "text": the whole message,
+# corrected; "tools": the tools it names; "context": tools named only in the background of a long
+# message, in order of mention}
 SUBJECTS = "subjects"
+# Key the attribute classifier adds to a message: {"name": the fact about a tool it asks for, "confidence"}
+LEARNED_ATTRIBUTE = "attribute"

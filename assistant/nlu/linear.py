@@ -7,6 +7,7 @@ accurate as Rasa's DIET and ResponseSelector here and trains in seconds instead 
 (docs/performance.md has the figures).
 
 - `LinearIntentClassifier` sets `intent` and `intent_ranking`, as Rasa's classifiers do.
+- `LinearAttributeClassifier` sets `attribute`: which fact about a tool the message asks for.
 - `LinearResponseSelector` is a drop-in for Rasa's `ResponseSelector` on one retrieval intent
   (`faq`): it writes the same `response_selector` property, so `utter_faq`, rules and
   `rasa test nlu` work unchanged.
@@ -41,6 +42,8 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     INTENT_RESPONSE_KEY,
+    METADATA,
+    METADATA_INTENT,
     PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
@@ -48,6 +51,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from scipy.sparse import csr_matrix, hstack, vstack
+
+from core.names import LEARNED_ATTRIBUTE
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +233,42 @@ class LinearIntentClassifier(_LinearModel, IntentClassifier):
         ranked = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking]
         message.set(INTENT, ranked[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class LinearAttributeClassifier(_LinearModel):
+    """Which fact about a tool a message asks for, learnt from the examples of `intent` whose block
+    names it (`metadata: {attribute: hosting}` in data/nlu/): "could we keep it inside our own
+    network?" asks where it runs, though it says neither "self-host" nor "cloud". The examples of
+    `none_intents` (questions about a tool that ask no one fact) are the label `none`. Writes
+    `attribute` ({name, confidence}) on every message; the actions read it when the keywords of
+    core/message.py name no attribute."""
+
+    ATTRIBUTE = LEARNED_ATTRIBUTE
+
+    NONE = "none"  # the label of questions about a tool that ask for no one fact ("what's CatBoost then")
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {**_LinearModel.get_default_config(), "intent": "ask_tool_attribute", "none_intents": ["ask_tool_info"]}
+
+    def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[str]]:
+        examples, labels = [], []
+        for m in training_data.intent_examples:
+            metadata = (m.get(METADATA) or {}).get(METADATA_INTENT) or {}
+            if not m.get(TEXT):
+                continue
+            if m.get(INTENT) == self.config["intent"] and metadata.get(self.ATTRIBUTE):
+                examples.append(m)
+                labels.append(str(metadata[self.ATTRIBUTE]))
+            elif m.get(INTENT) in self.config["none_intents"]:
+                examples.append(m)
+                labels.append(self.NONE)
+        return examples, labels
+
+    def annotate(self, message: Message, ranking: List[Tuple[str, float]]) -> None:
+        name, confidence = ranking[0]
+        message.set(self.ATTRIBUTE, {"name": name, "confidence": round(confidence, 4)}, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

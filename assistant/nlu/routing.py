@@ -114,7 +114,8 @@ _ASKS_FOR_TOOLS = re.compile(
     r"(?:for|to|2|4|that|which|people|should)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
-    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"
+    rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best(?! (?:way|practice|approach))|popular|list)\b"
+    rf"[\w\s/-]{{0,30}}\b(?:{_ASKED_NOUNS})\b|"  # not "the best way to manage environments": a how
     rf"\b(?:tools?|libs|libraries|frameworks|options)\W*(?:pls|please|plz)?\W*$|\b(?:tools?|libs?|librar(?:y|"
     rf"ies)|frameworks?) recs?\b|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
@@ -250,6 +251,11 @@ def _words_besides(text: str, naming_words: Sequence[str]) -> int:
     "who makes seldon"."""
     named = set(naming_words)
     return sum(1 for w in _words(text) if w not in _FILLER and w not in named and re.sub(r"'s$", "", w) not in named)
+
+
+def says_only_names(text: str, resolution: Resolution) -> bool:
+    """ "lang chain??", "langfow": the message names tools and says nothing else, so it asks no fact."""
+    return bool(resolution.tools) and _words_besides(text, resolution.naming_words) == 0
 
 
 def points_at_the_discussed(text: str) -> bool:

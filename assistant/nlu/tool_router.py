@@ -22,9 +22,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
+from assistant.nlu.spelling import as_written, for_names
 from core import advice
 from core.message import focus
-from core.names import ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
+from core.names import LEARNED_ATTRIBUTE, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
 from core.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
@@ -98,15 +99,30 @@ class ToolRouter(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get(TEXT)
+            text = message.get(TEXT)  # with slips in ordinary words put right (assistant/nlu/spelling.py)
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
+            written = for_names(message)  # only sure corrections: "modelbit" stays a name, not "modelkit"
+            message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
             parse = _parse(message, self.topic_category)
-            asked = focus(text)  # a long message's question: its names are the subject, the rest context
-            resolution = self.resolver.resolve(asked)
-            everything = resolution if asked == text else self.resolver.resolve(text)  # read once, used twice
+            asked, asked_as_written = focus(text), focus(written)  # a long message's question
+            # Names are read as written, the rest corrected.
+            resolution = self.resolver.resolve(asked_as_written)
+            everything = resolution if asked_as_written == written else self.resolver.resolve(written)
             context = [t for t in everything.tools if t not in resolution.tools]
-            message.set(SUBJECTS, {"focus": asked, "tools": resolution.tools, "context": context}, add_to_output=True)
+            message.set(
+                SUBJECTS,
+                {
+                    "focus": asked,
+                    "written": asked_as_written,
+                    "text": text,
+                    "tools": resolution.tools,
+                    "context": context,
+                },
+                add_to_output=True,
+            )
+            if routing.says_only_names(asked_as_written, resolution) and message.get(LEARNED_ATTRIBUTE):
+                message.set(LEARNED_ATTRIBUTE, None, add_to_output=True)  # "langchain??" asks no fact: "lang" is a name
             whole, text = text, asked
             if context and not resolution.tools and routing.points_at_the_discussed(text):
                 resolution = everything  # "...BentoML. What is it?": the background's tools

@@ -13,7 +13,12 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant.nlu.linear import LinearIntentClassifier, LinearResponseSelector, sentence_features
+from assistant.nlu.linear import (
+    LinearAttributeClassifier,
+    LinearIntentClassifier,
+    LinearResponseSelector,
+    sentence_features,
+)
 
 TOPICS = {
     "faq/drift": (0, [1.0, 0.0, 0.0]),
@@ -94,6 +99,35 @@ def test_the_intent_classifier_learns_ranks_and_survives_a_reload(storage):
     assert greeting.get("intent")["name"] == "greet" and question.get("intent")["name"] == "faq"
     confidences = [r["confidence"] for r in question.get("intent_ranking")]
     assert confidences == sorted(confidences, reverse=True) and abs(sum(confidences) - 1) < 1e-6
+
+
+def test_the_attribute_classifier_learns_from_the_blocks_that_name_an_attribute(storage):
+    def asks(text, word, dense, attribute=None):
+        example = message(text, word, dense, "ask_tool_attribute")
+        if attribute:
+            example.set("metadata", {"intent": {"attribute": attribute}})
+        return example
+
+    examples = [asks(f"self host {n}", 0, [1.0, 0.0, 0.0], "hosting") for n in range(4)]
+    examples += [asks(f"licence {n}", 1, [0.0, 1.0, 0.0], "licence") for n in range(4)]
+    examples += [asks("unlabelled", 2, [0.0, 0.0, 1.0]), message("hi", 3, [0.5, 0.5, 0.5], "greet")]
+    examples += [message(f"what is it {n}", 4, [0.0, 0.0, 1.0], "ask_tool_info") for n in range(4)]
+    classifier = LinearAttributeClassifier.create(
+        LinearAttributeClassifier.get_default_config(), storage, Resource("attribute"), context()
+    )
+    assert (
+        classifier.labelled_examples(TrainingData(training_examples=examples))[1]
+        == ["hosting"] * 4 + ["licence"] * 4 + ["none"] * 4
+    )
+    classifier.train(TrainingData(training_examples=examples))
+    classifier = LinearAttributeClassifier.load(
+        LinearAttributeClassifier.get_default_config(), storage, Resource("attribute"), context()
+    )
+    question = message("run it in our network?", 0, [0.9, 0.1, 0.0])
+    what = message("what's that", 4, [0.0, 0.1, 0.9])
+    classifier.process([question, what])
+    assert question.get("attribute")["name"] == "hosting" and question.get("attribute")["confidence"] > 0.5
+    assert what.get("attribute")["name"] == "none"  # a question about a tool that asks no one fact
 
 
 def test_the_response_selector_writes_what_rasa_reads(storage):

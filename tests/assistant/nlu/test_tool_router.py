@@ -79,3 +79,27 @@ def test_a_message_nlu_got_right_is_left_alone():
 def test_button_payloads_are_never_rerouted():
     message = route(parsed('/choose_option{"option":"2"}', "choose_option", 1.0))
     assert message.get("intent") == {"name": "choose_option", "confidence": 1.0}
+
+
+def test_names_are_read_as_written_and_the_tracker_keeps_what_the_user_wrote():
+    # The speller reads "modelbit" as "modelkit", an alias of KitOps; the tool asked about is unknown.
+    message = parsed("what is modelkit", "nlu_fallback", 0.3)
+    message.set("text_as_written", "what is modelbit")
+    route(message)
+    assert message.get("text") == "what is modelbit"
+    assert message.get("subjects") == {
+        "focus": "what is modelkit",
+        "written": "what is modelbit",
+        "text": "what is modelkit",
+        "tools": [],
+        "context": [],
+    }
+
+
+def test_a_message_that_only_names_a_tool_asks_no_fact_whatever_the_attribute_classifier_read():
+    message = parsed("lang chain??", "ask_tool_attribute", 0.8)
+    message.set("attribute", {"name": "language", "confidence": 0.7}, add_to_output=True)  # "lang"
+    assert route(message).get("attribute") is None
+    message = parsed("is langchain managed only?", "ask_tool_attribute", 0.9)
+    message.set("attribute", {"name": "hosting", "confidence": 0.9}, add_to_output=True)
+    assert route(message).get("attribute") == {"name": "hosting", "confidence": 0.9}

@@ -1,0 +1,170 @@
+"""Slips and chat shorthand in ordinary words, put right before the classifiers read a message.
+
+"how to detcet data drift", "hw do u kno ur model is drifting" and "compair them pls" say what
+"how to detect data drift", "how do you know your model is drifting" and "compare them please" say;
+the classifiers learnt from the second kind. A slip is set right with SymSpell (symspellpy) into a
+word the assistant's own data uses often (its training examples and answers): only those words
+matter to the classifiers, and a rarer target would turn unknown names into words ("trivoxa" is not
+"trivia"). Chat shorthand too short to correct by spelling ("u", "kno", "imgs") comes from a
+lexicon (resources/shorthand.tsv).
+
+It never touches what may be a name: a word a dictionary knows (symspellpy's English list, the
+resolver's word lists), a tool's name, a capitalised or all-capital word inside a sentence, a word
+with digits, a word near no word the data uses often. A word the resolver reads as an unknown name
+(`names`) is corrected only when the correction is sure, and a word that named a tool it found
+(`keep`) never is: shorthand, or a slip of a word the data
+uses very often ("compair" -> "compare"). Only sure corrections reach the text names are read from
+(`sure_only`), so "kubeflux" stays an unknown tool and never becomes Kubeflow.
+
+Pure: no Rasa. The NLU pipeline builds one `SpellingNormaliser` per model (assistant/nlu/spelling.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
+
+import symspellpy
+from symspellpy import SymSpell, Verbosity
+
+SHORTHAND_FILE = Path(__file__).parent / "resources" / "shorthand.tsv"
+ENGLISH_FILE = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+
+# A word of the assistant's own data is a correction when the data uses it this often ("annotating"),
+# and a sure one, which may overrule the resolver's reading of a name, from this many uses ("compare").
+OWN_WORD_USES = 5
+SURE_WORD_USES = 20
+# How far a slip may be from the word meant, by the word's length: one letter in short words,
+# two from SHORT_WORD + 1 letters on. Shorter words are read only from the shorthand lexicon.
+SHORTEST_CORRECTED = 4
+SHORT_WORD = 5
+
+# A word as the speller reads it: letters and digits ("k8s", "b4"), with apostrophes inside.
+_WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)*")
+_SENTENCE_END = re.compile(r"[.!?]\s*$")
+
+
+@dataclass(frozen=True)
+class Correction:
+    written: str
+    meant: str
+    sure: bool  # shorthand, or a slip of a word the data uses very often
+
+
+@functools.lru_cache(maxsize=None)
+def shorthand() -> Dict[str, str]:
+    """Chat shorthand and its words ("u" -> "you"), from SHORTHAND_FILE."""
+    lexicon = {}
+    for number, line in enumerate(SHORTHAND_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        written, _, meant = line.partition("\t")
+        if not meant.strip() or written != written.strip().lower():
+            raise ValueError(f"{SHORTHAND_FILE}:{number}: expected '<shorthand, lower case>\\t<words>'")
+        lexicon[written] = meant.strip()
+    return lexicon
+
+
+@functools.lru_cache(maxsize=None)
+def english_words() -> FrozenSet[str]:
+    """The words of symspellpy's English frequency list: known, so never corrected."""
+    return frozenset(line.partition(" ")[0] for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines())
+
+
+def vocabulary(texts: Iterable[str]) -> Dict[str, int]:
+    """The lower-case words of `texts`, counted: the assistant's own vocabulary."""
+    counts: Dict[str, int] = {}
+    for text in texts:
+        for match in _WORD.finditer(text):
+            word = match.group().lower().strip("'")
+            if word:
+                counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+class SpellingNormaliser:
+    """Puts slips and shorthand in ordinary words right; leaves names and known words alone."""
+
+    def __init__(
+        self,
+        own_words: Mapping[str, int],
+        known_words: AbstractSet[str] = frozenset(),
+        names: Iterable[str] = (),
+        english: Optional[Iterable[str]] = None,
+        lexicon: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """`own_words`: the assistant's vocabulary and how often its data uses each word (`vocabulary`);
+        `known_words`: more words never to correct (the resolver's word lists); `names`: tools'
+        names and aliases, never corrected and never a correction."""
+        self.lexicon = dict(shorthand() if lexicon is None else lexicon)
+        self.own = {w.lower(): n for w, n in own_words.items() if w.isalpha()}
+        name_words = [re.findall(r"[a-z0-9]+", name.lower()) for name in names]
+        one_word_names = {words[0] for words in name_words if len(words) == 1}  # "kubeflow"; not "detect"
+        self.known: FrozenSet[str] = (
+            (english_words() if english is None else frozenset(english))
+            | frozenset(known_words)
+            | frozenset(self.own)
+            | frozenset(w for words in name_words for w in words)
+        )
+        self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word, uses in self.own.items():
+            if uses >= OWN_WORD_USES and word not in one_word_names:
+                self._spell.create_dictionary_entry(word, uses)
+
+    def correct_word(self, word: str) -> Optional[Correction]:
+        """What `word` means if it is shorthand or a slip, else None."""
+        lowered = word.lower()
+        if lowered in self.lexicon:
+            return Correction(word, self.lexicon[lowered], sure=True)
+        if len(lowered) < SHORTEST_CORRECTED or lowered in self.known or not lowered.isalpha():
+            return None
+        distance = 1 if len(lowered) <= SHORT_WORD else 2
+        found = self._spell.lookup(lowered, Verbosity.CLOSEST, max_edit_distance=distance)
+        if not found:
+            return None
+        best = max(found, key=lambda s: s.count)  # all at the closest distance: the one the data uses most
+        return Correction(word, best.term, sure=best.count >= SURE_WORD_USES)
+
+    def corrections(
+        self, text: str, names: AbstractSet[str] = frozenset(), keep: AbstractSet[str] = frozenset()
+    ) -> List[Tuple[int, int, Correction]]:
+        """Where `text` has a slip or shorthand: (start, end, correction), in order. A word in
+        `names` (lower case) may be a name, and is corrected only when the correction is sure; a word
+        in `keep` is a name, never corrected."""
+        found = []
+        sentence_start = True
+        for match in _WORD.finditer(text):
+            word = match.group()
+            starts_sentence = sentence_start
+            sentence_start = bool(_SENTENCE_END.search(text[match.end() : match.end() + 2]))
+            looks_like_a_name = (word[1:] != word[1:].lower()) or (word[0].isupper() and not starts_sentence)
+            if (looks_like_a_name and word.lower() not in self.lexicon) or word.lower() in keep:
+                continue  # "Superwise", "WhyLabs", "GPU": a name or an acronym, as written
+            correction = self.correct_word(word)
+            if correction is None or (word.lower() in names and not correction.sure):
+                continue
+            meant = correction.meant
+            if word[0].isupper():
+                meant = meant[0].upper() + meant[1:]
+            found.append((match.start(), match.end(), Correction(word, meant, correction.sure)))
+        return found
+
+    def normalise(
+        self,
+        text: str,
+        names: AbstractSet[str] = frozenset(),
+        sure_only: bool = False,
+        keep: AbstractSet[str] = frozenset(),
+    ) -> str:
+        """`text` with its slips and shorthand put right (only the sure ones with `sure_only`),
+        everything else as written; `names` and `keep` as `corrections` reads them."""
+        pieces, last = [], 0
+        for start, end, correction in self.corrections(text, names, keep):
+            if sure_only and not correction.sure:
+                continue
+            pieces += [text[last:start], correction.meant]
+            last = end
+        return "".join(pieces) + text[last:] if pieces else text
