@@ -179,6 +179,11 @@ class _Hit:
         return (self.end - self.start, self.exact, self.score)
 
 
+# How close the words around an exact name must be to the rest of a longer name for the span to
+# be that longer name (rapidfuzz ratio).
+REST_OF_NAME_RATIO = 80
+
+
 def _cutoffs(length: int) -> Tuple[float, float]:
     accept, suggest = 101.0, 101.0
     for shortest, acc, sug in FUZZY_CUTOFFS:
@@ -466,11 +471,18 @@ class Resolver:
         """A typo match over a span that already holds exact names: "dvc, mlflow" is two tools, and
         "opacus open source" is not a typo of "rasa open source"; "pytorch lightening" is one."""
         inside = [e for e in exact if fuzzy.start <= e.start and e.end <= fuzzy.end]
-        return (
-            len(inside) > 1
-            or any(e.tool.name == fuzzy.tool.name for e in inside)
-            or any(_key(tokens[e.start : e.end]) not in fuzzy.form for e in inside)
-        )
+        if len(inside) > 1 or any(e.tool.name == fuzzy.tool.name for e in inside):
+            return True
+        for e in inside:
+            name = _key(tokens[e.start : e.end])
+            if name not in fuzzy.form:
+                return True
+            # The rest of the span must be a slip of the rest of the form: "lightening" is "lightning",
+            # but "open" in "is bentoml open source" is not "openllm" (OpenLLM, "bentoml openllm").
+            typed = _key(tokens[fuzzy.start : e.start]) + _key(tokens[e.end : fuzzy.end])
+            if fuzz.ratio(typed, fuzzy.form.replace(name, "", 1)) < REST_OF_NAME_RATIO:
+                return True
+        return False
 
     def _cued(self, tokens: List[Token], hit: _Hit, others: List[_Hit]) -> bool:
         """An ordinary word that names a tool ("ray", "spark") counts only with a cue."""
