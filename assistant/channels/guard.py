@@ -2,7 +2,8 @@
 
 `guard(on_new_message)` returns a handler that
 - passes the text and sender id through `assistant.channels.inbound` (size cap, control characters,
-  payload injection);
+  payload injection) and files the message under a conversation id of its channel
+  (`inbound.conversation_id`), while replies still go to the sender the channel knows;
 - answers with the domain's `utter_service_unavailable` (the variation for the channel, if any) when
   handling fails or ends without a single bot message: the action server down, the tracker store or
   the lock store unreachable. The next message is handled as usual, so service resumes by itself.
@@ -67,7 +68,7 @@ def clean_message(message: UserMessage) -> None:
     intents = domain.intents if domain is not None else ()
     entities = domain.entities if domain is not None else ()
     message.text = inbound.inbound_text(message.text, intents, entities)
-    message.sender_id = inbound.sender_id(message.sender_id)
+    message.sender_id = inbound.conversation_id(message.input_channel, message.sender_id)
 
 
 def guard(on_new_message: Handler) -> Handler:

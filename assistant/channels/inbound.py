@@ -7,6 +7,10 @@
   as ordinary text, so a user cannot set arbitrary entities or confidences by typing.
 - Sender ids longer than `MAX_SENDER_CHARS` are replaced by a stable digest (the tracker store keeps
   at most 255 characters).
+- A conversation's id names its channel (`sms:+15550001234`, `slack:U123`, `rest:ada`,
+  `webchat:<session>`): a REST client that sends a phone number as its `sender`, or a web chat
+  session id that looks like a Slack user, starts a conversation of its own instead of continuing
+  someone else's.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ MAX_TEXT_CHARS = 2000
 MAX_SENDER_CHARS = 128
 MAX_ENTITY_VALUE_CHARS = 100
 HELP_PAYLOAD = "/help"
+# Rasa's channel names (`input_channel`) -> the prefix of their conversation ids.
+NAMESPACES = {"rest": "rest", "socketio": "webchat", "twilio": "sms", "slack": "slack"}
 KEPT_CONTROLS = frozenset("\n\t")
 PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_\-]+)(?P<entities>\{.*\})?$", re.DOTALL)
 
@@ -68,3 +74,9 @@ def sender_id(sender: Optional[str]) -> str:
     if len(cleaned) <= MAX_SENDER_CHARS and cleaned == sender:
         return cleaned
     return "sender-" + hashlib.sha256(sender.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def conversation_id(channel: Optional[str], sender: Optional[str]) -> str:
+    """The tracker's id for `sender` on `channel` (Rasa's channel name): `<namespace>:<sender id>`."""
+    namespace = NAMESPACES.get(channel or "", channel or "unknown")
+    return f"{namespace}:{sender_id(sender)}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlencode
 
 import pytest
@@ -53,7 +53,7 @@ def test_rest_answers_hostile_text(servers, name, text):
 
 def test_rest_caps_the_text_it_stores(servers):
     rest(servers, "x" * 100_000, "rest-capped")
-    assert max(len(t or "") for t in servers.user_texts("rest-capped")) <= 2000
+    assert max(len(t or "") for t in servers.user_texts("rest:rest-capped")) <= 2000
 
 
 @pytest.mark.parametrize(
@@ -141,13 +141,19 @@ def test_slack_refuses_an_unreadable_interactive_payload_with_a_400(servers):
 
 
 async def socketio_chat(
-    url: str, texts: List[str], expected: int, seconds: float = 60, raw: Tuple[Any, ...] = ()
+    url: str,
+    texts: List[str],
+    expected: int,
+    seconds: float = 60,
+    raw: Tuple[Any, ...] = (),
+    session: Optional[str] = None,
 ) -> List[Dict]:
-    """Sends `raw` frames as they are, then `texts` as the web chat page does; returns what the bot said."""
+    """Sends `raw` frames as they are, then `texts` as the web chat page does (in `session`, a new one
+    by default); returns what the bot said."""
     client = socketio.AsyncClient()
     said: List[Dict] = []
     client.on("bot_uttered", lambda data: said.append(data))
-    session = uuid.uuid4().hex
+    session = session or uuid.uuid4().hex
     await client.connect(url, socketio_path="socket.io", transports=["polling"])
     try:
         await client.emit("session_request", {"session_id": session})

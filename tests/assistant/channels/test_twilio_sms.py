@@ -64,7 +64,7 @@ def test_a_missing_or_wrong_signature_gets_403_and_nothing_is_recorded(servers, 
     sender = new_sender()
     reply = sms(servers, "what is dvc", sender, signature=signature)
     assert reply.status_code == 403
-    assert servers.user_texts(sender) == []
+    assert servers.user_texts(f"sms:{sender}") == []
 
 
 def test_the_signature_is_checked_against_the_public_url_not_the_one_the_app_sees(servers):
@@ -93,7 +93,7 @@ def test_help_gets_the_help_text_and_stop_gets_no_reply(servers):
     sender = new_sender()
     assert "I answer two kinds of questions" in " ".join(messages(sms(servers, "HELP", sender)))
     assert messages(sms(servers, "STOP", sender)) == []
-    assert "STOP" not in servers.user_texts(sender)
+    assert "STOP" not in servers.user_texts(f"sms:{sender}")
 
 
 def test_a_duplicate_delivery_is_answered_once(servers):
@@ -101,7 +101,7 @@ def test_a_duplicate_delivery_is_answered_once(servers):
     first = sms(servers, "what is feast", sender, sid=sid)
     again = sms(servers, "what is feast", sender, sid=sid)
     assert first.text == again.text and "Feast" in first.text
-    assert servers.user_texts(sender) == ["what is feast"]
+    assert servers.user_texts(f"sms:{sender}") == ["what is feast"]
 
 
 @pytest.mark.parametrize(
