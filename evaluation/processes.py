@@ -307,9 +307,11 @@ class Redis:
 
 
 class Stack:
-    """PostgreSQL, Redis, the action server and two Rasa servers, and ways to talk to them."""
+    """PostgreSQL, Redis, the action server and two Rasa servers, and ways to talk to them.
 
-    def __init__(self, logs: Path) -> None:
+    `channels`: more environment for the Rasa servers, e.g. a Twilio auth token to turn SMS on."""
+
+    def __init__(self, logs: Path, channels: Optional[Dict[str, str]] = None) -> None:
         self.logs = logs
         self.postgres = Postgres(logs).start()
         self.redis = Redis(logs).start()
@@ -321,6 +323,7 @@ class Stack:
         }
         for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
             self.env.pop(variable, None)
+        self.env.update(channels or {})
         self.actions = ActionServer(self.env, logs).start()
         self.servers = [RasaServer(self.env, logs, f"rasa-{n}", actions=self.actions).launch() for n in (1, 2)]
         for server in self.servers:

@@ -27,12 +27,17 @@ APOLOGY_FALLBACK = "Sorry, I can't answer right now. Please try again in a minut
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-def _domain() -> Optional[Any]:
+def agent() -> Optional[Any]:
+    """The running server's Rasa `Agent`, or None outside one."""
     try:
-        agent = getattr(Sanic.get_app().ctx, "agent", None)
-    except Exception:  # no app or several: nothing to read the domain from
+        return getattr(Sanic.get_app().ctx, "agent", None)
+    except Exception:  # no app or several: no agent to use
         return None
-    return agent.domain if agent is not None else None
+
+
+def _domain() -> Optional[Any]:
+    running = agent()
+    return running.domain if running is not None else None
 
 
 def apology(channel: Optional[str], domain: Optional[Any] = None) -> str:
