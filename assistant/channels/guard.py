@@ -74,6 +74,13 @@ def clean_message(message: UserMessage) -> None:
     entities = domain.entities if domain is not None else ()
     message.text = inbound.inbound_text(message.text, intents, entities)
     message.sender_id = inbound.conversation_id(message.input_channel, message.sender_id)
+    if message.metadata and inbound.bounded_metadata(message.metadata) is None:
+        logger.warning(
+            "Dropped the metadata of a message from %s: not an object of at most %d bytes of JSON.",
+            message.input_channel,
+            inbound.MAX_METADATA_BYTES,
+        )
+        message.metadata = None
 
 
 def guard(on_new_message: Handler) -> Handler:

@@ -33,10 +33,11 @@ HOSTILE = {
 CASES = list(HOSTILE.items())
 
 
-def rest(servers, message: Any, sender: Any = "hostile", **kwargs) -> requests.Response:
-    return requests.post(
-        f"{servers.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60, **kwargs
-    )
+def rest(servers, message: Any, sender: Any = "hostile", metadata_json: Any = None, **kwargs) -> requests.Response:
+    body = {"sender": sender, "message": message}
+    if metadata_json is not None:
+        body["metadata"] = metadata_json
+    return requests.post(f"{servers.url}/webhooks/rest/webhook", json=body, timeout=60, **kwargs)
 
 
 def still_answers(servers) -> None:
@@ -187,3 +188,29 @@ def test_socketio_drops_malformed_frames_and_keeps_answering(servers):
     said = asyncio.run(socketio_chat(servers.url, ["what is dvc?"], expected=1, raw=tuple(malformed)))
     assert len(said) >= 1 and "DVC" in (said[0].get("text") or "")
     still_answers(servers)
+
+
+def user_event(servers, conversation: str) -> Dict:
+    return [e for e in servers.tracker(conversation)["events"] if e["event"] == "user"][-1]
+
+
+def test_rest_keeps_small_metadata_and_refuses_oversized_metadata_with_a_413(servers):
+    small = {"page": "/pricing", "locale": "en-GB"}
+    assert rest(servers, "what is dvc?", "rest-metadata", metadata_json=small).status_code == 200
+    assert small.items() <= user_event(servers, "rest:rest-metadata")["metadata"].items()  # beside Rasa's own keys
+    reply = rest(servers, "what is dvc?", "rest-metadata-big", metadata_json={"blob": "x" * 5000})
+    assert reply.status_code == 413 and "metadata" in reply.text
+    assert servers.user_texts("rest:rest-metadata-big") == []
+
+
+def test_rest_refuses_metadata_that_is_not_an_object_with_a_400(servers):
+    assert rest(servers, "what is dvc?", "rest-metadata-list", metadata_json=[1, 2]).status_code == 400
+
+
+def test_socketio_answers_a_message_with_oversized_metadata_and_drops_the_metadata(servers):
+    session = uuid.uuid4().hex
+    frame = {"message": "what is dvc?", "session_id": session, "metadata": {"blob": "x" * 20_000}}
+    said = asyncio.run(socketio_chat(servers.url, [], expected=1, raw=(frame,), session=session))
+    assert said and "DVC" in (said[0].get("text") or "")
+    assert "blob" not in (user_event(servers, f"webchat:{session}").get("metadata") or {})
+
