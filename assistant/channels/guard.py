@@ -15,6 +15,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel
 from sanic import Sanic
 
 from assistant.channels import inbound
@@ -89,7 +90,10 @@ def guard(on_new_message: Handler) -> Handler:
     async def handle(message: UserMessage) -> Any:
         recipient_id = message.sender_id
         clean_message(message)
-        collecting = isinstance(message.output_channel, CollectingOutputChannel)
+        # Rasa's REST streaming (`?stream=true`) collects into a queue it empties as it goes: count those.
+        collecting = isinstance(message.output_channel, CollectingOutputChannel) and not isinstance(
+            message.output_channel, QueueOutputChannel
+        )
         before = len(message.output_channel.messages) if collecting else 0
         if not collecting:
             message.output_channel = _CountingOutput(message.output_channel, recipient_id)

@@ -214,3 +214,14 @@ def test_socketio_answers_a_message_with_oversized_metadata_and_drops_the_metada
     assert said and "DVC" in (said[0].get("text") or "")
     assert "blob" not in (user_event(servers, f"webchat:{session}").get("metadata") or {})
 
+def test_rest_streams_the_answer_when_asked_to(servers):
+    reply = requests.post(
+        f"{servers.url}/webhooks/rest/webhook?stream=true",
+        json={"sender": "rest-stream", "message": "what is dvc?"},
+        timeout=30,
+    )
+    assert reply.status_code == 200
+    streamed = [json.loads(line) for line in reply.text.splitlines() if line.strip()]
+    assert streamed and "DVC" in streamed[0]["text"]
+    assert servers.user_texts("rest:rest-stream") == ["what is dvc?"]
+
