@@ -29,6 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import Blueprint, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -167,6 +168,8 @@ class SlackApp(SlackInput):
 
         @webhook.exception(Exception)
         async def unreadable(request: Request, error: Exception) -> HTTPResponse:
+            if isinstance(error, SanicException) and 400 <= error.status_code < 500:  # e.g. Sanic's 413
+                return response.text(str(error), status=error.status_code)
             logger.warning("Slack channel: could not read a request (%s: %s)", type(error).__name__, error)
             return response.text("This request is not a Slack event the assistant can read.", status=400)
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.server
 HOSTILE = {
     "empty": "",
     "whitespace": " \t\n ",
-    "100 KB": "what is mlflow? " * 6400,
+    "48 KB": "what is mlflow? " * 3000,  # under the 64 KB body limit, far over the 2,000 characters kept
     "emoji": "🤖🚀💥" * 100,
     "RTL and ZWJ": "\u202eما هو mlflow؟ 👩\u200d💻\u200d\u2067",  # noqa: RUF001 (right-to-left text on purpose)
     "NUL": "what is\x00 dvc?",
@@ -53,7 +53,7 @@ def test_rest_answers_hostile_text(servers, name, text):
 
 
 def test_rest_caps_the_text_it_stores(servers):
-    rest(servers, "x" * 100_000, "rest-capped")
+    rest(servers, "x" * 60_000, "rest-capped")
     assert max(len(t or "") for t in servers.user_texts("rest:rest-capped")) <= 2000
 
 
@@ -79,7 +79,7 @@ def test_rest_refuses_malformed_bodies_with_a_400(servers, body):
 
 
 def test_rest_keeps_a_very_long_sender_id_apart_from_others(servers):
-    long_sender = "s" * 100_000
+    long_sender = "s" * 50_000
     first = rest(servers, "what is dvc?", long_sender)
     assert first.status_code == 200 and "DVC" in json.dumps(first.json())
     second = rest(servers, "is it open source?", long_sender)
@@ -90,7 +90,7 @@ def test_rest_keeps_a_very_long_sender_id_apart_from_others(servers):
 @pytest.mark.parametrize("name, text", CASES, ids=[name for name, _ in CASES])
 def test_twilio_answers_or_refuses_hostile_text(servers, name, text):
     reply = sms(servers, text, new_sender())
-    if name == "100 KB":
+    if name == "48 KB":  # Twilio's own requests are a few hundred bytes: over 16 KB is refused
         assert reply.status_code == 413
     elif name == "NUL":
         assert reply.status_code == 400
@@ -214,6 +214,7 @@ def test_socketio_answers_a_message_with_oversized_metadata_and_drops_the_metada
     assert said and "DVC" in (said[0].get("text") or "")
     assert "blob" not in (user_event(servers, f"webchat:{session}").get("metadata") or {})
 
+
 def test_rest_streams_the_answer_when_asked_to(servers):
     reply = requests.post(
         f"{servers.url}/webhooks/rest/webhook?stream=true",
@@ -225,3 +226,19 @@ def test_rest_streams_the_answer_when_asked_to(servers):
     assert streamed and "DVC" in streamed[0]["text"]
     assert servers.user_texts("rest:rest-stream") == ["what is dvc?"]
 
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/webhooks/rest/webhook",
+        "/webhooks/twilio/webhook",
+        "/webhooks/slack/webhook",
+        "/socket.io/?EIO=4&transport=polling",
+        "/conversations/someone/tracker/events",
+    ],
+)
+def test_a_body_over_64_kb_gets_a_413_from_the_web_server_on_every_route(servers, path):
+    body = json.dumps({"sender": "big", "message": "x" * 70_000})
+    reply = requests.post(f"{servers.url}{path}", data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    assert reply.status_code == 413, (path, reply.status_code, reply.text[:200])
+    still_answers(servers)
