@@ -357,6 +357,13 @@ def test_every_pip_pin_is_the_locked_version(dockerfile):
             assert lock.get(name) == version, f"{requirement}: requirements.lock has {lock.get(name)}"
 
 
+def test_python_socketio_is_a_version_without_cve_2026_48804():
+    """5.8.0 lets binary attachments pile up before any authentication; 5.16.2 fixed it. Our web chat
+    channel awaits `enter_room`, which Rasa 3.6's handler does not (a coroutine since 5.9)."""
+    locked = tuple(int(part) for part in locked_versions()["python-socketio"].split("."))
+    assert locked >= (5, 16, 2)
+
+
 def test_the_rasa_image_installs_what_requirements_in_adds_to_rasa():
     wanted = set()
     for line in (ROOT / "requirements.in").read_text().splitlines():
