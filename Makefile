@@ -47,11 +47,11 @@ browser: ## Make sure Debian's chromium is there for the web chat's browser test
 	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "The web chat's browser test needs Chromium: install Debian's package 'chromium' (apt-get install chromium)."; exit 1; fi
 
-services: ## Make sure Debian's postgresql and redis-server are there for the scale tests (installs them as root)
-	@{ ls /usr/lib/postgresql/*/bin/postgres && command -v redis-server; } >/dev/null 2>&1 && exit 0; \
-	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
-	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null; \
-	else echo "The scale tests need PostgreSQL and Redis: install Debian's packages 'postgresql' and 'redis-server'."; exit 1; fi
+services: ## Make sure Debian's postgresql, redis-server and nginx are there for the scale tests (installs them as root)
+	@{ ls /usr/lib/postgresql/*/bin/postgres && command -v redis-server && PATH="$$PATH:/usr/sbin" command -v nginx; } >/dev/null 2>&1 && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx-light >/dev/null; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server nginx-light >/dev/null; \
+	else echo "The scale tests need PostgreSQL, Redis and nginx: install Debian's packages 'postgresql', 'redis-server' and 'nginx-light'."; exit 1; fi
 
 $(GENERATED_NLU): $(INSTALLED) $(KB_FILES) core/nlu_export.py
 	$(PY) -m core nlu
@@ -112,7 +112,7 @@ test-nlu: $(MODEL) ## rasa test nlu on held-out data; fails below the floors (0.
 test-channels: $(MODEL) $(WEBCHAT) browser ## SMS, Slack and web chat against the real servers (signed requests, Chromium)
 	$(PY) -m pytest -q -m server tests/assistant/channels
 
-test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis: 50 concurrent conversations, faults, restarts
+test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis behind nginx: 50 concurrent conversations, faults, restarts, path tricks
 	$(PY) -m pytest -q -m scale tests/scale
 
 load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error rate and latency (ARGS=--scaled: 2 servers)

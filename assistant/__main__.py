@@ -1,9 +1,10 @@
 """`python -m assistant <arguments>` is `rasa <arguments>` with assistant.runtime applied first.
 
 `make run`, `make serve`, the tests' servers and the Rasa image start Rasa this way; a plain
-`rasa` command works too, only without those changes.
+`rasa` command works too, only without those changes (and without the web server's limits).
 """
 
+import os
 import sys
 
 
@@ -13,7 +14,7 @@ def main() -> None:
     from assistant import runtime
 
     runtime.apply()
-    sys.argv[0] = "rasa"
+    sys.argv = runtime.server_limits(os.environ, ["rasa", *sys.argv[1:]])
     rasa_main()
 
 

@@ -11,7 +11,7 @@ RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
       RapidFuzz==3.14.5 \
       jellyfish==1.2.1 \
       pydantic==1.10.9 \
-      PyYAML==6.0.3 \
+      PyYAML==6.0.4 \
  && rm /tmp/requirements.lock
 
 WORKDIR /app

@@ -25,7 +25,7 @@ RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
       RapidFuzz==3.14.5 \
       jellyfish==1.2.1 \
       twilio==8.2.2 \
-      python-socketio==5.8.0 \
+      python-socketio==5.18.1 \
       jsonschema==3.2.0 \
       transformers==4.36.2 \
       tokenizers==0.15.2 \

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from assistant.channels.inbound import conversation_id
 from evaluation.processes import MODEL, RASA, ROOT, ActionServer, RasaServer, free_port, stop, wait_for
 
 # Each list is one simulated user's conversation, sent in order; the users cycle through them.
@@ -462,10 +463,17 @@ async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict
             sender = f"bench-action-probe-{number}"
             async with session.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}):
                 pass
-            async with session.get(f"{rasa_url}/conversations/{sender}/tracker") as reply:
+            conversation = conversation_id("rest", sender)
+            async with session.get(f"{rasa_url}/conversations/{conversation}/tracker") as reply:
                 tracker = await reply.json()
             bodies.append(
-                {"next_action": action, "sender_id": sender, "tracker": tracker, "domain": domain, "version": "3.6.21"}
+                {
+                    "next_action": action,
+                    "sender_id": conversation,
+                    "tracker": tracker,
+                    "domain": domain,
+                    "version": "3.6.21",
+                }
             )
         timings: List[float] = []
         failures = 0

@@ -1,4 +1,5 @@
-"""Real processes for tests that need servers: `rasa run`, the action server, PostgreSQL and Redis.
+"""Real processes for tests that need servers: `rasa run`, the action server, PostgreSQL, Redis and
+nginx with `deploy/nginx.conf`.
 
 Each is started from the project's own virtual environment or Debian's packages, on loopback, with
 its files in a temporary directory, and stopped by the test session that started it.
@@ -29,7 +30,10 @@ RASA = ROOT / ".venv" / "bin" / "rasa"
 ASSISTANT = [str(ROOT / ".venv" / "bin" / "python"), "-m", "assistant"]
 ACTIONS_PORT = 5055  # the port endpoints.yml names; tests never bind it (make serve may be running)
 STARTUP_SECONDS = 240
-INSTALL_SERVICES = "install Debian's packages: apt-get install postgresql redis-server (make services does it as root)"
+INSTALL_SERVICES = (
+    "install Debian's packages: apt-get install postgresql redis-server nginx-light (make services does it as root)"
+)
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 
 
 def free_port() -> int:
@@ -306,10 +310,65 @@ class Redis:
         stop(self.process)
 
 
-class Stack:
-    """PostgreSQL, Redis, the action server and two Rasa servers, and ways to talk to them."""
+class Nginx:
+    """nginx with `deploy/nginx.conf` on a free loopback port, in front of `upstreams` instead of
+    the compose file's rasa-1 and rasa-2; its files in a temporary directory."""
 
-    def __init__(self, logs: Path) -> None:
+    def __init__(self, logs: Path, upstreams: List[str]) -> None:
+        binary = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+        if binary is None:
+            raise RuntimeError(f"nginx is not installed: {INSTALL_SERVICES}")
+        self.binary: str = binary
+        self.dir = Path(tempfile.mkdtemp(prefix="mlops-assistant-nginx-"))
+        self.port = free_port()
+        self.log = logs / "nginx.log"
+        text = NGINX_CONF.read_text()
+        for name, address in zip(("rasa-1:5005", "rasa-2:5005"), upstreams):
+            text = text.replace(f"server {name} ", f"server {address} ")
+        text = text.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
+        text = text.replace("error_log /dev/stderr", f"error_log {self.log}").replace(
+            "access_log /dev/stdout", "access_log off"
+        )
+        self.conf = self.dir / "nginx.conf"
+        self.conf.write_text(text)
+        self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Nginx:
+        self.process = _spawn(
+            [
+                self.binary,
+                "-c",
+                str(self.conf),
+                "-p",
+                str(self.dir),
+                "-g",
+                f"pid {self.dir / 'nginx.pid'}; daemon off;",
+            ],
+            os.environ.copy(),
+            self.log,
+        )
+        deadline = time.time() + 30
+        while not port_open(self.port):
+            if self.process.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"nginx did not start; see {self.log}")
+            time.sleep(0.1)
+        return self
+
+    def remove(self) -> None:
+        stop(self.process, signal.SIGQUIT)  # SIGQUIT: nginx's graceful shutdown
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Stack:
+    """PostgreSQL, Redis, the action server and two Rasa servers, and ways to talk to them.
+
+    `channels`: more environment for the Rasa servers, e.g. a Twilio auth token to turn SMS on."""
+
+    def __init__(self, logs: Path, channels: Optional[Dict[str, str]] = None) -> None:
         self.logs = logs
         self.postgres = Postgres(logs).start()
         self.redis = Redis(logs).start()
@@ -321,6 +380,7 @@ class Stack:
         }
         for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
             self.env.pop(variable, None)
+        self.env.update(channels or {})
         self.actions = ActionServer(self.env, logs).start()
         self.servers = [RasaServer(self.env, logs, f"rasa-{n}", actions=self.actions).launch() for n in (1, 2)]
         for server in self.servers:

@@ -2,7 +2,8 @@
 
 `guard(on_new_message)` returns a handler that
 - passes the text and sender id through `assistant.channels.inbound` (size cap, control characters,
-  payload injection);
+  payload injection) and files the message under a conversation id of its channel
+  (`inbound.conversation_id`), while replies still go to the sender the channel knows;
 - answers with the domain's `utter_service_unavailable` (the variation for the channel, if any) when
   handling fails or ends without a single bot message: the action server down, the tracker store or
   the lock store unreachable. The next message is handled as usual, so service resumes by itself.
@@ -14,6 +15,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import QueueOutputChannel
 from sanic import Sanic
 
 from assistant.channels import inbound
@@ -26,12 +28,17 @@ APOLOGY_FALLBACK = "Sorry, I can't answer right now. Please try again in a minut
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-def _domain() -> Optional[Any]:
+def agent() -> Optional[Any]:
+    """The running server's Rasa `Agent`, or None outside one."""
     try:
-        agent = getattr(Sanic.get_app().ctx, "agent", None)
-    except Exception:  # no app or several: nothing to read the domain from
+        return getattr(Sanic.get_app().ctx, "agent", None)
+    except Exception:  # no app or several: no agent to use
         return None
-    return agent.domain if agent is not None else None
+
+
+def _domain() -> Optional[Any]:
+    running = agent()
+    return running.domain if running is not None else None
 
 
 def apology(channel: Optional[str], domain: Optional[Any] = None) -> str:
@@ -67,7 +74,14 @@ def clean_message(message: UserMessage) -> None:
     intents = domain.intents if domain is not None else ()
     entities = domain.entities if domain is not None else ()
     message.text = inbound.inbound_text(message.text, intents, entities)
-    message.sender_id = inbound.sender_id(message.sender_id)
+    message.sender_id = inbound.conversation_id(message.input_channel, message.sender_id)
+    if message.metadata and inbound.bounded_metadata(message.metadata) is None:
+        logger.warning(
+            "Dropped the metadata of a message from %s: not an object of at most %d bytes of JSON.",
+            message.input_channel,
+            inbound.MAX_METADATA_BYTES,
+        )
+        message.metadata = None
 
 
 def guard(on_new_message: Handler) -> Handler:
@@ -76,7 +90,10 @@ def guard(on_new_message: Handler) -> Handler:
     async def handle(message: UserMessage) -> Any:
         recipient_id = message.sender_id
         clean_message(message)
-        collecting = isinstance(message.output_channel, CollectingOutputChannel)
+        # Rasa's REST streaming (`?stream=true`) collects into a queue it empties as it goes: count those.
+        collecting = isinstance(message.output_channel, CollectingOutputChannel) and not isinstance(
+            message.output_channel, QueueOutputChannel
+        )
         before = len(message.output_channel.messages) if collecting else 0
         if not collecting:
             message.output_channel = _CountingOutput(message.output_channel, recipient_id)

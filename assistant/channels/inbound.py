@@ -7,6 +7,12 @@
   as ordinary text, so a user cannot set arbitrary entities or confidences by typing.
 - Sender ids longer than `MAX_SENDER_CHARS` are replaced by a stable digest (the tracker store keeps
   at most 255 characters).
+- Client metadata (REST, socket.io) is kept in every event of the turn, so it is kept only when its
+  JSON takes at most `MAX_METADATA_BYTES`; the REST channel refuses a larger one with a 413.
+- A conversation's id names its channel (`sms:+15550001234`, `slack:U123`, `rest:ada`,
+  `webchat:<session>`): a REST client that sends a phone number as its `sender`, or a web chat
+  session id that looks like a Slack user, starts a conversation of its own instead of continuing
+  someone else's.
 """
 
 from __future__ import annotations
@@ -15,12 +21,15 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Collection, Optional
+from typing import Any, Collection, Dict, Optional
 
 MAX_TEXT_CHARS = 2000
 MAX_SENDER_CHARS = 128
 MAX_ENTITY_VALUE_CHARS = 100
+MAX_METADATA_BYTES = 4096
 HELP_PAYLOAD = "/help"
+# Rasa's channel names (`input_channel`) -> the prefix of their conversation ids.
+NAMESPACES = {"rest": "rest", "socketio": "webchat", "twilio": "sms", "slack": "slack"}
 KEPT_CONTROLS = frozenset("\n\t")
 PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_\-]+)(?P<entities>\{.*\})?$", re.DOTALL)
 
@@ -60,6 +69,18 @@ def inbound_text(text: Optional[str], intents: Collection[str], entities: Collec
     return guarded_payload(cleaned, intents, entities) if cleaned else HELP_PAYLOAD
 
 
+def metadata_size(metadata: Any) -> int:
+    """The bytes `metadata` takes as the JSON the tracker store keeps."""
+    return len(json.dumps(metadata, ensure_ascii=False, default=str).encode("utf-8"))
+
+
+def bounded_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
+    """`metadata` when it is an object of at most `MAX_METADATA_BYTES`, else None."""
+    if not isinstance(metadata, dict) or metadata_size(metadata) > MAX_METADATA_BYTES:
+        return None
+    return metadata
+
+
 def sender_id(sender: Optional[str]) -> str:
     """A sender id the tracker store can hold, stable for the same input."""
     cleaned = clean_text(sender, max_chars=10 * MAX_SENDER_CHARS) if sender else ""
@@ -68,3 +89,9 @@ def sender_id(sender: Optional[str]) -> str:
     if len(cleaned) <= MAX_SENDER_CHARS and cleaned == sender:
         return cleaned
     return "sender-" + hashlib.sha256(sender.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def conversation_id(channel: Optional[str], sender: Optional[str]) -> str:
+    """The tracker's id for `sender` on `channel` (Rasa's channel name): `<namespace>:<sender id>`."""
+    namespace = NAMESPACES.get(channel or "", channel or "unknown")
+    return f"{namespace}:{sender_id(sender)}"

@@ -1,7 +1,9 @@
 """Rasa's REST channel (POST /webhooks/rest/webhook), strict about what it accepts.
 
 - The body must be a JSON object with a string `message` and, optionally, a string or number
-  `sender`; anything else gets a 400 that says so (Rasa's own channel answers some of it with a 500).
+  `sender` and an object `metadata`; anything else gets a 400 that says so (Rasa's own channel
+  answers some of it with a 500). Metadata over `inbound.MAX_METADATA_BYTES` of JSON gets a 413:
+  Rasa keeps it in the turn's events.
 - `REST_TOKEN` (optional): when set, requests need `Authorization: Bearer <token>` (401 otherwise).
   `rasa shell` sends no token, so leave it unset where people use the shell.
 - Messages go through `assistant.channels.guard`: cleaned input, and an apology instead of silence.
@@ -21,7 +23,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from assistant.channels import guard
+from assistant.channels import guard, inbound
 
 logger = logging.getLogger(__name__)
 TOKEN_VARIABLE = "REST_TOKEN"
@@ -29,6 +31,11 @@ TOKEN_VARIABLE = "REST_TOKEN"
 
 class BadRestRequest(SanicException):
     status_code = 400
+    quiet = True
+
+
+class MetadataTooLarge(SanicException):
+    status_code = 413
     quiet = True
 
 
@@ -43,6 +50,11 @@ def _body(request: Request) -> Dict[str, Any]:
         raise BadRestRequest('"message" must be a string.')
     if body.get("sender") is not None and not isinstance(body["sender"], (str, int)):
         raise BadRestRequest('"sender" must be a string.')
+    if body.get("metadata") is not None:
+        if not isinstance(body["metadata"], dict):
+            raise BadRestRequest('"metadata" must be an object.')
+        if inbound.bounded_metadata(body["metadata"]) is None:
+            raise MetadataTooLarge(f'"metadata" must take at most {inbound.MAX_METADATA_BYTES} bytes as JSON.')
     return body
 
 
@@ -66,6 +78,9 @@ class GuardedRestInput(RestInput):
 
     def _extract_message(self, req: Request) -> Optional[str]:
         return _body(req)["message"]
+
+    def get_metadata(self, request: Request) -> Optional[Dict[str, Any]]:
+        return _body(request).get("metadata")
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()  # not the caller's say: it picks response variations

@@ -12,6 +12,12 @@ or a link; buttons are capped at `MAX_BUTTONS`, as Slack users scan them on one 
 
 Messages go through `assistant.channels.guard`. A signed request Slack's format does not explain
 (Rasa's handler would fail on it or answer 500) gets a 400.
+
+Slack delivers an event again (`X-Slack-Retry-Num`, the same `event_id`) when it thinks the first
+delivery failed, for whatever reason. The event id becomes the message's `message_id`, and an event
+the conversation already holds is acknowledged and not handled again, whichever Rasa server the
+repeat reaches (`assistant.channels.deliveries`); a repeat whose first delivery never arrived is
+handled.
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import Blueprint, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from assistant.channels import guard
+from assistant.channels import deliveries, guard, inbound
+from assistant.stores import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +130,46 @@ class SlackApp(SlackInput):
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
         return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
 
+    async def process_message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: Optional[str],
+        metadata: Optional[Dict],
+    ) -> Any:
+        """Rasa's handling (it answers Slack at once and handles the message in the background),
+        once per event id."""
+        body = request.json if request.content_type == "application/json" else None
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if not isinstance(event_id, str) or not event_id:
+            return await super().process_message(request, on_new_message, text, sender_id, metadata)
+        conversation = inbound.conversation_id(self.name(), sender_id)
+
+        async def once(message: UserMessage) -> None:
+            message.message_id = event_id
+            handling = False
+            try:
+                async with deliveries.delivery(conversation, event_id) as tracker:
+                    if tracker is not None and await deliveries.reply_to(tracker, event_id) is not None:
+                        logger.info("Slack channel: event %s was handled before; not again.", event_id)
+                        return
+                    handling = True
+                    await on_new_message(message)
+            except (Exception, TrackerStoreUnavailable):
+                logger.exception("Slack channel: could not look up event %s in its conversation.", event_id)
+                if not handling:  # the guard answers, with an apology when the stores are down
+                    await on_new_message(message)
+
+        return await super().process_message(request, once, text, sender_id, metadata)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(guard.guard(on_new_message))
 
         @webhook.exception(Exception)
         async def unreadable(request: Request, error: Exception) -> HTTPResponse:
+            if isinstance(error, SanicException) and 400 <= error.status_code < 500:  # e.g. Sanic's 413
+                return response.text(str(error), status=error.status_code)
             logger.warning("Slack channel: could not read a request (%s: %s)", type(error).__name__, error)
             return response.text("This request is not a Slack event the assistant can read.", status=400)
 

@@ -7,7 +7,11 @@ POST /webhooks/twilio/webhook. Configure in credentials.yml as
   signature covers the URL Twilio used, which the app behind the proxy does not see).
 
 The reply goes back in the HTTP response as TwiML, within Twilio's 15-second budget, rendered for
-SMS by `assistant.channels.sms`. Replies of "1", "2"... pick the options of the last message.
+SMS by `assistant.channels.sms`. Replies of "1", "2"... pick the options of the last message. Both
+that message and the record of answered `MessageSid`s are read from the conversation in the tracker
+store (`assistant.channels.deliveries`), so every Rasa server sees them, also after a restart: a
+delivery Twilio repeats gets the first reply again and is not handled twice, whichever server it
+reaches.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 from urllib.parse import parse_qs
 
@@ -26,7 +29,8 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from assistant.channels import guard, inbound, sms
+from assistant.channels import deliveries, guard, inbound, sms
+from assistant.stores import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -35,20 +39,9 @@ URL_VARIABLE = "TWILIO_WEBHOOK_URL"
 MAX_BODY_BYTES = 16 * 1024  # Twilio's own requests are a few hundred bytes
 MAX_TEXT_CHARS = 1600  # an SMS body can be no longer
 REPLY_BUDGET_SECONDS = 12.0  # Twilio waits 15 s for the TwiML
-REMEMBERED = 10_000  # message ids and option lists kept in memory, newest last
 # Twilio handles these keywords itself (opt-out and opt-in); the bot must not reply to them.
 CARRIER_KEYWORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "start", "unstop"})
 HELP_KEYWORDS = frozenset({"help", "info"})
-
-
-class _Recent(OrderedDict):
-    """A bounded map: the oldest entries go first."""
-
-    def remember(self, key: str, value: Any) -> None:
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > REMEMBERED:
-            self.popitem(last=False)
 
 
 class _FormFields(Dict[str, List[str]]):
@@ -83,8 +76,6 @@ class TwilioSmsInput(InputChannel):
     def __init__(self, auth_token: Optional[str] = None, webhook_url: Optional[str] = None) -> None:
         self.validator = RequestValidator(auth_token) if auth_token else None
         self.webhook_url = webhook_url or None
-        self.answered: _Recent = _Recent()  # MessageSid -> the TwiML sent
-        self.options: _Recent = _Recent()  # sender -> options of the last message
         if self.validator is None:
             logger.warning("Twilio channel: %s is not set, so every request is refused (403).", TOKEN_VARIABLE)
 
@@ -135,12 +126,7 @@ class TwilioSmsInput(InputChannel):
             if "\x00" in text or "\x00" in sender:
                 return response.text("NUL bytes are not allowed.", status=400)
             message_id = (fields.get("MessageSid") or [""])[0] or None
-            if message_id and message_id in self.answered:  # Twilio retried: answer once
-                return response.text(self.answered[message_id], content_type="application/xml")
-            reply = await self._answer(guard.guard(on_new_message), sender, text[:MAX_TEXT_CHARS].strip(), message_id)
-            if message_id:
-                self.answered.remember(message_id, (reply.body or b"").decode("utf-8"))
-            return reply
+            return await self._answer(guard.guard(on_new_message), sender, text[:MAX_TEXT_CHARS].strip(), message_id)
 
         return webhook
 
@@ -152,21 +138,32 @@ class TwilioSmsInput(InputChannel):
             return _twiml([])
         if keyword in HELP_KEYWORDS or not text:
             text = inbound.HELP_PAYLOAD
-        picked = sms.picked_option(text, self.options.get(sender, []))
-        if picked is not None:
-            text = picked.payload
-        collector = CollectingOutputChannel()
-        message = UserMessage(text, collector, sender, input_channel=self.name(), message_id=message_id)
         # Shielded: past the budget the user gets an apology, but the turn still completes and is stored.
-        handling = asyncio.ensure_future(on_new_message(message))
+        handling = asyncio.ensure_future(self._reply(on_new_message, sender, text, message_id))
         try:
-            await asyncio.wait_for(asyncio.shield(handling), timeout=REPLY_BUDGET_SECONDS)
+            messages = await asyncio.wait_for(asyncio.shield(handling), timeout=REPLY_BUDGET_SECONDS)
         except asyncio.TimeoutError:
             logger.error("Twilio channel: no answer within %.0f s for %s", REPLY_BUDGET_SECONDS, message_id)
             return _twiml([guard.apology(self.name())])
-        except Exception:  # the reply must still go out; the log has the details
+        except (Exception, TrackerStoreUnavailable):  # the reply must still go out; the log has the details
             logger.exception("Twilio channel: answering %s failed", message_id)
             return _twiml([guard.apology(self.name())])
-        bodies = sms.render(collector.messages)
-        self.options.remember(sender, sms.options_of(collector.messages))
-        return _twiml(bodies or [guard.apology(self.name())])
+        return _twiml(sms.render(messages) or [guard.apology(self.name())])
+
+    async def _reply(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str, text: str, message_id: Optional[str]
+    ) -> List[Dict[str, Any]]:
+        """The bot's messages for `text`; for a `message_id` answered before, the messages sent then."""
+        conversation = inbound.conversation_id(self.name(), sender)
+        async with deliveries.delivery(conversation, message_id) as tracker:
+            earlier = await deliveries.reply_to(tracker, message_id) if tracker and message_id else None
+            if earlier is not None:
+                logger.info("Twilio channel: %s was answered before; sending that answer again.", message_id)
+                return earlier
+            picked = sms.picked_option(text, sms.options_of(await deliveries.last_reply(tracker)))
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                picked.payload if picked else text, collector, sender, input_channel=self.name(), message_id=message_id
+            )
+            await on_new_message(message)
+            return collector.messages

@@ -7,12 +7,18 @@ The page (`webchat/index.html`) and the socket.io client it loads (`webchat/node
   (`auth: {token}`; the page takes it from `#token=` in its address), as Rasa's `jwt_key` does.
 - Messages go through `assistant.channels.guard`; frames that are not
   `{"message": str, "session_id": str}` are dropped with a warning instead of raising.
+- `session_request` is Rasa's handler with one change: python-socketio 5.9 and later make
+  `AsyncServer.enter_room` a coroutine, which Rasa 3.6 calls without awaiting, so the client would
+  never join the room its replies are sent to. Here it is awaited.
+- engine.io takes packets of at most `MAX_PACKET_BYTES` (its default is 1 MB), as the web server
+  takes bodies of at most 64 KB.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -29,6 +35,7 @@ WEBCHAT_DIR = Path(__file__).resolve().parents[2] / "webchat"
 PAGE = WEBCHAT_DIR / "index.html"
 CLIENT = WEBCHAT_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 JWT_KEY_VARIABLE = "SOCKETIO_JWT_KEY"
+MAX_PACKET_BYTES = 64 * 1024
 
 
 def well_formed(data: Any, metadata_key: str) -> bool:
@@ -54,6 +61,17 @@ class WebChatInput(SocketIOInput):
         webhook = super().blueprint(guard.guard(on_new_message))
         namespace = self.namespace or "/"
         rasa_handler = self.sio.handlers[namespace][self.user_message_evt]
+        sio = self.sio
+        sio.eio.max_http_buffer_size = MAX_PACKET_BYTES
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Optional[Dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            if not isinstance(data.get("session_id"), str) or not data["session_id"]:
+                data["session_id"] = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, data["session_id"], namespace=self.namespace)
+            await sio.emit("session_confirm", data["session_id"], room=sid, namespace=self.namespace)
 
         @self.sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: str, data: Any) -> None:

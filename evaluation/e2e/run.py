@@ -31,6 +31,7 @@ from urllib.parse import quote, urlencode
 import requests
 import yaml
 
+from assistant.channels.inbound import conversation_id
 from evaluation.e2e.expectations import BotMessage, Context, Verdict, judge, options_after
 from evaluation.processes import ROOT, ActionServer, RasaServer
 
@@ -137,7 +138,8 @@ class Conversation:
 
     def last_turn(self) -> List[BotMessage]:
         """The bot messages the tracker holds after the newest user message."""
-        reply = self.session.get(f"{self.url}/conversations/{quote(self.sender, safe='+')}/tracker", timeout=60)
+        conversation = quote(conversation_id("rest" if self.channel == "rest" else "twilio", self.sender), safe="+:")
+        reply = self.session.get(f"{self.url}/conversations/{conversation}/tracker", timeout=60)
         events = reply.json()["events"]
         latest_user = max((i for i, e in enumerate(events) if e["event"] == "user"), default=-1)
         return [

@@ -72,3 +72,23 @@ def test_apply_puts_the_check_into_rasas_remote_action(action, monkeypatch):
     assert RemoteAction._validate_action_result is runtime.validate_action_result
     with pytest.raises(ValidationError):
         action._validate_action_result({"events": "not a list"})
+
+
+def test_the_server_limits_apply_where_the_environment_sets_none():
+    environ = {"SANIC_REQUEST_TIMEOUT": "5"}
+    argv = runtime.server_limits(environ, ["rasa", "run", "--port", "5005"])
+    assert environ == {"SANIC_REQUEST_MAX_SIZE": "65536", "SANIC_REQUEST_TIMEOUT": "5", "SANIC_RESPONSE_TIMEOUT": "30"}
+    assert argv == ["rasa", "run", "--port", "5005", "--response-timeout", "30"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rasa", "run", "--response-timeout", "90"],
+        ["rasa", "run", "actions"],
+        ["rasa", "shell"],
+        ["rasa", "train"],
+    ],
+)
+def test_the_response_timeout_is_added_only_to_rasa_run_without_one(argv):
+    assert runtime.server_limits({}, argv) == argv

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from evaluation.processes import ROOT, RasaServer, Stack
+from tests.assistant.channels.conftest import TWILIO_PUBLIC_URL, TWILIO_TOKEN
 
 APOLOGY = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_service_unavailable"][0]["text"]
 
@@ -51,7 +52,7 @@ JWT_KEY = "test-socketio-jwt-key-of-32-bytes-or-more"
 @pytest.fixture(scope="session")
 def protected_server(stack, tmp_path_factory):
     """One Rasa server as a small public deployment runs it: the default SQLite store, in-memory locks,
-    REST behind a bearer token and socket.io behind a JWT."""
+    REST behind a bearer token, socket.io behind a JWT, and SMS."""
     env = {
         **stack.env,
         "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tracker.db'}",
@@ -66,6 +67,7 @@ def protected_server(stack, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    running = Stack(tmp_path_factory.mktemp("stack"))
+    twilio = {"TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_WEBHOOK_URL": TWILIO_PUBLIC_URL}
+    running = Stack(tmp_path_factory.mktemp("stack"), channels=twilio)
     yield running
     running.stop()

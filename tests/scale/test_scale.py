@@ -68,7 +68,7 @@ def test_fifty_conversations_of_six_turns_alternating_between_two_servers(stack)
         assert all(replies), f"{sender}: a turn got no answer"
         assert not any(APOLOGY in m.get("text", "") for reply in replies for m in reply), sender
         assert "MLflow" in "".join(m.get("text", "") for m in replies[2])  # follow-up kept its context
-        events = stack.events(sender)
+        events = stack.events(f"rest:{sender}")
         assert user_texts(events) == TURNS
         assert_order_intact(events)
         assert_nothing_doubled(events)
@@ -98,7 +98,7 @@ def test_two_messages_sent_at_once_to_both_servers_are_both_kept_one_turn_after_
 
     for sender, replies in asyncio.run(rounds()).items():
         assert all(replies), f"{sender}: a message got no answer"
-        events = stack.events(sender)
+        events = stack.events(f"rest:{sender}")
         assert sorted(user_texts(events)[1:]) == ["what is dvc?", "what is kubeflow?"], sender
         assert_order_intact(events)
         assert_nothing_doubled(events)

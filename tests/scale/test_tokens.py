@@ -9,6 +9,7 @@ import pytest
 import requests
 import socketio
 
+from tests.assistant.channels.test_hostile_input import hang_up
 from tests.scale.conftest import JWT_KEY, REST_TOKEN, say_now, texts
 
 pytestmark = pytest.mark.scale
@@ -41,7 +42,7 @@ async def connect(url: str, token=None) -> bool:
         )
     except socketio.exceptions.ConnectionError:
         return False
-    await client.disconnect()
+    await hang_up(client)
     return True
 
 

@@ -87,14 +87,15 @@ class Servers:
     def stop_actions(self) -> None:
         self.actions.kill()
 
-    def tracker(self, sender: str) -> Dict:
+    def tracker(self, conversation: str) -> Dict:
+        """The tracker of a conversation id (`sms:+1555...`, `rest:ada`), from Rasa's HTTP API."""
         with urllib.request.urlopen(
-            f"{self.url}/conversations/{urllib.request.quote(sender, safe='+')}/tracker"
+            f"{self.url}/conversations/{urllib.request.quote(conversation, safe='+:')}/tracker"
         ) as reply:
             return json.loads(reply.read())
 
-    def user_texts(self, sender: str) -> List[str]:
-        return [e.get("text") for e in self.tracker(sender)["events"] if e["event"] == "user"]
+    def user_texts(self, conversation: str) -> List[str]:
+        return [e.get("text") for e in self.tracker(conversation)["events"] if e["event"] == "user"]
 
     def stop(self) -> None:
         self.rasa.stop()

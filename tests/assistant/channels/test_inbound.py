@@ -66,3 +66,22 @@ def test_short_sender_ids_are_kept_and_long_ones_become_a_stable_digest():
     assert len(digest) <= inbound.MAX_SENDER_CHARS
     assert inbound.sender_id("ab\x00c") != inbound.sender_id("abc")  # no collision by cleaning
     assert inbound.sender_id("") == "anonymous"
+
+
+@pytest.mark.parametrize(
+    "channel, sender, expected",
+    [
+        ("twilio", "+15550001234", "sms:+15550001234"),
+        ("rest", "+15550001234", "rest:+15550001234"),
+        ("socketio", "3f2a", "webchat:3f2a"),
+        ("slack", "U123", "slack:U123"),
+        ("rest", "sms:+15550001234", "rest:sms:+15550001234"),  # a prefix in the sender stays the sender's
+    ],
+)
+def test_conversation_ids_name_their_channel(channel, sender, expected):
+    assert inbound.conversation_id(channel, sender) == expected
+
+
+def test_one_sender_on_two_channels_has_two_conversations():
+    ids = {inbound.conversation_id(channel, "U123") for channel in inbound.NAMESPACES}
+    assert len(ids) == len(inbound.NAMESPACES)

@@ -89,3 +89,35 @@ def test_without_secrets_the_channel_stays_off(monkeypatch):
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
     assert isinstance(SlackApp.from_credentials(None), DisabledChannel)
+
+
+def signed_retry(servers, payload, number: int = 1, reason: str = "http_error"):
+    body = json.dumps(payload)
+    stamp = str(int(time.time()))
+    digest = hmac.new(SLACK_SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+        "X-Slack-Retry-Num": str(number),
+        "X-Slack-Retry-Reason": reason,
+    }
+    return requests.post(f"{servers.url}/webhooks/slack/webhook", data=body, headers=headers, timeout=30)
+
+
+@pytest.mark.parametrize("reason", ["http_error", "http_timeout", "connection_failed", "unknown_error"])
+def test_a_retry_of_a_handled_event_is_acknowledged_and_ignored_whatever_the_reason(servers, reason):
+    user = f"U{uuid.uuid4().hex[:8].upper()}"
+    event = direct_message("what is mlflow", user)
+    assert signed_post(servers, event).status_code == 200
+    assert len(posts_to(servers, f"D{user}")) == 1
+    assert signed_retry(servers, event, reason=reason).status_code < 300
+    time.sleep(3)
+    assert len(posts_to(servers, f"D{user}", seconds=0)) == 1
+    assert servers.user_texts(f"slack:{user}") == ["what is mlflow"]
+
+
+def test_a_retry_whose_first_delivery_never_arrived_is_handled(servers):
+    user = f"U{uuid.uuid4().hex[:8].upper()}"
+    assert signed_retry(servers, direct_message("what is mlflow", user), reason="connection_failed").status_code < 300
+    assert "MLflow" in posts_to(servers, f"D{user}")[0]["text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Dict, Optional
 from urllib.parse import urlencode
 
@@ -64,7 +65,7 @@ def test_a_missing_or_wrong_signature_gets_403_and_nothing_is_recorded(servers, 
     sender = new_sender()
     reply = sms(servers, "what is dvc", sender, signature=signature)
     assert reply.status_code == 403
-    assert servers.user_texts(sender) == []
+    assert servers.user_texts(f"sms:{sender}") == []
 
 
 def test_the_signature_is_checked_against_the_public_url_not_the_one_the_app_sees(servers):
@@ -93,7 +94,7 @@ def test_help_gets_the_help_text_and_stop_gets_no_reply(servers):
     sender = new_sender()
     assert "I answer two kinds of questions" in " ".join(messages(sms(servers, "HELP", sender)))
     assert messages(sms(servers, "STOP", sender)) == []
-    assert "STOP" not in servers.user_texts(sender)
+    assert "STOP" not in servers.user_texts(f"sms:{sender}")
 
 
 def test_a_duplicate_delivery_is_answered_once(servers):
@@ -101,7 +102,7 @@ def test_a_duplicate_delivery_is_answered_once(servers):
     first = sms(servers, "what is feast", sender, sid=sid)
     again = sms(servers, "what is feast", sender, sid=sid)
     assert first.text == again.text and "Feast" in first.text
-    assert servers.user_texts(sender) == ["what is feast"]
+    assert servers.user_texts(f"sms:{sender}") == ["what is feast"]
 
 
 @pytest.mark.parametrize(
@@ -146,3 +147,22 @@ def test_a_dead_action_server_gets_an_apology_then_the_conversation_goes_on(serv
     finally:
         servers.start_actions()
     assert "MLflow" in " ".join(messages(sms(servers, "what is mlflow", sender)))
+
+
+def test_a_repeated_more_gets_the_same_page_and_the_next_more_the_next_page(servers):
+    sender, sid = new_sender(), f"SM{uuid.uuid4().hex}"
+    first_page = messages(sms(servers, "what can i use for experiment tracking?", sender))
+    second_page = sms(servers, "more", sender, sid=sid)
+    again = sms(servers, "more", sender, sid=sid)
+    assert again.text == second_page.text and messages(second_page) != first_page
+    third_page = messages(sms(servers, "more", sender))
+    assert third_page != messages(second_page)
+    assert servers.user_texts(f"sms:{sender}") == ["what can i use for experiment tracking?", "more", "more"]
+
+
+def test_two_deliveries_of_one_message_at_once_are_handled_once(servers):
+    sender, sid = new_sender(), f"SM{uuid.uuid4().hex}"
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(pool.map(lambda _: sms(servers, "what is feast", sender, sid=sid), range(2)))
+    assert replies[0].text == replies[1].text and "Feast" in replies[0].text
+    assert servers.user_texts(f"sms:{sender}") == ["what is feast"]
