@@ -3,13 +3,14 @@
 #   docker build -f deploy/actions.Dockerfile -t mlops-assistant/actions .   (from the repository root)
 FROM rasa/rasa-sdk:3.6.2
 
-# As root (uid 0): rasa-sdk 3.6.2 depends on none of these; our actions need them, at the
+# As root (uid 0): rasa-sdk 3.6.2 depends on none of these; our actions and core/ need them, at the
 # versions requirements.lock pins.
 USER 0
 COPY requirements.lock /tmp/requirements.lock
 RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
       RapidFuzz==3.14.5 \
       jellyfish==1.2.1 \
+      symspellpy==6.10.1 \
       pydantic==1.10.9 \
       PyYAML==6.0.4 \
  && rm /tmp/requirements.lock

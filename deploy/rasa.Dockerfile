@@ -24,6 +24,7 @@ COPY requirements.lock /tmp/requirements.lock
 RUN pip install --no-cache-dir --constraint /tmp/requirements.lock \
       RapidFuzz==3.14.5 \
       jellyfish==1.2.1 \
+      symspellpy==6.10.1 \
       twilio==8.2.2 \
       python-socketio==5.18.1 \
       jsonschema==3.2.0 \

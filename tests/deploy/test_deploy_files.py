@@ -53,6 +53,7 @@ NOT_FOR_THE_RASA_IMAGE = {
 DISTRIBUTION_OF_MODULE = {
     "rapidfuzz": "rapidfuzz",
     "jellyfish": "jellyfish",
+    "symspellpy": "symspellpy",
     "yaml": "pyyaml",
     "pydantic": "pydantic",
     "rasa_sdk": "rasa-sdk",
