@@ -417,6 +417,12 @@ class ActionCompareTools(KnowledgeBaseAction):
             return self.unknown(found, dispatcher)
         wanted = min(max(referred_count(_text(tracker)) or 2, 2), MAX_TOOLS_PER_ANSWER)  # "all three"
         if len(tools) == 1:  # "compare it with Y", "throw Y in and compare all three": the tools discussed, and Y
+            text = _text(tracker)
+            adds = points_at_several(text) or (
+                tracker.get_slot(LAST_QUESTION_SLOT) == COMPARE and not points_at_one(text)
+            )
+            if adds:  # "compare them + deequ", "throw Y into the comparison too": the ones before, and Y
+                wanted = MAX_TOOLS_PER_ANSWER
             earlier = [t for t in self.remembered(tracker) if t.name != tools[0].name]
             if len(earlier) < wanted - 1:
                 earlier += [t for t in self.tools(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER + 1)) if t not in earlier]

@@ -661,8 +661,10 @@ class Resolver:
             run = []
         if len(runs) > MAX_UNKNOWN_NAMES:
             return []
-        if not runs:
-            runs = self._named_words(tokens, taken)
+        # English words a cue makes a name come first when they come first: "what is Mage AI ... saw it
+        # on youtube" asks about Mage AI.
+        named = [r for r in self._named_words(tokens, taken) if not any(set(r) & set(o) for o in runs)]
+        runs = sorted(runs + named, key=lambda r: r[0].start)
         names: List[str] = []
         for run in runs:
             words = [t.original for t in run]

@@ -550,6 +550,25 @@ def test_compare_all_three_adds_the_new_tool_to_the_two_discussed():
     assert compared == {"Optuna", "Hyperopt", "Ray Tune"}
 
 
+def test_a_tool_thrown_into_the_comparison_joins_the_ones_compared():
+    talk = Conversation()
+    talk.turn(ActionCompareTools(default_resolver()), "optuna vs hyperopt", "compare_tools")
+    messages = talk.turn(
+        ActionCompareTools(default_resolver()), "throw ray tune into the comparison too", "compare_tools"
+    )
+    compared = {m["name"] for m in messages if m["response"].startswith("utter_compare_tool")}
+    assert compared == {"Optuna", "Hyperopt", "Ray Tune"}
+
+
+def test_compare_them_and_a_new_one_compares_the_two_discussed_and_it():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "great expectations", "ask_tool_info")
+    talk.turn(ActionToolInfo(default_resolver()), "pandera?", "ask_tool_info")
+    messages = talk.turn(ActionCompareTools(default_resolver()), "compare them + deequ", "compare_tools")
+    compared = {m["name"] for m in messages if m["response"].startswith("utter_compare_tool")}
+    assert compared == {"Great Expectations", "Pandera", "Deequ"}
+
+
 def test_a_fact_asked_about_it_with_no_tool_discussed_gets_the_sure_practice_answer():
     talk = Conversation()
     talk.events.append(
