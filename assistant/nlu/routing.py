@@ -93,6 +93,10 @@ PRACTICE_SIMILARITY = 0.45
 # A message this similar to a practice question, whose topic the selector is sure of, is that
 # question however unsure the intent classifier was ("wat is drift", "n canary?").
 SURE_SIMILARITY = 0.6
+# The intent classifier and the selector both this sure of a practice answer outweigh a low similarity:
+# a paragraph of background ("we're building a Q&A assistant over our wiki, LLM plus retrieval") is
+# like no single training question, yet plainly one topic.
+BOTH_SURE = 0.9
 # A job found by meaning (core/jobs.py) names the category of a request for tools that names none
 # when its nearest document is at least this similar and it has at least this share of the vote.
 JOB_SIMILARITY = 0.35
@@ -410,8 +414,12 @@ def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional
 
 
 def _on_topic(parse: Parse) -> bool:
-    """Like some practice question, and no nearer to an off-topic example than to every one."""
-    return parse.practice_similarity >= max(PRACTICE_SIMILARITY, parse.off_topic_similarity)
+    """Like some practice question, and no nearer to an off-topic example than to every one; or, for
+    a long message whose sentence is like no single question, both classifiers sure it is practice."""
+    if parse.practice_similarity >= max(PRACTICE_SIMILARITY, parse.off_topic_similarity):
+        return True
+    both_sure = parse.intent == FAQ and min(parse.confidence, parse.practice_confidence) >= BOTH_SURE
+    return both_sure and parse.practice_similarity > parse.off_topic_similarity
 
 
 def _unsure_practice(parse: Parse, on_topic: bool) -> str:
@@ -637,13 +645,14 @@ def _route_other(m: _Reading) -> Optional[str]:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:
         return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
+    unsure_elsewhere = intent == FALLBACK or (intent == OUT_OF_SCOPE and m.parse.confidence < SURE_OUT_OF_SCOPE)
     if (
-        intent == FALLBACK
+        unsure_elsewhere
         and m.parse.practice_confidence >= SURE_PRACTICE
         and m.on_topic
         and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY)
     ):
-        return FAQ  # "drift??", "wat is drift": too short for the intent classifier, plain to the selector
+        return FAQ  # "drift??", "hi whats a canary release": unsure to the intent classifier, plain to the selector
     if intent == FAQ and m.unsure:
         return _unsure_practice(m.parse, m.on_topic)
     if intent == FALLBACK and not m.on_topic:

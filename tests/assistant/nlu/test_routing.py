@@ -542,3 +542,21 @@ def test_a_fact_asked_about_the_tool_discussed_is_a_tool_question_whatever_nlu_h
 @pytest.mark.parametrize("text", ["how do those two stack up? I only have a laptop", "compare all three. quickly"])
 def test_comparing_the_tools_discussed_is_a_comparison(text):
     assert route(text, _parse("nlu_fallback"), _resolution()) == "compare_tools"
+
+
+def test_a_long_practice_message_both_classifiers_are_sure_of_keeps_its_answer_however_low_its_similarity():
+    text = "we're building a Q&A assistant over our internal wiki, LLM plus retrieval"
+    sure = Parse("faq", 0.97, (("faq", 0.97),), 0.95, practice_similarity=0.44, off_topic_similarity=0.30)
+    assert route(text, sure, _resolution()) is None
+    unsure = Parse("faq", 0.6, (("faq", 0.6), ("out_of_scope", 0.3)), 0.95, practice_similarity=0.44)
+    assert route(text, unsure, _resolution()) == "out_of_scope"  # one classifier unsure: the similarity rules
+    nearer_off_topic = Parse("faq", 0.97, (("faq", 0.97),), 0.95, practice_similarity=0.44, off_topic_similarity=0.5)
+    assert route(text, nearer_off_topic, _resolution()) == "nlu_fallback"
+
+
+def test_an_unsure_out_of_scope_the_selector_is_sure_of_is_the_practice_answer():
+    ranking = (("out_of_scope", 0.53), ("ask_tool_info", 0.28), ("faq", 0.1))
+    parse = Parse("out_of_scope", 0.53, ranking, 0.87, practice_similarity=0.87, off_topic_similarity=0.28)
+    assert route("hi whats a canary release", parse, _resolution()) == "faq"
+    sure = Parse("out_of_scope", 0.8, (("out_of_scope", 0.8),), 0.87, practice_similarity=0.87)
+    assert route("hi whats a canary release", sure, _resolution()) is None
