@@ -82,8 +82,9 @@ kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason fo
 kb-stats: $(INSTALLED) ## Count tools per category
 	$(PY) -m core stats
 
-kb-bench: $(INSTALLED) ## Resolver accuracy and latency on the contract table
+kb-bench: $(INSTALLED) ## Resolver accuracy and latency on the contract table; what reading a message costs, crafted ones too
 	$(PY) -m evaluation.resolver_bench
+	$(PY) -m evaluation.message_cost
 
 lint: $(INSTALLED) ## ruff (lint, and the format checked) and mypy, as pyproject.toml sets them
 	$(VENV)/bin/ruff check .

@@ -92,7 +92,7 @@ _ATTRIBUTE_PATTERNS = (
     (
         Attribute.CATEGORY,
         r"categor\w*|what kind|which kind|what type|which type|what sort|kind of tool|type of tool|\barea\b|"
-        r"\ban? [\w\s/-]*(?:tool|platform|library|orchestrator|framework|store|database)\b",
+        r"\ban? [\w\s/-]{0,40}(?:tool|platform|library|orchestrator|framework|store|database)\b",
     ),
 )
 

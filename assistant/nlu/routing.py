@@ -124,7 +124,7 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"ies)|frameworks?) recs?\b|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
-    rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .*\bwith\b|"
+    rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .{0,80}\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something|smth|sth|smthg|anythin|somethin) (?:to|for|that)\b|\bwhat to use\b|"
     r"\bwhat(?:'s| is) out there\b|"
@@ -139,11 +139,11 @@ _ASKS_FOR_SEVERAL = re.compile(
 )
 _COMPARES = re.compile(
     r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
-    r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.*\bor\b"
+    r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.{0,60}\bor\b"
 )
 _ALTERNATIVES = re.compile(
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|"
-    r"recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.*\bbut\b|"
+    r"recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.{0,60}\bbut\b|"
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
@@ -154,10 +154,10 @@ _ALTERNATIVES = re.compile(
 _ASKS_A_FACT = re.compile(
     rf"{LICENCE_WORDS}|\blinks?\b|\burls?\b|website|homepage|home page|"
     r"\bdocs (?:for|of|on)\b|\bdocs\W*(?:pls|please|link)?\W*$|"
-    r"documentation|where (?:can|do) i (?:find|get)\b.*\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
+    r"documentation|where (?:can|do) i (?:find|get)\b.{0,60}\b(?:docs|code|repo)|\bwritten in\b|\bcoded in\b|"
     r"what language|which language|\bimplemented in\b|\b(?:which|what) (?:category|kind of tool|type of tool)\b|"
-    r"\bis \S+ an? [\w\s/-]+\bor an? \b|\bis \S+ an? [\w\s/-]*\b(?:tool|library|lib|platform|"
-    r"framework)\b[\w\s/-]*\bor\b|"
+    r"\bis \S+ an? [\w\s/-]{1,60}\bor an? \b|\bis \S+ an? [\w\s/-]{0,60}\b(?:tool|library|lib|platform|"
+    r"framework)\b[\w\s/-]{0,60}\bor\b|"
     r"open[\s-]?s(?:ou)?rce\??\s*$|\bis (?:it|\w+) open[\s-]?source\b|\boss\b|" + HOSTING_ASKED
 )
 # Work people do with tools: "deploy with X", "log my runs to X".
