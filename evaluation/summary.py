@@ -74,6 +74,7 @@ E2E_SETS = (
     ("e2e-personas", "tests/data/e2e/personas"),
     ("e2e-personas2", "tests/data/e2e/personas2"),
     ("e2e-personas3", "tests/data/e2e/personas3"),
+    ("e2e-personas4", "tests/data/e2e/personas4"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set
