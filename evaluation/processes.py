@@ -84,6 +84,15 @@ def stop(process: Optional[subprocess.Popen], sig: int = signal.SIGTERM, seconds
         process.wait()
 
 
+def _wait_for_port(process: subprocess.Popen, port: int, name: str, log: Path, seconds: float = 30) -> None:
+    """Returns when `port` accepts connections; raises when `process` exits or `seconds` pass first."""
+    deadline = time.time() + seconds
+    while not port_open(port):
+        if process.poll() is not None or time.time() > deadline:
+            raise RuntimeError(f"{name} did not start; see {log}")
+        time.sleep(0.1)
+
+
 def _spawn(command: List[str], env: Dict[str, str], log: Path, user: Optional[str] = None) -> subprocess.Popen:
     if user:
         command = ["runuser", "-u", user, "--"] + command
@@ -299,11 +308,7 @@ class Redis:
             os.environ.copy(),
             self.log,
         )
-        deadline = time.time() + 30
-        while not port_open(self.port):
-            if self.process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"Redis did not start; see {self.log}")
-            time.sleep(0.1)
+        _wait_for_port(self.process, self.port, "Redis", self.log)
         return self
 
     def stop(self) -> None:
@@ -351,11 +356,7 @@ class Nginx:
             os.environ.copy(),
             self.log,
         )
-        deadline = time.time() + 30
-        while not port_open(self.port):
-            if self.process.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"nginx did not start; see {self.log}")
-            time.sleep(0.1)
+        _wait_for_port(self.process, self.port, "nginx", self.log)
         return self
 
     def remove(self) -> None:
