@@ -24,6 +24,7 @@ from core.message import (
     Attribute,
     Constraints,
     Hosting,
+    asked_about_a_name,
     asked_attribute,
     asked_attributes,
     chosen_option,
@@ -352,6 +353,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if practice is not None and not found.query:  # "can we run it in-house?" with no tool discussed
             dispatcher.utter_message(response=practice)
             return []
+        named = asked_about_a_name(_names_text(tracker))
+        if named and not found.query and self.resolver.resolve(named).category is None:
+            found = Lookup([], [], named, True)  # "what is flow pilot": English words, yet a name we don't know
         _send(dispatcher, answers.not_found(found.query, []))
         return []
 

@@ -126,6 +126,26 @@ _QUESTION_OPENING = (
 )
 
 
+# A message that is nothing but a request to describe something by name: "what is flow pilot",
+# "tell me about trace loop?". The name is at most three words.
+_ASKS_ABOUT_A_NAME = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|hey|hi|hello|um)\W+)?"
+    r"(?:what(?:'s|s| is)|wats?|tell me about|explain|describe|have you heard of|heard of|do you know|info on)\s+"
+    r"(?:the |a |an )?(?P<name>[a-z0-9][\w.+-]*(?: [\w.+-]+){0,2})\W*$",
+    re.IGNORECASE,
+)
+
+
+def asked_about_a_name(text: str) -> Optional[str]:
+    """The name a message asks to be told about, when that is all it says: "what is flow pilot" ->
+    "flow pilot". The caller decides whether that is a tool (NLU said the message asks about one)."""
+    match = _ASKS_ABOUT_A_NAME.match(text.strip())
+    name = match.group("name") if match else None
+    if name is None or points_at_one(name) or points_at_several(name) or re.fullmatch(rf"(?:{THE_LAST})", name.lower()):
+        return None  # "what is it", "tell me about those": the tools discussed, not a name
+    return name
+
+
 def is_question(text: str) -> bool:
     """Asks rather than states: a question mark, or a sentence that opens like a question ("can it run
     on prem", not "we run it on prem")."""

@@ -550,6 +550,13 @@ def test_compare_all_three_adds_the_new_tool_to_the_two_discussed():
     assert compared == {"Optuna", "Hyperopt", "Ray Tune"}
 
 
+def test_what_is_a_name_made_of_english_words_is_admitted_unknown_not_asked_again():
+    messages = Conversation().turn(ActionToolInfo(default_resolver()), "what is flow pilot", "ask_tool_info")
+    assert responses(messages) == ["utter_tool_unknown"] and messages[0]["query"] == "flow pilot"
+    messages = Conversation().turn(ActionToolInfo(default_resolver()), "what is it?", "ask_tool_info")
+    assert responses(messages) == ["utter_ask_which_tool"]  # nothing discussed: which tool?
+
+
 def test_a_tool_thrown_into_the_comparison_joins_the_ones_compared():
     talk = Conversation()
     talk.turn(ActionCompareTools(default_resolver()), "optuna vs hyperopt", "compare_tools")

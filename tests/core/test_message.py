@@ -3,6 +3,7 @@
 import pytest
 
 from core.message import (
+    asked_about_a_name,
     Attribute,
     Constraints,
     Hosting,
@@ -152,3 +153,19 @@ def test_a_short_message_or_one_with_no_question_mark_is_all_question(text):
 )
 def test_names_a_place_in_words_not_in_numbers(text, names):
     assert names_a_place(text) is names
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("what is flow pilot", "flow pilot"),
+        ("Tell me about trace loop?", "trace loop"),
+        ("ok whats quantum forge ml", "quantum forge ml"),
+        ("what is it?", None),  # the tool discussed
+        ("tell me about those", None),
+        ("what is the difference between batch and online inference", None),  # more than a name
+        ("is flow pilot free", None),  # a fact, not a description
+    ],
+)
+def test_a_message_that_only_asks_about_a_name_gives_the_name(text, name):
+    assert asked_about_a_name(text) == name
