@@ -3,10 +3,10 @@
 import pytest
 
 from core.message import (
-    asked_about_a_name,
     Attribute,
     Constraints,
     Hosting,
+    asked_about_a_name,
     asked_attribute,
     asked_attributes,
     chosen_option,
