@@ -124,7 +124,7 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"ies)|frameworks?) recs?\b|"
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
-    rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .{0, 80}\bwith\b|"
+    rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .{{0,80}}\bwith\b|"
     r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
     r"\b(?:anything|something|smth|sth|smthg|anythin|somethin) (?:to|for|that)\b|\bwhat to use\b|"
     r"\bwhat(?:'s| is) out there\b|"

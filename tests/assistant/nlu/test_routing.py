@@ -560,3 +560,7 @@ def test_an_unsure_out_of_scope_the_selector_is_sure_of_is_the_practice_answer()
     assert route("hi whats a canary release", parse, _resolution()) == "faq"
     sure = Parse("out_of_scope", 0.8, (("out_of_scope", 0.8),), 0.87, practice_similarity=0.87)
     assert route("hi whats a canary release", sure, _resolution()) is None
+
+
+def test_what_people_do_a_job_with_asks_for_tools():
+    assert asks_for_tools("what do ppl schedule their training pipelines with? cron is getting ugly")
