@@ -403,6 +403,11 @@ class ActionToolAlternatives(KnowledgeBaseAction):
         return ACTION_TOOL_ALTERNATIVES
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        found = self.lookup(tracker)
+        names_none = not (found.tools or found.candidates or found.unknown or self.remembered(tracker))
+        if names_none and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
+            # "our cron jobs fail silently" answered, then "what tools would replace that?": that practice's tools
+            return await ActionListTools(self.resolver).run(dispatcher, tracker, domain)
         return self.ask(ALTERNATIVES, dispatcher, tracker)
 
 
