@@ -514,7 +514,9 @@ def test_any_tools_for_that_after_a_practice_answer_lists_the_topics_category():
 def test_what_would_replace_that_after_a_practice_answer_lists_the_topics_tools():
     talk = Conversation()
     talk.practice_answer("our 40 cron jobs fail silently", "orchestration")
-    messages = talk.turn(ActionToolAlternatives(default_resolver()), "what tools would replace that", "ask_alternatives")
+    messages = talk.turn(
+        ActionToolAlternatives(default_resolver()), "what tools would replace that", "ask_alternatives"
+    )
     assert responses(messages)[0] == "utter_tool_list" and "orchestration" in messages[0]["category"].lower()
 
 
