@@ -471,7 +471,18 @@ class _Reading:
 
     @property
     def about_a_name(self) -> bool:
-        return _content_words(self.text) <= MAX_SUBJECT_WORDS
+        """The message, or a question sentence of it that holds the name, says little besides the
+        name: "what is zorbulator?", "And FeatureBase? Someone on the team mentioned that one too."."""
+        if _content_words(self.text) <= MAX_SUBJECT_WORDS:
+            return True
+        named = [w.lower() for w in self.resolution.naming_words] + (self.resolution.unknown or "").lower().split()
+        return any(
+            is_question(sentence)
+            and _content_words(sentence) <= MAX_SUBJECT_WORDS
+            and any(re.search(rf"\b{re.escape(word)}\b", sentence.lower()) for word in named)
+            for sentence in sentences(self.text)
+            if named
+        )
 
     @property
     def unknown_asked_about(self) -> bool:

@@ -564,3 +564,11 @@ def test_an_unsure_out_of_scope_the_selector_is_sure_of_is_the_practice_answer()
 
 def test_what_people_do_a_job_with_asks_for_tools():
     assert asks_for_tools("what do ppl schedule their training pipelines with? cron is getting ugly")
+
+
+def test_an_unknown_name_asked_about_in_its_own_short_question_is_a_tool_question():
+    text = "And FeatureBase? Someone on the team mentioned that one too."
+    parse = Parse("faq", 0.6, (("faq", 0.6),), 0.3)
+    assert route(text, parse, _resolution(unknown="FeatureBase")) == "ask_tool_info"
+    statement = "FeatureBase came up at lunch today and everyone laughed about the name, good times."
+    assert route(statement, parse, _resolution(unknown="FeatureBase")) != "ask_tool_info"
