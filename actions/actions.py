@@ -24,6 +24,7 @@ from core.message import (
     Attribute,
     Constraints,
     Hosting,
+    adds_to_comparison,
     asked_about_a_name,
     asked_attribute,
     asked_attributes,
@@ -427,8 +428,10 @@ class ActionCompareTools(KnowledgeBaseAction):
         wanted = min(max(referred_count(_text(tracker)) or 2, 2), MAX_TOOLS_PER_ANSWER)  # "all three"
         if len(tools) == 1:  # "compare it with Y", "throw Y in and compare all three": the tools discussed, and Y
             text = _text(tracker)
-            adds = points_at_several(text) or (
-                tracker.get_slot(LAST_QUESTION_SLOT) == COMPARE and not points_at_one(text)
+            adds = (
+                points_at_several(text)
+                or adds_to_comparison(text)
+                or (tracker.get_slot(LAST_QUESTION_SLOT) == COMPARE and not points_at_one(text))
             )
             if adds:  # "compare them + deequ", "throw Y into the comparison too": the ones before, and Y
                 wanted = MAX_TOOLS_PER_ANSWER

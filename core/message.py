@@ -57,6 +57,17 @@ def points_at_several(text: str) -> bool:
     return bool(re.search(rf"\b(?:{THE_SEVERAL})\b", text.lower()))
 
 
+# One more tool for a comparison: "throw Hyperopt into the comparison too", "compare them + deequ".
+_ADDS_TO_COMPARISON = re.compile(
+    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|\b(?:add|throw|include|put)\b.{0,40}\bcompar\w*"
+)
+
+
+def adds_to_comparison(text: str) -> bool:
+    """ "throw Hyperopt into the comparison too": a tool joins the ones compared."""
+    return bool(_ADDS_TO_COMPARISON.search(text.lower()))
+
+
 # Nouns that name tools whatever the sentence ("libraries"), for the router's and the reader's patterns.
 TOOL_NOUNS = (
     r"tools?|tooling|librar(?:y|ies)|libs?|frameworks?|platforms?|software|packages?|products?|options?|"

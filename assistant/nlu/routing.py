@@ -27,6 +27,7 @@ from core.message import (
     THE_SEVERAL,
     TOOL_NOUNS,
     Attribute,
+    adds_to_comparison,
     asked_attribute,
     constraints,
     is_question,
@@ -385,6 +386,8 @@ def _pointed_question(
         )
     ):
         return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
+    if tool_count == 1 and adds_to_comparison(lowered):
+        return COMPARE_TOOLS  # "throw Hyperopt into the comparison too": the tools compared, and this one
     if unknown and _unknown_is_asked_about(text, unknown) and re.search(r"\b(?:vs|versus|or)\b", lowered):
         return COMPARE_TOOLS  # "drazzik vs mlgorp": neither is known, which the comparison says
     if tool_count == 1 and _ALTERNATIVES.search(lowered):

@@ -570,7 +570,9 @@ def test_a_tool_thrown_into_the_comparison_joins_the_ones_compared():
     talk = Conversation()
     talk.turn(ActionCompareTools(default_resolver()), "optuna vs hyperopt", "compare_tools")
     messages = talk.turn(
-        ActionCompareTools(default_resolver()), "throw ray tune into the comparison too", "compare_tools"
+        ActionCompareTools(default_resolver()),
+        "throw ray tune into the comparison too, it's what we used",
+        "compare_tools",
     )
     compared = {m["name"] for m in messages if m["response"].startswith("utter_compare_tool")}
     assert compared == {"Optuna", "Hyperopt", "Ray Tune"}

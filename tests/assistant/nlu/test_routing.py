@@ -572,3 +572,11 @@ def test_an_unknown_name_asked_about_in_its_own_short_question_is_a_tool_questio
     assert route(text, parse, _resolution(unknown="FeatureBase")) == "ask_tool_info"
     statement = "FeatureBase came up at lunch today and everyone laughed about the name, good times."
     assert route(statement, parse, _resolution(unknown="FeatureBase")) != "ask_tool_info"
+
+
+@pytest.mark.parametrize(
+    "text", ["throw Hyperopt into the comparison too, it's what the old team used", "compare them + deequ"]
+)
+def test_one_tool_added_to_a_comparison_is_a_comparison(text):
+    tool = "Hyperopt" if "Hyperopt" in text else "Deequ"
+    assert route(text, _parse("faq", practice=0.3), _resolution([tool])) == "compare_tools"
