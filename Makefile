@@ -19,6 +19,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
+# Where `make run` and `make serve` listen: this machine only, unless RASA_HOST (the Rasa server) or
+# ACTION_SERVER_HOST (the action server) names another interface, e.g. 0.0.0.0 behind a firewall.
+export RASA_HOST ?= 127.0.0.1
+export ACTION_SERVER_HOST ?= 127.0.0.1
 
 .PHONY: help install webchat browser services train run shell serve actions lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
 
@@ -66,15 +70,15 @@ $(MODEL): $(INSTALLED) $(GENERATED_NLU) $(TRAINING_INPUTS)
 train: $(MODEL) ## Train the model if data, domain, config or knowledge base changed
 
 run: $(MODEL) ## Talk to the assistant in the terminal (install, train if stale, actions + rasa shell)
-	@ACTION_SERVER_LOG=$${ACTION_SERVER_LOG:-.rasa/action-server.log} scripts/with-action-server $(RASA) shell --model $(MODEL) --port $(RASA_PORT)
+	@ACTION_SERVER_LOG=$${ACTION_SERVER_LOG:-.rasa/action-server.log} scripts/with-action-server $(RASA) shell --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT)
 
 shell: run ## Same as run
 
 serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server; HTTP API only with RASA_AUTH_TOKEN
-	@scripts/with-action-server $(RASA) run --model $(MODEL) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN")
+	@scripts/with-action-server $(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN")
 
 actions: $(INSTALLED) ## Only the action server, in the foreground
-	$(PY) -m actions --port $(ACTION_SERVER_PORT)
+	SANIC_HOST=$(ACTION_SERVER_HOST) $(PY) -m actions --port $(ACTION_SERVER_PORT)
 
 kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason for every problem)
 	$(PY) -m core validate

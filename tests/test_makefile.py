@@ -1,4 +1,5 @@
-"""What `make serve` starts: the channels always, Rasa's HTTP API only behind a token, no open CORS."""
+"""What `make serve` starts: the channels always, on this machine only unless told otherwise, Rasa's
+HTTP API only behind a token, no open CORS."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def serve_command(token: str | None) -> str:
-    env = {k: v for k, v in os.environ.items() if k != "RASA_AUTH_TOKEN"}
+def serve_command(token: str | None, host: str | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("RASA_AUTH_TOKEN", "RASA_HOST")}
     if token is not None:
         env["RASA_AUTH_TOKEN"] = token
+    if host is not None:
+        env["RASA_HOST"] = host
     # -n prints the recipes without running them; -W pretends the inputs are new, so every line shows
     printed = subprocess.run(
         ["make", "-n", "-W", "models/mlops-assistant.tar.gz", "serve"],
@@ -35,3 +38,13 @@ def test_serve_puts_the_http_api_behind_the_token_when_there_is_one():
     line = serve_command("a-long-secret")
     assert "--enable-api --auth-token" in line and "--cors" not in line
     assert "a-long-secret" not in line  # the shell reads it from the environment, make never prints it
+
+
+def test_serve_listens_on_this_machine_only_unless_rasa_host_says_otherwise():
+    assert "--interface 127.0.0.1 " in serve_command(None)
+    assert "--interface 0.0.0.0 " in serve_command(None, host="0.0.0.0")
+
+
+def test_the_action_server_beside_it_listens_on_this_machine_only_by_default():
+    script = (ROOT / "scripts" / "with-action-server").read_text()
+    assert 'SANIC_HOST=${ACTION_SERVER_HOST:-127.0.0.1} "$python" -m actions' in script  # rasa-sdk reads SANIC_HOST
