@@ -128,12 +128,9 @@ class SpellingNormaliser:
         best = max(found, key=lambda s: s.count)  # all at the closest distance: the one the data uses most
         return Correction(word, best.term, sure=best.count >= SURE_WORD_USES)
 
-    def corrections(
-        self, text: str, names: AbstractSet[str] = frozenset(), keep: AbstractSet[str] = frozenset()
-    ) -> List[Tuple[int, int, Correction]]:
-        """Where `text` has a slip or shorthand: (start, end, correction), in order. A word in
-        `names` (lower case) may be a name, and is corrected only when the correction is sure; a word
-        in `keep` is a name, never corrected."""
+    def corrections(self, text: str) -> List[Tuple[int, int, Correction]]:
+        """Where `text` has a slip or shorthand: (start, end, correction), in order. What looks like a
+        name as written ("Superwise", "WhyLabs", "GPU") is left out."""
         found = []
         sentence_start = True
         for match in _WORD.finditer(text):
@@ -141,16 +138,36 @@ class SpellingNormaliser:
             starts_sentence = sentence_start
             sentence_start = bool(_SENTENCE_END.search(text[match.end() : match.end() + 2]))
             looks_like_a_name = (word[1:] != word[1:].lower()) or (word[0].isupper() and not starts_sentence)
-            if (looks_like_a_name and word.lower() not in self.lexicon) or word.lower() in keep:
-                continue  # "Superwise", "WhyLabs", "GPU": a name or an acronym, as written
+            if looks_like_a_name and word.lower() not in self.lexicon:
+                continue
             correction = self.correct_word(word)
-            if correction is None or (word.lower() in names and not correction.sure):
+            if correction is None:
                 continue
             meant = correction.meant
             if word[0].isupper():
                 meant = meant[0].upper() + meant[1:]
             found.append((match.start(), match.end(), Correction(word, meant, correction.sure)))
         return found
+
+    @staticmethod
+    def applied(
+        text: str,
+        corrections: List[Tuple[int, int, Correction]],
+        names: AbstractSet[str] = frozenset(),
+        sure_only: bool = False,
+        keep: AbstractSet[str] = frozenset(),
+    ) -> str:
+        """`text` with `corrections` made, but for a word in `keep` (a name: never corrected), a
+        word in `names` (lower case; it may be a name: corrected only when the correction is sure),
+        and, with `sure_only`, every correction that is not sure."""
+        pieces, last = [], 0
+        for start, end, correction in corrections:
+            word = correction.written.lower()
+            if word in keep or (not correction.sure and (sure_only or word in names)):
+                continue
+            pieces += [text[last:start], correction.meant]
+            last = end
+        return "".join(pieces) + text[last:] if pieces else text
 
     def normalise(
         self,
@@ -159,12 +176,6 @@ class SpellingNormaliser:
         sure_only: bool = False,
         keep: AbstractSet[str] = frozenset(),
     ) -> str:
-        """`text` with its slips and shorthand put right (only the sure ones with `sure_only`),
-        everything else as written; `names` and `keep` as `corrections` reads them."""
-        pieces, last = [], 0
-        for start, end, correction in self.corrections(text, names, keep):
-            if sure_only and not correction.sure:
-                continue
-            pieces += [text[last:start], correction.meant]
-            last = end
-        return "".join(pieces) + text[last:] if pieces else text
+        """`text` with its slips and shorthand put right, everything else as written; `names`,
+        `sure_only` and `keep` as `applied` reads them."""
+        return self.applied(text, self.corrections(text), names, sure_only, keep)

@@ -105,17 +105,17 @@ class SpellingNormaliserComponent(GraphComponent):
             text = message.get(TEXT)
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
-            corrected = self.normaliser.normalise(text)
-            if corrected == text:
+            found = self.normaliser.corrections(text)  # looked up once, for both texts
+            if not found:
                 continue
             resolution = self.resolver.resolve(text)
             unknown = {w.lower() for w in (resolution.unknown or "").split()}  # "compair" may be "compare"
-            found = {w.lower() for w in resolution.naming_words}  # "catbost" named CatBoost: never "chatbot"
+            keep = {w.lower() for w in resolution.naming_words}  # "catbost" named CatBoost: never "chatbot"
             if resolution.candidates:  # "tecson", near Tecton: a name the resolver asks about, never "person"
-                found |= unknown
+                keep |= unknown
             message.set(TEXT_AS_WRITTEN, text)
-            message.set(TEXT_FOR_NAMES, self.normaliser.normalise(text, unknown, sure_only=True, keep=found))
-            message.set(TEXT, self.normaliser.normalise(text, unknown, keep=found))
+            message.set(TEXT_FOR_NAMES, self.normaliser.applied(text, found, unknown, sure_only=True, keep=keep))
+            message.set(TEXT, self.normaliser.applied(text, found, unknown, keep=keep))
         return messages
 
 
