@@ -98,6 +98,7 @@ def test_rendered_summary(tmp_path):
         "End-to-end (e2e-personas2): not run",
         "End-to-end (e2e-personas3): not run",
         "End-to-end (e2e-personas4): not run",
+        "End-to-end (e2e-personas5): not run",
     ]
 
 
