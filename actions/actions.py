@@ -28,6 +28,7 @@ from core.message import (
     asked_about_a_name,
     asked_attribute,
     asked_attributes,
+    asks_for_other_tools,
     chosen_option,
     constraints,
     is_question,
@@ -109,6 +110,8 @@ LONGER_PRACTICE_ANSWER = "utter_more_"
 SURE_ATTRIBUTE = 0.5
 # Actions whose numbered list "compare them" means.
 LISTING_ACTIONS = (ACTION_LIST_TOOLS, ACTION_TOOL_ALTERNATIVES, ACTION_RECOMMEND_TOOL, ACTION_TELL_ME_MORE)
+# Actions that answer about one tool or a few named ones: "anything simpler?" after them means that tool's job.
+TOOL_ANSWERS = (ACTION_TOOL_INFO, ACTION_TOOL_ATTRIBUTE, ACTION_WHAT_ABOUT, ACTION_CHOOSE_OPTION)
 # Bot actions that answer a question: "tell me more" continues the newest of them.
 ANSWERING_ACTIONS = (
     UTTER_FAQ,
@@ -252,13 +255,46 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     def category_named(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names: NLU's entity first, else the whole message,
         else the job of the practice topic the router read the message as (assistant/nlu/tool_router.py)."""
+        category = self.category_said(tracker)
+        routed = (tracker.latest_message.get("intent") or {}).get(ROUTED_CATEGORY)
+        return category or (routed if routed and self.kb.category(routed) else None)
+
+    def category_said(self, tracker: Tracker) -> Optional[str]:
+        """The tool category the latest message names in words (NLU's entity or the resolver), not
+        one guessed from the job it describes."""
         for value in _entity_values(tracker, CATEGORY_ENTITY):
             category = value if self.kb.category(value) else self.resolver.resolve(value).category
             if category:
                 return category
-        category = self.resolver.resolve(_names_text(tracker)).category
-        routed = (tracker.latest_message.get("intent") or {}).get(ROUTED_CATEGORY)
-        return category or (routed if routed and self.kb.category(routed) else None)
+        return self.resolver.resolve(_names_text(tracker)).category
+
+    def narrowed_last_list(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[EventType]]:
+        """ "Just the free ones", "which of those can I run myself without paying anyone": right after a
+        numbered list, a requirement that names no tool and no kind of tool narrows that list. After
+        alternatives, "which of those are open source?" narrows them too, and any other requirement
+        ("self-hosted ones?") brings the alternatives again with it. None when the message is
+        something else."""
+        last = _last_answer(tracker)
+        listed_last = last in LISTING_ACTIONS and (
+            last != ACTION_TELL_ME_MORE or tracker.get_slot(LAST_QUESTION_SLOT) in (LIST, ALTERNATIVES)
+        )
+        if not tracker.get_slot(SHOWN_SLOT) or not listed_last:
+            return None
+        wanted = constraints(_text(tracker))
+        if wanted.open_source is not True and not (wanted.hosting and self.refers_to_last_list(tracker)):
+            return None
+        if self.lookup(tracker).tools or self.category_said(tracker):
+            return None
+        filters_those = wanted.open_source is True and self.refers_to_last_list(tracker)  # "which of those are oss?"
+        if last == ACTION_TOOL_ALTERNATIVES and self.remembered(tracker) and not filters_those:
+            return self.answer(ALTERNATIVES, self.remembered(tracker)[:1], dispatcher, tracker)
+        needs = Constraints(wanted.open_source, wanted.hosting)
+        listed = self.remembered(tracker, SHOWN_SLOT) + self.remembered(tracker, MORE_SLOT)
+        fitting = [t for t in listed if advice.satisfies(t, needs)]
+        shown = fitting[:PAGE_SIZE]
+        for reply in answers.those_that_fit(shown, len(fitting), needs):
+            _send(dispatcher, reply)
+        return [*self.listed(shown, fitting[PAGE_SIZE:]), SlotSet(LAST_QUESTION_SLOT, LIST)] if shown else []
 
     def remembered(self, tracker: Tracker, slot: str = TOOLS_SLOT) -> List[Tool]:
         """The tools a slot holds; for the tools discussed, the ones this message's background named
@@ -308,10 +344,11 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return [SlotSet(SHOWN_SLOT, found.candidates), SlotSet(LAST_QUESTION_SLOT, kind), SlotSet(MORE_SLOT, [])]
 
     @staticmethod
-    def unknown(found: Lookup, dispatcher: CollectingDispatcher) -> List[EventType]:
-        """ "I don't know a tool called X": forgets the tools discussed, so "is it open source?" can't misfire."""
+    def unknown(found: Lookup, dispatcher: CollectingDispatcher, keep: Sequence[Tool] = ()) -> List[EventType]:
+        """ "I don't know a tool called X": forgets the tools discussed, so "is it open source?" can't
+        misfire, except the known ones `keep` that X was to be compared with."""
         _send(dispatcher, answers.not_found(found.query, []))
-        return [SlotSet(TOOLS_SLOT, [])]
+        return [SlotSet(TOOLS_SLOT, [t.name for t in keep])]
 
     def open_source_of_last_list(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         """ "Which of those are open source?": the open-source ones of the last numbered list."""
@@ -340,6 +377,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         found = self.lookup(tracker)
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
+        if found.unknown and not found.candidates and found.query.lower() in _text(tracker).lower():
+            return self.unknown(found, dispatcher)  # "What is Harborlight, and is it open source?": "it" is that name
         remembered = self.remembered(tracker)
         if use_remembered and remembered and points_at_one(_text(tracker)):  # "what lang is it written in"
             one = _context_tools(tracker) and not points_at_several(_text(tracker))
@@ -379,6 +418,9 @@ class ActionToolAttribute(KnowledgeBaseAction):
         return ACTION_TOOL_ATTRIBUTE
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        narrowed = self.narrowed_last_list(dispatcher, tracker)
+        if narrowed is not None:
+            return narrowed
         text = _text(tracker)
         remembered = self.remembered(tracker)
         restates = not is_question(text) and bool(constraints(text).labels)
@@ -404,9 +446,16 @@ class ActionToolAlternatives(KnowledgeBaseAction):
         return ACTION_TOOL_ALTERNATIVES
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        narrowed = self.narrowed_last_list(dispatcher, tracker)
+        if narrowed is not None:
+            return narrowed
         found = self.lookup(tracker)
-        names_none = not (found.tools or found.candidates or found.unknown or self.remembered(tracker))
-        if names_none and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
+        names_nothing = not (found.tools or found.candidates or found.unknown)
+        last = _last_answer(tracker)
+        if names_nothing and last in LISTING_ACTIONS and tracker.get_slot(LAST_QUESTION_SLOT) == LIST:
+            # "any others?" after a list: its next page
+            return ActionTellMeMore(self.resolver).next_page(dispatcher, tracker)
+        if names_nothing and not self.remembered(tracker) and last in (UTTER_FAQ, ACTION_TELL_ME_MORE):
             # "our cron jobs fail silently" answered, then "what tools would replace that?": that practice's tools
             return await ActionListTools(self.resolver).run(dispatcher, tracker, domain)
         return self.ask(ALTERNATIVES, dispatcher, tracker)
@@ -424,7 +473,8 @@ class ActionCompareTools(KnowledgeBaseAction):
         if found.unknown:  # "compare zorbulator and mlflow": no comparison with a tool we don't know
             if found.candidates:
                 return self.did_you_mean(COMPARE, found, dispatcher, tracker)
-            return self.unknown(found, dispatcher)
+            # "mlflow", then "vs quorvex": MLflow stays the tool discussed ("ok, alternatives then")
+            return self.unknown(found, dispatcher, keep=found.tools or self.remembered(tracker)[:1])
         wanted = min(max(referred_count(_text(tracker)) or 2, 2), MAX_TOOLS_PER_ANSWER)  # "all three"
         if len(tools) == 1:  # "compare it with Y", "throw Y in and compare all three": the tools discussed, and Y
             text = _text(tracker)
@@ -510,6 +560,14 @@ class ActionListTools(KnowledgeBaseAction):
         return ACTION_LIST_TOOLS
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
+        narrowed = self.narrowed_last_list(dispatcher, tracker)
+        if narrowed is not None:
+            return narrowed
+        focus = self.remembered(tracker)
+        other_tools = focus and _last_answer(tracker) in TOOL_ANSWERS and asks_for_other_tools(_text(tracker))
+        if other_tools and not self.lookup(tracker).tools and self.category_said(tracker) is None:
+            # "anything simpler?", "options that do the same job?" after a tool: tools for its job
+            return self.answer(ALTERNATIVES, focus[:1], dispatcher, tracker)
         category = self.category_named(tracker)
         open_source = constraints(_whole_text(tracker)).open_source is True
         narrows = self.refers_to_last_list(tracker) or (

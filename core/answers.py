@@ -53,6 +53,8 @@ LIST_OPEN_SOURCE = "utter_tool_list_open_source"
 LIST_OPEN_SOURCE_NONE = "utter_tool_list_open_source_none"
 OPEN_SOURCE_OF_THOSE = "utter_tool_list_open_source_of_those"
 OPEN_SOURCE_NONE_OF_THOSE = "utter_tool_list_open_source_none_of_those"
+THOSE_THAT_FIT = "utter_tool_list_those_that_fit"
+NONE_OF_THOSE_FITS = "utter_tool_list_none_of_those_fits"
 LIST_END = "utter_tool_list_end"
 PICK_A_NUMBER = "utter_pick_a_number"
 ASK_WHICH_CATEGORY = "utter_ask_which_category"
@@ -228,7 +230,31 @@ def open_source_of_those(shown: Sequence[Tool], total: int) -> List[Reply]:
         return [Reply(OPEN_SOURCE_NONE_OF_THOSE)]
     names = [t.name for t in shown]
     return _offering_more(
-        Reply(OPEN_SOURCE_OF_THOSE, {"count": str(total), "items": numbered(names)}, option_buttons(names)),
+        Reply(
+            OPEN_SOURCE_OF_THOSE,
+            {"count": str(total), "items": numbered(names), "constraints": "open-source"},
+            option_buttons(names),
+        ),
+        len(shown),
+        total,
+    )
+
+
+def those_that_fit(shown: Sequence[Tool], total: int, wanted: Constraints) -> List[Reply]:
+    """ "Which of those can we host ourselves?": the ones of the list just shown that meet the
+    requirements (open source alone has replies of its own)."""
+    if wanted.open_source is True and wanted.hosting is None:
+        return open_source_of_those(shown, total)
+    labels = ", ".join(wanted.labels)
+    if not shown:
+        return [Reply(NONE_OF_THOSE_FITS, {"constraints": labels})]
+    names = [t.name for t in shown]
+    return _offering_more(
+        Reply(
+            OPEN_SOURCE_OF_THOSE if wanted.open_source else THOSE_THAT_FIT,
+            {"count": str(total), "items": numbered(names), "constraints": labels},
+            option_buttons(names),
+        ),
         len(shown),
         total,
     )

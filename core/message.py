@@ -74,6 +74,18 @@ TOOL_NOUNS = (
     r"solutions?|vendors?"
 )
 
+# Other tools asked for, not a fact about the one discussed: "anything simpler?", "what could we use
+# instead?", "options that do the same job".
+_ASKS_FOR_OTHERS = re.compile(
+    rf"\b(?:{TOOL_NOUNS}|alternatives?|anything|something|others?|instead|replacements?|substitutes?)\b"
+)
+
+
+def asks_for_other_tools(text: str) -> bool:
+    """ "Is there anything simpler?" after a tool: tools for its job, not a fact about it."""
+    return bool(_ASKS_FOR_OTHERS.search(text.lower()))
+
+
 # "licence", as people spell it ("license", "lisence", "licsense", "lic"), for the router and the reader.
 LICENCE_WORDS = r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b"
 
@@ -292,7 +304,10 @@ class Constraints:
 
 _OPEN_SOURCE = (
     r"open[\s-]?source|open[\s-]?src|\boss\b|\bfoss\b|\bfree\b|self[\s-]?hostable|"
-    r"\b(?:no|without|zero) (?:licen[cs]e |subscription )?(?:fees?|costs?|budget)\b|\bbudget of (?:exactly )?zero\b"
+    r"\b(?:no|without|zero) (?:licen[cs]e |subscription )?(?:fees?|costs?|budget)\b|\bbudget of (?:exactly )?zero\b|"
+    # money said with a negation: "without a subscription", "can't pay", "not pay them", "no paid licence"
+    r"(?:\b(?:no|not|without|never|cannot)\b|n't)(?: \w+){0,4}? (?:pay(?:ing)?|paid|subscriptions?)\b|"
+    r"\bcosts? (?:us )?nothing\b"
 )
 _NOT_OPEN_SOURCE = r"(?:\bnot\b|n't|\bno need\b)[\w\s]{0,20}open[\s-]?source"
 _CLOSED = r"commercial|proprietary|closed[\s-]?source|\bpaid\b|enterprise"

@@ -315,6 +315,7 @@ class Resolver:
         self.sounds: Dict[str, Tuple[str, Tool]] = {c: kt for c, kt in sounds.items() if kt is not None}
         self.sound_codes = list(self.sounds)
         self.fuzzy_form_words = [form_words[k] for k in self.fuzzy_keys]
+        self.fuzzy_index = {k: i for i, k in enumerate(self.fuzzy_keys)}
         self.ordinary = ordinary_words
         self.rare = rare_words() if rare is None else rare
         self.words = self.ordinary | self.rare
@@ -456,6 +457,9 @@ class Resolver:
                 form, tool = self.sounds[match[0]]
                 if abs(len(joined) - len(form)) > MAX_SOUND_LENGTH_CHANGE or self._phrase_key(span) in self.phrases:
                     continue  # "model server" is the job, not a respelling of "mlserver"
+                name_words = self.fuzzy_form_words[self.fuzzy_index[form]]
+                if len(name_words) == size > 1 and not self._every_name_word_near(span, name_words):
+                    continue  # word for word, "project uses" is no respelling of "project nessie"
                 if fuzz.ratio(joined, form) >= SOUND_SPELLING_NEAR:
                     hits.append(_Hit(start, start + size, tool, 80.0, False, form))
         return hits

@@ -139,8 +139,9 @@ _ASKS_FOR_SEVERAL = re.compile(
     r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b"
 )
 _COMPARES = re.compile(
-    r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdifferences?\b|\bbetter\b|"
-    r"\bor\b|\bagainst\b|\bstack up\b|\bpick\b.{0,60}\bor\b"
+    r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdiffer(?:s|ences?)?\b|"
+    r"\bdifferent (?:from|than|to)\b|\b(?:how|in what ways?) (?:are|is)\b.{0,60}\bdifferent\b|\bbetter\b|"
+    r"\bor\b|\bagainst\b|\bstack up\b|\bside by side\b|\bhead to head\b|\bpick\b.{0,60}\bor\b"
 )
 _ALTERNATIVES = re.compile(
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|"
@@ -411,7 +412,8 @@ def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional
         return bool(_COMPARES.search(lowered))
     words = set(naming_words) | ({unknown.lower()} if unknown else set())
     return any(
-        _COMPARES.search(p) and (len(words & set(re.findall(r"[\w.&+-]+", p))) >= 2 or points_at_several(p))
+        _COMPARES.search(p)
+        and (len(words & set(re.findall(r"[\w&+-]+(?:\.[\w&+-]+)*", p))) >= 2 or points_at_several(p))
         for p in parts
     )
 
@@ -488,6 +490,14 @@ class _Reading:
         )
 
     @property
+    def names_in_its_questions(self) -> bool:
+        """The names are in the message's questions, or it asks none: in "what about streaming? our
+        events go through kafka" Kafka is background."""
+        questions = [s.lower() for s in sentences(self.text) if is_question(s)]
+        named = [w.lower() for w in self.resolution.naming_words]
+        return not questions or any(re.search(rf"\b{re.escape(w)}\b", q) for q in questions for w in named)
+
+    @property
     def unknown_asked_about(self) -> bool:
         unknown = self.resolution.unknown
         return (
@@ -562,6 +572,8 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
         return ASK_ALTERNATIVES  # "other options than dvc for data versioning": what replaces DVC
     if intent == RECOMMEND_TOOL and m.resolution.tools and not m.named_category and m.pointed() == ASK_TOOL_INFO:
         return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?"
+    if len(m.resolution.tools) >= 2 and m.pointed() == COMPARE_TOOLS:
+        return COMPARE_TOOLS  # "ray tune or optuna or hyperopt for tuning, which is best": those, side by side
     if (
         m.resolution.unknown
         and not m.resolution.tools
@@ -653,7 +665,12 @@ def _route_other(m: _Reading) -> Optional[str]:
     # a tool question unless the tool is what it is about, or a fact about it is asked.
     asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE
     practice_unsure = m.parse.practice_confidence < PRACTICE_CONFIDENCE
-    if m.resolution.tools and (m.about_a_name or asks_a_fact or (m.on_topic and (intent != FAQ or practice_unsure))):
+    named_unsure = (  # "the shortlist is X and Y.", not "what about streaming? our events go through kafka"
+        intent == FALLBACK and m.parse.practice_confidence < SURE_PRACTICE and m.names_in_its_questions
+    )
+    if m.resolution.tools and (
+        m.about_a_name or asks_a_fact or named_unsure or (m.on_topic and (intent != FAQ or practice_unsure))
+    ):
         return _tool_question(m.text, m.names)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
@@ -685,8 +702,11 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     if not tools:
         return _tool_question(m.text, 1) if m.unknown_asked_about else None  # "how do i deploy with kubrixa"
     only_the_name = not _words_besides(m.text, m.resolution.naming_words)
+    how = re.search(r"\bhow (?:does|do) ([\w\s.&+-]{1,40}?) (?:actually |really )?work\b", m.lowered)
+    asks_how_it_works = how is not None and not _words_besides(how.group(1), m.resolution.naming_words)
     asks_what_a_tool_has = (
-        asked_attribute(m.text) is not None
+        asks_how_it_works  # "in a nutshell how does great expectations work"
+        or asked_attribute(m.text) is not None
         or bool(_ASKS_A_FACT.search(m.lowered))
         or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
         or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered)))

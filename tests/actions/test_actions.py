@@ -626,3 +626,86 @@ def test_a_place_in_words_picks_from_the_last_options_in_a_fact_question():
     first = talk.slots["shown_tools"][0]
     messages = talk.turn(ActionToolAttribute(default_resolver()), "is the frist one open source", "ask_tool_attribute")
     assert messages[0]["name"] == first
+
+
+@pytest.mark.parametrize(
+    "action, text, intent",
+    [
+        (
+            ActionToolAlternatives,
+            "we can't pay for anything this year, so just the free ones please",
+            "ask_alternatives",
+        ),
+        (ActionToolAttribute, "Which of the ones you've mentioned don't need a paid licence?", "ask_tool_attribute"),
+        (ActionListTools, "any of them we could use without a subscription?", "list_tools"),
+    ],
+)
+def test_a_requirement_after_a_list_narrows_that_list(action, text, intent):
+    talk = Conversation()
+    talk.turn(ActionListTools(default_resolver()), "which tools for experiment tracking?", "list_tools")
+    listed = set(talk.slots["shown_tools"]) | set(talk.slots["more_tools"])
+    messages = talk.turn(action(default_resolver()), text, intent)
+    assert responses(messages)[0] == "utter_tool_list_open_source_of_those"
+    kb = default_resolver().kb
+    assert talk.slots["shown_tools"] and all(kb.find(n).open_source and n in listed for n in talk.slots["shown_tools"])
+
+
+def test_self_hosting_those_after_a_list_keeps_the_ones_that_can_be():
+    talk = Conversation()
+    talk.turn(ActionListTools(default_resolver()), "which tools for experiment tracking?", "list_tools")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()), "which of those can we host ourselves?", "ask_tool_attribute"
+    )
+    assert responses(messages)[0] == "utter_tool_list_those_that_fit"
+    kb = default_resolver().kb
+    assert all(kb.find(n).offering != "managed" for n in talk.slots["shown_tools"])
+
+
+@pytest.mark.parametrize(
+    "action, text, intent",
+    [
+        (ActionListTools, "that sounds really heavy for a small team, is there anything simpler", "inform"),
+        (ActionListTools, "are there open-source options that do the same job", "list_tools"),
+        (ActionToolAlternatives, "what could we use instead that costs nothing?", "ask_alternatives"),
+    ],
+)
+def test_other_tools_asked_for_after_a_tool_are_its_alternatives(action, text, intent):
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is kubeflow", "ask_tool_info")
+    messages = talk.turn(action(default_resolver()), text, intent)
+    assert responses(messages)[0].startswith("utter_tool_alternatives") and messages[0]["name"] == "Kubeflow"
+
+
+def test_any_others_after_a_list_is_its_next_page():
+    talk = Conversation()
+    talk.turn(ActionListTools(default_resolver()), "which tools for experiment tracking?", "list_tools")
+    first_page = list(talk.slots["shown_tools"])
+    messages = talk.turn(ActionToolAlternatives(default_resolver()), "any others?", "ask_alternatives")
+    assert responses(messages)[0] == "utter_tool_list_page"
+    assert talk.slots["shown_tools"][: len(first_page)] == first_page and len(talk.slots["shown_tools"]) > len(
+        first_page
+    )
+
+
+def test_an_unknown_name_asked_about_beats_a_tool_of_the_background():
+    talk = Conversation()
+    text = "We already run Evidently and Grafana. What is Harborlight, and is it open source?"
+    talk.events.append(user_event(text, "ask_tool_attribute"))
+    talk.events[-1]["parse_data"]["subjects"] = {
+        "focus": "What is Harborlight, and is it open source?",
+        "written": "What is Harborlight, and is it open source?",
+        "text": text,
+        "tools": [],
+        "context": ["Evidently", "Grafana"],
+    }
+    messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(talk.events, {}))
+    assert responses(messages) == ["utter_tool_unknown"] and messages[0]["query"].lower() == "harborlight"
+
+
+def test_a_comparison_with_an_unknown_name_keeps_the_known_tool():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "mlflow", "ask_tool_info")
+    messages = talk.turn(ActionCompareTools(default_resolver()), "vs quorvex", "compare_tools")
+    assert responses(messages) == ["utter_tool_unknown"]
+    messages = talk.turn(ActionToolAlternatives(default_resolver()), "ok just alternatives then", "ask_alternatives")
+    assert responses(messages)[0] == "utter_tool_alternatives" and messages[0]["name"] == "MLflow"

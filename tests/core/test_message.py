@@ -9,6 +9,7 @@ from core.message import (
     asked_about_a_name,
     asked_attribute,
     asked_attributes,
+    asks_for_other_tools,
     chosen_option,
     constraints,
     focus,
@@ -84,10 +85,30 @@ def test_chosen_option(text, count, index):
         ("commercial is fine", Constraints(open_source=False)),
         ("it doesn't need to be open source", Constraints()),
         ("alternatives to kubeflow", Constraints()),
+        # money said with a negation is the same requirement
+        ("options that do the same job without a subscription", Constraints(open_source=True)),
+        ("we can't pay for anything this year", Constraints(open_source=True)),
+        ("which ones don't need a paid licence?", Constraints(open_source=True)),
+        ("something that costs nothing", Constraints(open_source=True)),
+        ("we have a paid plan already", Constraints(open_source=False)),
     ],
 )
 def test_constraints(text, expected):
     assert constraints(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, others",
+    [
+        ("is there anything simpler", True),
+        ("what could we use instead?", True),
+        ("are there options that do the same job", True),
+        ("free?", False),
+        ("can we host it ourselves", False),
+    ],
+)
+def test_asks_for_other_tools(text, others):
+    assert asks_for_other_tools(text) is others
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,9 @@ def test_off_topic_talk_holding_a_tool_word_is_not_a_tool_question():
         ("where can i find the docs for great expectations", ["Great Expectations"], "ask_tool_attribute"),
         ("someone said we should try skypilot for our gpu jobs. what is it", ["SkyPilot"], "ask_tool_info"),
         ("our labelbox contract ends next month, what should we move to?", ["Labelbox"], "ask_alternatives"),
+        ("Prefect or Dagster. pick one. every blog post says 'it depends'", ["Prefect", "Dagster"], "compare_tools"),
+        ("How do ONNX and Safetensors differ as ways of saving a model?", ["ONNX", "Safetensors"], "compare_tools"),
+        ("can you put SHAP and LIME side by side", ["SHAP", "LIME"], "compare_tools"),
     ],
 )
 def test_a_pointed_tool_question_beats_a_confident_practice_answer(text, tools, expected):
@@ -306,6 +309,8 @@ def test_a_fallback_plainly_like_a_practice_question_gets_its_answer(text, secon
         ("explain the battle of helm's deep", ["Helm"], None),
         ("who makes seldon", ["Seldon"], "ask_tool_info"),  # nothing but the name: the tool
         ("is kafka open source", ["Kafka"], "ask_tool_attribute"),  # a fact only a tool has
+        ("in a nutshell how does great expectations work", ["Great Expectations"], "ask_tool_info"),
+        ("how does the plot of great expectations work out", ["Great Expectations"], None),
     ],
 )
 def test_sure_off_topic_talk_with_a_tools_word_in_it_stays_off_topic(text, tools, expected):
@@ -580,3 +585,27 @@ def test_an_unknown_name_asked_about_in_its_own_short_question_is_a_tool_questio
 def test_one_tool_added_to_a_comparison_is_a_comparison(text):
     tool = "Hyperopt" if "Hyperopt" in text else "Deequ"
     assert route(text, _parse("faq", practice=0.3), _resolution([tool])) == "compare_tools"
+
+
+def test_several_tools_with_or_in_a_request_for_one_are_compared():
+    parse = _parse("recommend_tool", practice=0.9)
+    text = "ray tune or optuna or hyper opt for tuning which is best"
+    assert route(text, parse, _resolution(["Ray Tune", "Optuna", "Hyperopt"])) == "compare_tools"
+
+
+@pytest.mark.parametrize(
+    "text, tools, expected",
+    [
+        ("The shortlist from engineering is Qdrant and Weaviate.", ["Qdrant", "Weaviate"], "ask_tool_info"),
+        ("someone on the team keeps pushing Pandera", ["Pandera"], "ask_tool_info"),
+    ],
+)
+def test_an_unsure_message_that_names_tools_is_about_them(text, tools, expected):
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("ask_tool_info", 0.35)), 0.1, practice_similarity=0.44)
+    assert route(text, parse, _resolution(tools)) == expected
+
+
+def test_a_tool_in_the_background_of_an_unsure_question_does_not_make_it_a_tool_question():
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("faq", 0.35)), 0.3, practice_similarity=0.4)
+    text = "what about streaming? our click events already go through kafka"
+    assert route(text, parse, _resolution(["Apache Kafka"])) != "ask_tool_info"
