@@ -124,16 +124,26 @@ class ActionServer:
 
 
 class RasaServer:
-    """`rasa run` with the project's credentials and endpoints, on a port of its own, calling `actions`."""
+    """`rasa run` with the project's credentials and endpoints, on a port of its own, calling `actions`;
+    on loopback unless `interface` says otherwise (then `python -m assistant` wants REST_TOKEN, and
+    RASA_AUTH_TOKEN for the HTTP API, in `env`); with the HTTP API unless `api` is False."""
 
     def __init__(
-        self, env: Dict[str, str], logs: Path, name: str = "rasa", actions: Optional[ActionServer] = None
+        self,
+        env: Dict[str, str],
+        logs: Path,
+        name: str = "rasa",
+        actions: Optional[ActionServer] = None,
+        interface: str = "127.0.0.1",
+        api: bool = True,
     ) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (the make targets that run servers do)")
         self.env, self.log = env, logs / f"{name}.log"
         self.endpoints = str(endpoints_for(actions.port, logs, f"endpoints-{name}.yml")) if actions else "endpoints.yml"
         self.port = free_port()
+        self.interface = interface
+        self.api = api
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -148,9 +158,11 @@ class RasaServer:
                 "run",
                 "--model",
                 str(MODEL),
+                "--interface",
+                self.interface,
                 "--port",
                 str(self.port),
-                "--enable-api",
+                *(["--enable-api"] if self.api else []),
                 "--credentials",
                 "credentials.yml",
                 "--endpoints",
@@ -378,8 +390,10 @@ class Stack:
             "TRACKER_STORE_URL": self.postgres.url,
             "LOCK_STORE_URL": self.redis.url,
             "RASA_TELEMETRY_ENABLED": "false",
+            # both servers sign web chat sessions alike, as docker-compose.yml and the Helm values have them
+            "WEBCHAT_SESSION_SECRET": "test-webchat-session-secret-shared-by-both-servers",
         }
-        for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
+        for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN", "RASA_AUTH_TOKEN"):
             self.env.pop(variable, None)
         self.env.update(channels or {})
         self.actions = ActionServer(self.env, logs).start()

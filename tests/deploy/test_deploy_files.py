@@ -626,7 +626,7 @@ def test_every_compose_variable_is_in_env_example_with_a_comment():
 
 def test_compose_requires_the_secrets_it_cannot_run_without():
     text = (ROOT / "docker-compose.yml").read_text()
-    for variable in ("RASA_AUTH_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD"):
+    for variable in ("RASA_AUTH_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "WEBCHAT_SESSION_SECRET"):
         assert re.search(rf"\$\{{{variable}:\?", text), f"{variable} should be required (${{{variable}:?...}})"
 
 
@@ -648,6 +648,7 @@ def test_env_example_lists_every_variable_of_the_brief():
     assert set(env_example_variables()) >= {
         "RASA_AUTH_TOKEN",
         "SOCKETIO_JWT_KEY",
+        "WEBCHAT_SESSION_SECRET",
         "REST_TOKEN",
         "POSTGRES_PASSWORD",
         "REDIS_PASSWORD",
@@ -833,7 +834,7 @@ def test_helm_secrets_come_from_a_kubernetes_secret_and_match_compose():
     names = {item["name"] for item in env}
     required = {item["name"] for item in env if not item["valueFrom"]["secretKeyRef"].get("optional")}
     assert names == set(compose()["services"]["rasa-1"]["environment"])
-    assert required == {"RASA_AUTH_TOKEN", "TRACKER_STORE_URL", "LOCK_STORE_URL"}
+    assert required == {"RASA_AUTH_TOKEN", "TRACKER_STORE_URL", "LOCK_STORE_URL", "WEBCHAT_SESSION_SECRET"}
     assert {item["valueFrom"]["secretKeyRef"]["name"] for item in env} == {"mlops-assistant-secrets"}
 
 

@@ -72,7 +72,13 @@ class Servers:
             "TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
             "RASA_TELEMETRY_ENABLED": "false",
         }
-        for variable in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY"):
+        for variable in (
+            "LOCK_STORE_URL",
+            "REST_TOKEN",
+            "SOCKETIO_JWT_KEY",
+            "RASA_AUTH_TOKEN",
+            "WEBCHAT_SESSION_SECRET",
+        ):
             env.pop(variable, None)
         self.actions = ActionServer(env, tmp).start()
         self.rasa = RasaServer(env, tmp, actions=self.actions).start()
