@@ -74,8 +74,8 @@ run: $(MODEL) ## Talk to the assistant in the terminal (install, train if stale,
 
 shell: run ## Same as run
 
-serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server; HTTP API only with RASA_AUTH_TOKEN
-	@scripts/with-action-server $(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN")
+serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server; HTTP API only with RASA_AUTH_TOKEN (read by the server, on no command line)
+	@scripts/with-action-server $(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api)
 
 actions: $(INSTALLED) ## Only the action server, in the foreground
 	SANIC_HOST=$(ACTION_SERVER_HOST) $(PY) -m actions --port $(ACTION_SERVER_PORT)

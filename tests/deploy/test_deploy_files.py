@@ -500,10 +500,11 @@ def test_entrypoint_refuses_the_api_without_a_token(tmp_path, token):
     assert "RASA_AUTH_TOKEN must be set" in result.stderr
 
 
-def test_entrypoint_passes_the_token_to_rasa(tmp_path):
+def test_entrypoint_keeps_the_token_off_the_command_line(tmp_path):
+    """python -m assistant reads RASA_AUTH_TOKEN itself (assistant.runtime.doors): no `ps` shows it."""
     result = run_entrypoint(tmp_path, ["run", "--enable-api", "--port", "5005"], "s3cret")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:-1] == ["run", "--enable-api", "--port", "5005", "--auth-token", "s3cret"]
+    assert result.stdout.split("\n")[:-1] == ["run", "--enable-api", "--port", "5005"]
 
 
 @pytest.mark.parametrize("arguments", [["run"], ["run", "--enable-api", "--auth-token", "given"], ["--version"]])
@@ -626,7 +627,7 @@ def test_every_compose_variable_is_in_env_example_with_a_comment():
 
 def test_compose_requires_the_secrets_it_cannot_run_without():
     text = (ROOT / "docker-compose.yml").read_text()
-    for variable in ("RASA_AUTH_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "WEBCHAT_SESSION_SECRET"):
+    for variable in ("RASA_AUTH_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "WEBCHAT_SESSION_SECRET", "REST_TOKEN"):
         assert re.search(rf"\$\{{{variable}:\?", text), f"{variable} should be required (${{{variable}:?...}})"
 
 
@@ -834,7 +835,13 @@ def test_helm_secrets_come_from_a_kubernetes_secret_and_match_compose():
     names = {item["name"] for item in env}
     required = {item["name"] for item in env if not item["valueFrom"]["secretKeyRef"].get("optional")}
     assert names == set(compose()["services"]["rasa-1"]["environment"])
-    assert required == {"RASA_AUTH_TOKEN", "TRACKER_STORE_URL", "LOCK_STORE_URL", "WEBCHAT_SESSION_SECRET"}
+    assert required == {
+        "RASA_AUTH_TOKEN",
+        "TRACKER_STORE_URL",
+        "LOCK_STORE_URL",
+        "WEBCHAT_SESSION_SECRET",
+        "REST_TOKEN",
+    }
     assert {item["valueFrom"]["secretKeyRef"]["name"] for item in env} == {"mlops-assistant-secrets"}
 
 
