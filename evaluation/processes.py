@@ -328,10 +328,11 @@ class Redis:
 
 
 class Nginx:
-    """nginx with `deploy/nginx.conf` on a free loopback port, in front of `upstreams` instead of
-    the compose file's rasa-1 and rasa-2; its files in a temporary directory."""
+    """nginx with `deploy/nginx.conf` (or the configuration `conf`, written alike) on a free loopback
+    port, in front of `upstreams` instead of the compose file's rasa-1 and rasa-2; its files in a
+    temporary directory."""
 
-    def __init__(self, logs: Path, upstreams: List[str]) -> None:
+    def __init__(self, logs: Path, upstreams: List[str], conf: Optional[str] = None) -> None:
         binary = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
         if binary is None:
             raise RuntimeError(f"nginx is not installed: {INSTALL_SERVICES}")
@@ -339,7 +340,7 @@ class Nginx:
         self.dir = Path(tempfile.mkdtemp(prefix="mlops-assistant-nginx-"))
         self.port = free_port()
         self.log = logs / "nginx.log"
-        text = NGINX_CONF.read_text()
+        text = NGINX_CONF.read_text() if conf is None else conf
         for name, address in zip(("rasa-1:5005", "rasa-2:5005"), upstreams):
             text = text.replace(f"server {name} ", f"server {address} ")
         text = text.replace("listen 80;", f"listen 127.0.0.1:{self.port};")

@@ -736,6 +736,8 @@ def test_nginx_denies_the_http_api(path):
     [
         ("/webhooks/rest/webhook", "location /webhooks/"),
         ("/webhooks/socketio/chat/", "location /webhooks/"),
+        ("/webhooks/twilio/webhook", "location /webhooks/twilio/"),
+        ("/webhooks/slack/webhook", "location /webhooks/slack/"),
         ("/socket.io/", "location /socket.io/"),
         ("/", "location = /"),
         ("/anything-else", "location /"),
@@ -749,7 +751,13 @@ def test_nginx_proxies_the_channels_and_socket_io_to_rasa_with_the_normalised_ur
     """A proxy_pass with a URI sends Rasa the URI nginx normalised and matched (without one, nginx
     forwards the raw request URI, in which "%2e%2e" can turn an allowed path into an API route)."""
     found = locations()
-    for header in ("location /webhooks/", "location /socket.io/", "location = /"):
+    for header in (
+        "location /webhooks/",
+        "location /webhooks/twilio/",
+        "location /webhooks/slack/",
+        "location /socket.io/",
+        "location = /",
+    ):
         prefix = header.split()[-1]
         assert nginx_directive(found[header], "proxy_pass") == [(f"http://rasa{prefix}",)], header
     assert nginx_directive(found["location /"], "return") == [("404",)]
@@ -854,6 +862,45 @@ def test_helm_ingress_exposes_only_the_channels_and_socket_io():
         assert re.match(pattern, path), path
     for path in ("/conversations/u1/tracker", "/model", "/status", "/"):
         assert not re.match(pattern, path), path
+
+
+def test_helm_ingress_passes_on_the_uri_its_path_matched_not_the_raw_one():
+    """ingress-nginx writes `rewrite "(?i)<path>" <target> break;` before a proxy_pass without a URI
+    when rewrite-target is set; without it the raw request URI goes to Rasa (tests/scale/test_nginx.py)."""
+    ingress = helm("rasa-values.yml")["ingress"]
+    target = ingress["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"]
+    for path in ("/webhooks/rest/webhook", "/socket.io/", "/webhooks/socketio/chat/socket.io.min.js"):
+        match = re.match(ingress["path"], path)
+        assert match and match.expand(target.replace("$", "\\")) == path, path
+
+
+def test_helm_ingress_limits_the_rate_per_client():
+    notes = helm("rasa-values.yml")["ingress"]["annotations"]
+    rps = int(notes["nginx.ingress.kubernetes.io/limit-rps"])
+    burst = rps * int(notes["nginx.ingress.kubernetes.io/limit-burst-multiplier"])
+    assert 1 <= rps <= 50 and rps < burst <= 200
+
+
+def test_nginx_limits_the_rate_of_every_public_location_per_client():
+    (http,) = nginx_find(nginx(), "http")
+    zones = {
+        arguments[1].split("=")[1].split(":")[0]: arguments for arguments in nginx_directive(http[1], "limit_req_zone")
+    }
+    assert set(zones) == {"people", "providers"}
+    assert all(arguments[0] == "$binary_remote_addr" for arguments in zones.values())  # per client address
+    assert nginx_directive(http[1], "limit_req_status") == [("429",)]
+    found = locations()
+    expected = {
+        "location /webhooks/": "people",
+        "location /socket.io/": "people",
+        "location /webhooks/twilio/": "providers",
+        "location /webhooks/slack/": "providers",
+    }
+    for header, zone in expected.items():
+        (limit,) = nginx_directive(found[header], "limit_req")
+        assert limit[0] == f"zone={zone}" and limit[1].startswith("burst=") and "nodelay" in limit, header
+    proxied = [h for h in found if nginx_directive(found[h], "proxy_pass")]
+    assert set(proxied) - {"location = /"} == set(expected)  # every proxied location but the greeting is limited
 
 
 if __name__ == "__main__":
