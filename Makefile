@@ -24,7 +24,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_HOST ?= 127.0.0.1
 export ACTION_SERVER_HOST ?= 127.0.0.1
 
-.PHONY: help install webchat browser services train run shell serve actions lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions prune lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -79,6 +79,9 @@ serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RAS
 
 actions: $(INSTALLED) ## Only the action server, in the foreground
 	SANIC_HOST=$(ACTION_SERVER_HOST) $(PY) -m actions --port $(ACTION_SERVER_PORT)
+
+prune: $(INSTALLED) ## Delete conversations idle for more than CONVERSATION_RETENTION_DAYS days (default 90; DAYS=n overrides) from the tracker store endpoints.yml names
+	$(PY) -m assistant.stores prune $(if $(DAYS),--days $(DAYS))
 
 kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason for every problem)
 	$(PY) -m core validate

@@ -26,6 +26,9 @@ set. On loopback both stay optional (`rasa shell` sends no REST token). Either w
 `--enable-api` is given without `--auth-token`, the token is read from `RASA_AUTH_TOKEN` and added
 to the arguments inside this process, so it never appears on a command line (`ps`, /proc).
 
+**Phone numbers are masked in every log record** (`core.privacy.install`): SMS conversations are
+named by the sender's number.
+
 Nothing here runs at import time: `apply()` does it, and may be called more than once.
 """
 
@@ -166,7 +169,10 @@ def validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
 
 
 def apply() -> None:
-    """Applies the changes above to Rasa in this process."""
+    """Applies the changes above to Rasa in this process, and masks phone numbers in its logs."""
     from rasa.core.actions.action import RemoteAction
 
+    from core import privacy
+
+    privacy.install()
     RemoteAction._validate_action_result = validate_action_result
