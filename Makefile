@@ -24,7 +24,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_HOST ?= 127.0.0.1
 export ACTION_SERVER_HOST ?= 127.0.0.1
 
-.PHONY: help install webchat browser services train run shell serve actions lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions prune lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,11 +74,14 @@ run: $(MODEL) ## Talk to the assistant in the terminal (install, train if stale,
 
 shell: run ## Same as run
 
-serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server; HTTP API only with RASA_AUTH_TOKEN
-	@scripts/with-action-server $(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api --auth-token "$$RASA_AUTH_TOKEN")
+serve: $(MODEL) $(WEBCHAT) ## Rasa server (REST and configured channels) on $RASA_PORT + action server; HTTP API only with RASA_AUTH_TOKEN (read by the server, on no command line)
+	@scripts/with-action-server $(RASA) run --model $(MODEL) --interface $(RASA_HOST) --port $(RASA_PORT) $(if $(RASA_AUTH_TOKEN),--enable-api)
 
 actions: $(INSTALLED) ## Only the action server, in the foreground
 	SANIC_HOST=$(ACTION_SERVER_HOST) $(PY) -m actions --port $(ACTION_SERVER_PORT)
+
+prune: $(INSTALLED) ## Delete conversations idle for more than CONVERSATION_RETENTION_DAYS days (default 90; DAYS=n overrides) from the tracker store endpoints.yml names
+	$(PY) -m assistant.stores prune $(if $(DAYS),--days $(DAYS))
 
 kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason for every problem)
 	$(PY) -m core validate

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 
+from core import privacy
 from core.loader import InvalidKnowledgeBase
 from core.resolver import default_resolver
 
@@ -18,6 +19,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m actions", description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_SERVER_PORT", "5055")))
     args = parser.parse_args()
+    privacy.install()  # SMS conversations are named by phone numbers: masked in every log record
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )

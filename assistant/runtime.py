@@ -15,13 +15,31 @@ changes (docs/performance.md). Here the schema is checked and the validator buil
 call; responses are accepted and refused as before, with Rasa's own error message
 (tests/assistant/test_runtime.py compares the two on valid and invalid responses).
 
+**Off this machine, every door needs a key** (`doors`). `rasa run` listens on every interface unless
+`--interface` names one (`make serve` names 127.0.0.1, `RASA_HOST` another). When the interface is
+not loopback (127.0.0.0/8, ::1, localhost):
+- the HTTP API (`--enable-api`) needs `RASA_AUTH_TOKEN`;
+- the REST channel, when credentials.yml configures it, needs `REST_TOKEN` (or a `token` in its
+  credentials; Rasa's own `rest` channel, which takes none, is refused there).
+Without them the server does not start: the command exits with status 2 and says which variable to
+set. On loopback both stay optional (`rasa shell` sends no REST token). Either way, when
+`--enable-api` is given without `--auth-token`, the token is read from `RASA_AUTH_TOKEN` and added
+to the arguments inside this process, so it never appears on a command line (`ps`, /proc).
+
+**Phone numbers are masked in every log record** (`core.privacy.install`): SMS conversations are
+named by the sender's number.
+
 Nothing here runs at import time: `apply()` does it, and may be called more than once.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
-from typing import Any, Dict, List, MutableMapping
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, MutableMapping, Optional, Tuple
+
+import yaml
 
 SERVER_LIMITS = {
     "SANIC_REQUEST_MAX_SIZE": "65536",  # bytes, as nginx allows; messages are cut at 2,000 characters
@@ -39,6 +57,85 @@ def server_limits(environ: MutableMapping[str, str], argv: List[str]) -> List[st
     if command[:1] != ["run"] or command[1:] == ["actions"] or any(a.startswith("--response-timeout") for a in argv):
         return list(argv)
     return [*argv, "--response-timeout", environ["SANIC_RESPONSE_TIMEOUT"]]
+
+
+API_TOKEN_VARIABLE = "RASA_AUTH_TOKEN"
+REST_TOKEN_VARIABLE = "REST_TOKEN"
+REST_CHANNELS = ("assistant.channels.rest.GuardedRestInput", "rest")
+RASA_DEFAULT_INTERFACE = "0.0.0.0"
+RASA_DEFAULT_CREDENTIALS = "credentials.yml"
+
+
+class RefusedToStart(Exception):
+    """The server would open a door without a key: the message says which variable to set."""
+
+
+def _option(argv: List[str], *names: str) -> Optional[str]:
+    """The value of the last of `names` on the command line (`--name value` or `--name=value`)."""
+    value = None
+    for i, argument in enumerate(argv):
+        for name in names:
+            if argument == name and i + 1 < len(argv):
+                value = argv[i + 1]
+            elif argument.startswith(f"{name}="):
+                value = argument.split("=", 1)[1]
+    return value
+
+
+def is_loopback(interface: str) -> bool:
+    """Whether a server listening on `interface` is reachable from this machine only."""
+    host = interface.strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
+
+
+def _rest_credentials(argv: List[str]) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """The REST channel credentials.yml configures (its key and settings), if any."""
+    path = Path(_option(argv, "--credentials") or RASA_DEFAULT_CREDENTIALS)
+    if not path.is_file():
+        return None
+    channels = yaml.safe_load(path.read_text()) or {}
+    for key in REST_CHANNELS:
+        if isinstance(channels, dict) and key in channels:
+            return key, channels[key] if isinstance(channels[key], dict) else {}
+    return None
+
+
+def doors(environ: Mapping[str, str], argv: List[str]) -> List[str]:
+    """`argv` (Rasa's command line) with the HTTP API's token from the environment; raises
+    `RefusedToStart` when the server would listen beyond loopback with the API or REST open."""
+    command = argv[1:3]
+    if command[:1] != ["run"] or command[1:] == ["actions"]:
+        return list(argv)
+    interface = _option(argv, "-i", "--interface") or RASA_DEFAULT_INTERFACE
+    local = is_loopback(interface)
+    argv = list(argv)
+    if "--enable-api" in argv and _option(argv, "--auth-token") is None:
+        if environ.get(API_TOKEN_VARIABLE):
+            argv += ["--auth-token", environ[API_TOKEN_VARIABLE]]
+        elif not local:
+            raise RefusedToStart(
+                f"rasa not started: the HTTP API is enabled (--enable-api) on {interface}, which is not "
+                f"loopback, so {API_TOKEN_VARIABLE} must be set (or listen on 127.0.0.1: --interface / RASA_HOST)."
+            )
+    rest = _rest_credentials(argv)
+    if rest is not None and not local:
+        key, settings = rest
+        if key == "rest":
+            raise RefusedToStart(
+                f"rasa not started: Rasa's own `rest` channel takes no token and would be open on {interface}; "
+                f"configure {REST_CHANNELS[0]} instead and set {REST_TOKEN_VARIABLE}."
+            )
+        if not (environ.get(REST_TOKEN_VARIABLE) or settings.get("token")):
+            raise RefusedToStart(
+                f"rasa not started: the REST channel would be open to anyone on {interface}, which is not "
+                f"loopback, so {REST_TOKEN_VARIABLE} must be set (or listen on 127.0.0.1: --interface / RASA_HOST)."
+            )
+    return argv
 
 
 @lru_cache(maxsize=None)
@@ -72,7 +169,10 @@ def validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
 
 
 def apply() -> None:
-    """Applies the changes above to Rasa in this process."""
+    """Applies the changes above to Rasa in this process, and masks phone numbers in its logs."""
     from rasa.core.actions.action import RemoteAction
 
+    from core import privacy
+
+    privacy.install()
     RemoteAction._validate_action_result = validate_action_result

@@ -5,15 +5,26 @@
 - `LOCK_STORE_URL`: a Redis URL (e.g. `redis://:PASSWORD@redis:6379/1`) for Rasa's
   `RedisLockStore` (made atomic, see `AtomicRedisLockStore`), which several Rasa servers (or Sanic
   workers) need to share; unset, Rasa's in-memory lock store, right for a single server.
+
+Retention (`prune`, `python -m assistant.stores prune [--days N]`, `make prune`): conversations
+idle for more than N days (`CONVERSATION_RETENTION_DAYS`, else 90) are deleted, every event of
+them; of the conversations still going, the events of sessions that ended more than N days ago
+are deleted too (Rasa reads only the latest session). The store is the one endpoints.yml names:
+`TRACKER_STORE_URL`, or its SQLite file.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import logging
 import os
-from typing import Any, Dict, List, Optional
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
@@ -226,3 +237,88 @@ class EnvironmentLockStore:
             return InMemoryLockStore()
         logger.info("Lock store: Redis at %s", _without_password(url))
         return redis_lock_store(url)
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+RETENTION_VARIABLE = "CONVERSATION_RETENTION_DAYS"
+DEFAULT_RETENTION_DAYS = 90.0
+DAY_SECONDS = 86_400
+DELETE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Pruned:
+    conversations: int  # conversations idle longer than the retention, deleted whole
+    events: int  # events deleted: theirs, and earlier sessions' of conversations still going
+
+
+def prune(engine: sa.engine.Engine, days: float, now: Optional[float] = None) -> Pruned:
+    """Deletes what is older than `days` from Rasa's `events` table (see the module's docstring)."""
+    if days <= 0:
+        raise ValueError("the retention must be a positive number of days")
+    cutoff = (time.time() if now is None else now) - days * DAY_SECONDS
+    events = SQLTrackerStore.SQLEvent.__table__
+    later = events.alias("later")
+    deleted = 0
+    with engine.begin() as connection:
+        last = sa.select(events.c.sender_id, sa.func.max(events.c.timestamp).label("last")).group_by(events.c.sender_id)
+        idle = [row.sender_id for row in connection.execute(last.subquery().select()) if row.last < cutoff]
+        for start in range(0, len(idle), DELETE_BATCH):
+            batch = idle[start : start + DELETE_BATCH]
+            deleted += connection.execute(sa.delete(events).where(events.c.sender_id.in_(batch))).rowcount
+        latest_session = (
+            sa.select(sa.func.max(later.c.timestamp))
+            .where(later.c.sender_id == events.c.sender_id, later.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        deleted += connection.execute(
+            sa.delete(events).where(events.c.timestamp < cutoff, events.c.timestamp < latest_session)
+        ).rowcount
+    return Pruned(conversations=len(idle), events=deleted)
+
+
+def configured_store(endpoints: Path) -> EnvironmentSQLTrackerStore:
+    """The tracker store `endpoints` configures (ours: `TRACKER_STORE_URL`, or its SQLite file)."""
+    import yaml
+
+    config = (yaml.safe_load(endpoints.read_text()) or {}).get("tracker_store") or {}
+    kind = config.get("type", "")
+    if not kind.endswith("EnvironmentSQLTrackerStore"):
+        raise ValueError(
+            f"{endpoints}: tracker_store must be assistant.stores.EnvironmentSQLTrackerStore, not {kind!r}"
+        )
+    return EnvironmentSQLTrackerStore(db=config.get("db", "tracker.db"))
+
+
+def retention_days(environ: Dict[str, str]) -> float:
+    value = environ.get(RETENTION_VARIABLE, "").strip()
+    try:
+        return float(value) if value else DEFAULT_RETENTION_DAYS
+    except ValueError:
+        raise ValueError(f"{RETENTION_VARIABLE} must be a number of days, not {value!r}") from None
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.stores", description="The tracker store's upkeep.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    command = commands.add_parser("prune", help="delete conversations older than the retention")
+    command.add_argument("--days", type=float, help=f"retention in days (default: ${RETENTION_VARIABLE}, else 90)")
+    command.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
+    args = parser.parse_args(argv)
+    try:
+        days = args.days if args.days is not None else retention_days(dict(os.environ))
+        store = configured_store(args.endpoints)
+        pruned = prune(store.engine, days)
+    except (ValueError, OSError) as error:
+        print(f"not pruned: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Deleted {pruned.conversations} conversations idle for more than {days:g} days and "
+        f"{pruned.events} events in all ({store.engine.url.render_as_string(hide_password=True)})."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

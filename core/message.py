@@ -263,7 +263,9 @@ def chosen_option(text: str, option_count: int) -> Optional[int]:
     number: Optional[int] = None
     digits = re.search(r"\d+", lowered)
     if digits:
-        number = int(digits.group())
+        # a number of more than three digits picks no option; int() of thousands of digits would
+        # cost time growing with their square (and raise beyond 4,300)
+        number = int(digits.group()) if len(digits.group()) <= 3 else None
     elif re.search(r"\blast\b", lowered):
         number = option_count
     elif re.search(r"\bother\b", lowered):  # "the other one" is clear between two only

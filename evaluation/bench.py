@@ -278,7 +278,7 @@ def held_out_accuracy(eval_json: Path = EVAL_JSON, model: Path = MODEL) -> Dict[
 
 def rasa_env(tmp: Path) -> Dict[str, str]:
     """The environment both bots run in: no token, no Redis, conversations in a throwaway SQLite file."""
-    env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN")}
+    env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN", "RASA_AUTH_TOKEN")}
     env.update(
         TRACKER_STORE_URL=f"sqlite:///{tmp / 'tracker.db'}",
         RASA_TELEMETRY_ENABLED="false",

@@ -147,7 +147,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             started.append(stack)
             urls = [server.url for server in stack.servers]
         else:
-            env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN")}
+            env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN", "RASA_AUTH_TOKEN")}
             env.update(TRACKER_STORE_URL=f"sqlite:///{logs / 'tracker.db'}", RASA_TELEMETRY_ENABLED="false")
             actions = ActionServer(env, logs).start()
             started.append(actions)

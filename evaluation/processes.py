@@ -124,16 +124,26 @@ class ActionServer:
 
 
 class RasaServer:
-    """`rasa run` with the project's credentials and endpoints, on a port of its own, calling `actions`."""
+    """`rasa run` with the project's credentials and endpoints, on a port of its own, calling `actions`;
+    on loopback unless `interface` says otherwise (then `python -m assistant` wants REST_TOKEN, and
+    RASA_AUTH_TOKEN for the HTTP API, in `env`); with the HTTP API unless `api` is False."""
 
     def __init__(
-        self, env: Dict[str, str], logs: Path, name: str = "rasa", actions: Optional[ActionServer] = None
+        self,
+        env: Dict[str, str],
+        logs: Path,
+        name: str = "rasa",
+        actions: Optional[ActionServer] = None,
+        interface: str = "127.0.0.1",
+        api: bool = True,
     ) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make train` (the make targets that run servers do)")
         self.env, self.log = env, logs / f"{name}.log"
         self.endpoints = str(endpoints_for(actions.port, logs, f"endpoints-{name}.yml")) if actions else "endpoints.yml"
         self.port = free_port()
+        self.interface = interface
+        self.api = api
         self.process: Optional[subprocess.Popen] = None
 
     @property
@@ -148,9 +158,11 @@ class RasaServer:
                 "run",
                 "--model",
                 str(MODEL),
+                "--interface",
+                self.interface,
                 "--port",
                 str(self.port),
-                "--enable-api",
+                *(["--enable-api"] if self.api else []),
                 "--credentials",
                 "credentials.yml",
                 "--endpoints",
@@ -316,10 +328,11 @@ class Redis:
 
 
 class Nginx:
-    """nginx with `deploy/nginx.conf` on a free loopback port, in front of `upstreams` instead of
-    the compose file's rasa-1 and rasa-2; its files in a temporary directory."""
+    """nginx with `deploy/nginx.conf` (or the configuration `conf`, written alike) on a free loopback
+    port, in front of `upstreams` instead of the compose file's rasa-1 and rasa-2; its files in a
+    temporary directory."""
 
-    def __init__(self, logs: Path, upstreams: List[str]) -> None:
+    def __init__(self, logs: Path, upstreams: List[str], conf: Optional[str] = None) -> None:
         binary = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
         if binary is None:
             raise RuntimeError(f"nginx is not installed: {INSTALL_SERVICES}")
@@ -327,7 +340,7 @@ class Nginx:
         self.dir = Path(tempfile.mkdtemp(prefix="mlops-assistant-nginx-"))
         self.port = free_port()
         self.log = logs / "nginx.log"
-        text = NGINX_CONF.read_text()
+        text = NGINX_CONF.read_text() if conf is None else conf
         for name, address in zip(("rasa-1:5005", "rasa-2:5005"), upstreams):
             text = text.replace(f"server {name} ", f"server {address} ")
         text = text.replace("listen 80;", f"listen 127.0.0.1:{self.port};")
@@ -378,8 +391,10 @@ class Stack:
             "TRACKER_STORE_URL": self.postgres.url,
             "LOCK_STORE_URL": self.redis.url,
             "RASA_TELEMETRY_ENABLED": "false",
+            # both servers sign web chat sessions alike, as docker-compose.yml and the Helm values have them
+            "WEBCHAT_SESSION_SECRET": "test-webchat-session-secret-shared-by-both-servers",
         }
-        for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN"):
+        for variable in ("REST_TOKEN", "SOCKETIO_JWT_KEY", "TWILIO_AUTH_TOKEN", "SLACK_BOT_TOKEN", "RASA_AUTH_TOKEN"):
             self.env.pop(variable, None)
         self.env.update(channels or {})
         self.actions = ActionServer(self.env, logs).start()

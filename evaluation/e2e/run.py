@@ -228,7 +228,11 @@ def failure_report(outcomes: Sequence[Outcome]) -> str:
 
 
 def start_servers(logs: Path) -> Tuple[ActionServer, RasaServer]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY", "RASA_AUTH_TOKEN")
+    }
     env.update(
         TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
         TWILIO_WEBHOOK_URL=TWILIO_PUBLIC_URL,

@@ -92,3 +92,80 @@ def test_the_server_limits_apply_where_the_environment_sets_none():
 )
 def test_the_response_timeout_is_added_only_to_rasa_run_without_one(argv):
     assert runtime.server_limits({}, argv) == argv
+
+
+# --- doors: no open API or REST beyond loopback ---------------------------------------------------
+
+REST_ONLY = "assistant.channels.rest.GuardedRestInput:\n"
+
+
+def credentials(tmp_path, text: str = REST_ONLY) -> str:
+    path = tmp_path / "credentials.yml"
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize("interface", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
+def test_on_loopback_the_api_and_rest_may_stay_open(tmp_path, interface):
+    argv = ["rasa", "run", "--enable-api", "--interface", interface, "--credentials", credentials(tmp_path)]
+    assert runtime.doors({}, argv) == argv
+
+
+@pytest.mark.parametrize(
+    "where",
+    [[], ["--interface", "0.0.0.0"], ["-i", "192.168.1.10"], ["--interface=::"], ["-i", "chat.example.org"]],
+)
+def test_beyond_loopback_rest_without_a_token_refuses_to_start(tmp_path, where):
+    argv = ["rasa", "run", *where, "--credentials", credentials(tmp_path)]
+    with pytest.raises(runtime.RefusedToStart, match="REST_TOKEN must be set"):
+        runtime.doors({}, argv)
+    assert runtime.doors({"REST_TOKEN": "t"}, argv) == argv
+    token_in_file = credentials(tmp_path, REST_ONLY + "  token: from-the-file\n")
+    assert runtime.doors({}, ["rasa", "run", *where, "--credentials", token_in_file])
+
+
+def test_beyond_loopback_rasas_own_rest_channel_is_refused_whatever_the_token(tmp_path):
+    with pytest.raises(runtime.RefusedToStart, match="takes no token"):
+        runtime.doors({"REST_TOKEN": "t"}, ["rasa", "run", "--credentials", credentials(tmp_path, "rest:\n")])
+
+
+def test_without_a_rest_channel_beyond_loopback_needs_no_rest_token(tmp_path):
+    other = credentials(tmp_path, "assistant.channels.twilio_sms.TwilioSmsInput:\n")
+    assert runtime.doors({}, ["rasa", "run", "--credentials", other]) == ["rasa", "run", "--credentials", other]
+
+
+def test_beyond_loopback_the_api_without_a_token_refuses_to_start(tmp_path):
+    argv = ["rasa", "run", "--enable-api", "--credentials", credentials(tmp_path)]
+    with pytest.raises(runtime.RefusedToStart, match="RASA_AUTH_TOKEN must be set"):
+        runtime.doors({"REST_TOKEN": "t"}, argv)
+    assert runtime.doors({"REST_TOKEN": "t"}, [*argv, "--auth-token", "given"])[-1] == "given"
+
+
+def test_the_api_token_comes_from_the_environment_inside_the_process(tmp_path):
+    argv = ["rasa", "run", "--enable-api", "--interface", "127.0.0.1", "--credentials", credentials(tmp_path)]
+    assert runtime.doors({"RASA_AUTH_TOKEN": "s3cret"}, argv) == [*argv, "--auth-token", "s3cret"]
+
+
+@pytest.mark.parametrize("argv", [["rasa", "shell"], ["rasa", "run", "actions"], ["rasa", "train"], ["rasa"]])
+def test_other_commands_are_left_alone(argv):
+    assert runtime.doors({}, argv) == argv
+
+
+def test_python_m_assistant_refuses_before_loading_rasa(tmp_path):
+    """The real command line, as the Docker image or `RASA_HOST=0.0.0.0 make serve` runs it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("REST_TOKEN", "RASA_AUTH_TOKEN")}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "run", "--interface", "0.0.0.0", "--credentials", credentials(tmp_path)],
+        cwd=Path(runtime.__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "REST_TOKEN must be set" in result.stderr and "Traceback" not in result.stderr

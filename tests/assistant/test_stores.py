@@ -153,3 +153,118 @@ def test_a_conversation_without_a_session_start_is_read_whole(tmp_path, monkeypa
     asyncio.run(store.save(tracker))
     asyncio.run(store.save(tracker))  # nothing new: nothing written twice
     assert len(asyncio.run(store.retrieve("old")).events) == 2
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+DAY = 86_400.0
+NOW = 1_700_000_000.0  # November 2023
+
+
+def _session(tracker, start: float, text: str) -> None:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+
+    for event in (
+        ActionExecuted("action_session_start", timestamp=start),
+        SessionStarted(timestamp=start + 1),
+        ActionExecuted("action_listen", timestamp=start + 2),
+        UserUttered(text, {"name": "greet", "confidence": 1.0}, timestamp=start + 3),
+        BotUttered("hello", timestamp=start + 4),
+    ):
+        tracker.update(event)
+
+
+def _store_with_conversations(path, monkeypatch):
+    """An SQLite store with an old idle conversation, a recent one, and one still going whose first
+    session is old."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    domain = Domain.from_yaml("version: '3.1'\nintents: [greet]")
+    store = EnvironmentSQLTrackerStore(domain, db=str(path))
+    for sender, sessions in {
+        "sms:+15550000001": [(NOW - 100 * DAY, "old and idle")],
+        "rest:recent": [(NOW - 2 * DAY, "recent")],
+        "webchat:going": [(NOW - 200 * DAY, "first session, long ago"), (NOW - 1 * DAY, "this week")],
+    }.items():
+        tracker = DialogueStateTracker(sender, domain.slots)
+        for start, text in sessions:
+            _session(tracker, start, text)
+        asyncio.run(store.save(tracker))
+    return store
+
+
+def _user_texts(store, sender: str, all_sessions: bool = True):
+    import asyncio
+
+    from rasa.shared.core.events import UserUttered
+
+    tracker = asyncio.run(store.retrieve_full_tracker(sender) if all_sessions else store.retrieve(sender))
+    return [] if tracker is None else [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_prune_deletes_idle_conversations_and_old_sessions_and_keeps_the_rest(tmp_path, monkeypatch):
+    from assistant.stores import prune
+
+    store = _store_with_conversations(tmp_path / "tracker.db", monkeypatch)
+    pruned = prune(store.engine, days=30, now=NOW)
+    assert pruned.conversations == 1 and pruned.events == 5 + 5
+    assert _user_texts(store, "sms:+15550000001") == []
+    assert _user_texts(store, "rest:recent") == ["recent"]
+    assert _user_texts(store, "webchat:going") == ["this week"]  # the earlier session is gone
+    assert _user_texts(store, "webchat:going", all_sessions=False) == ["this week"]  # what Rasa reads: unchanged
+    assert prune(store.engine, days=30, now=NOW).events == 0  # nothing more to do
+    assert prune(store.engine, days=1.5, now=NOW).conversations == 1  # rest:recent, 2 days idle
+
+
+def test_prune_refuses_a_retention_that_is_not_positive(tmp_path, monkeypatch):
+    from assistant.stores import prune
+
+    store = _store_with_conversations(tmp_path / "tracker.db", monkeypatch)
+    with pytest.raises(ValueError, match="positive"):
+        prune(store.engine, days=0, now=NOW)
+
+
+def test_python_m_assistant_stores_prune_uses_the_store_endpoints_yml_names(tmp_path, monkeypatch):
+    """The command `make prune` runs, on a real SQLite file, with the retention from the environment."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    database = tmp_path / "tracker.db"
+    _store_with_conversations(database, monkeypatch)
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(f"tracker_store:\n  type: assistant.stores.EnvironmentSQLTrackerStore\n  db: {database}\n")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k != "TRACKER_STORE_URL"}
+    command = [sys.executable, "-m", "assistant.stores", "prune", "--endpoints", str(endpoints)]
+    done = subprocess.run(
+        command,
+        cwd=root,
+        env={**env, "CONVERSATION_RETENTION_DAYS": "3650"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Deleted 0 conversations idle for more than 3650 days" in done.stdout
+    done = subprocess.run([*command, "--days", "30"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Deleted 3 conversations" in done.stdout, done.stderr  # today, all are old
+    assert _user_texts(EnvironmentSQLTrackerStore(db=str(database)), "sms:+15550000001") == []
+    bad = subprocess.run(
+        command,
+        cwd=root,
+        env={**env, "CONVERSATION_RETENTION_DAYS": "a month"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "CONVERSATION_RETENTION_DAYS must be a number of days" in bad.stderr

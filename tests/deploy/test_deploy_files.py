@@ -500,10 +500,11 @@ def test_entrypoint_refuses_the_api_without_a_token(tmp_path, token):
     assert "RASA_AUTH_TOKEN must be set" in result.stderr
 
 
-def test_entrypoint_passes_the_token_to_rasa(tmp_path):
+def test_entrypoint_keeps_the_token_off_the_command_line(tmp_path):
+    """python -m assistant reads RASA_AUTH_TOKEN itself (assistant.runtime.doors): no `ps` shows it."""
     result = run_entrypoint(tmp_path, ["run", "--enable-api", "--port", "5005"], "s3cret")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[:-1] == ["run", "--enable-api", "--port", "5005", "--auth-token", "s3cret"]
+    assert result.stdout.split("\n")[:-1] == ["run", "--enable-api", "--port", "5005"]
 
 
 @pytest.mark.parametrize("arguments", [["run"], ["run", "--enable-api", "--auth-token", "given"], ["--version"]])
@@ -626,7 +627,7 @@ def test_every_compose_variable_is_in_env_example_with_a_comment():
 
 def test_compose_requires_the_secrets_it_cannot_run_without():
     text = (ROOT / "docker-compose.yml").read_text()
-    for variable in ("RASA_AUTH_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD"):
+    for variable in ("RASA_AUTH_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "WEBCHAT_SESSION_SECRET", "REST_TOKEN"):
         assert re.search(rf"\$\{{{variable}:\?", text), f"{variable} should be required (${{{variable}:?...}})"
 
 
@@ -648,6 +649,7 @@ def test_env_example_lists_every_variable_of_the_brief():
     assert set(env_example_variables()) >= {
         "RASA_AUTH_TOKEN",
         "SOCKETIO_JWT_KEY",
+        "WEBCHAT_SESSION_SECRET",
         "REST_TOKEN",
         "POSTGRES_PASSWORD",
         "REDIS_PASSWORD",
@@ -734,6 +736,8 @@ def test_nginx_denies_the_http_api(path):
     [
         ("/webhooks/rest/webhook", "location /webhooks/"),
         ("/webhooks/socketio/chat/", "location /webhooks/"),
+        ("/webhooks/twilio/webhook", "location /webhooks/twilio/"),
+        ("/webhooks/slack/webhook", "location /webhooks/slack/"),
         ("/socket.io/", "location /socket.io/"),
         ("/", "location = /"),
         ("/anything-else", "location /"),
@@ -747,7 +751,13 @@ def test_nginx_proxies_the_channels_and_socket_io_to_rasa_with_the_normalised_ur
     """A proxy_pass with a URI sends Rasa the URI nginx normalised and matched (without one, nginx
     forwards the raw request URI, in which "%2e%2e" can turn an allowed path into an API route)."""
     found = locations()
-    for header in ("location /webhooks/", "location /socket.io/", "location = /"):
+    for header in (
+        "location /webhooks/",
+        "location /webhooks/twilio/",
+        "location /webhooks/slack/",
+        "location /socket.io/",
+        "location = /",
+    ):
         prefix = header.split()[-1]
         assert nginx_directive(found[header], "proxy_pass") == [(f"http://rasa{prefix}",)], header
     assert nginx_directive(found["location /"], "return") == [("404",)]
@@ -833,7 +843,13 @@ def test_helm_secrets_come_from_a_kubernetes_secret_and_match_compose():
     names = {item["name"] for item in env}
     required = {item["name"] for item in env if not item["valueFrom"]["secretKeyRef"].get("optional")}
     assert names == set(compose()["services"]["rasa-1"]["environment"])
-    assert required == {"RASA_AUTH_TOKEN", "TRACKER_STORE_URL", "LOCK_STORE_URL"}
+    assert required == {
+        "RASA_AUTH_TOKEN",
+        "TRACKER_STORE_URL",
+        "LOCK_STORE_URL",
+        "WEBCHAT_SESSION_SECRET",
+        "REST_TOKEN",
+    }
     assert {item["valueFrom"]["secretKeyRef"]["name"] for item in env} == {"mlops-assistant-secrets"}
 
 
@@ -846,6 +862,45 @@ def test_helm_ingress_exposes_only_the_channels_and_socket_io():
         assert re.match(pattern, path), path
     for path in ("/conversations/u1/tracker", "/model", "/status", "/"):
         assert not re.match(pattern, path), path
+
+
+def test_helm_ingress_passes_on_the_uri_its_path_matched_not_the_raw_one():
+    """ingress-nginx writes `rewrite "(?i)<path>" <target> break;` before a proxy_pass without a URI
+    when rewrite-target is set; without it the raw request URI goes to Rasa (tests/scale/test_nginx.py)."""
+    ingress = helm("rasa-values.yml")["ingress"]
+    target = ingress["annotations"]["nginx.ingress.kubernetes.io/rewrite-target"]
+    for path in ("/webhooks/rest/webhook", "/socket.io/", "/webhooks/socketio/chat/socket.io.min.js"):
+        match = re.match(ingress["path"], path)
+        assert match and match.expand(target.replace("$", "\\")) == path, path
+
+
+def test_helm_ingress_limits_the_rate_per_client():
+    notes = helm("rasa-values.yml")["ingress"]["annotations"]
+    rps = int(notes["nginx.ingress.kubernetes.io/limit-rps"])
+    burst = rps * int(notes["nginx.ingress.kubernetes.io/limit-burst-multiplier"])
+    assert 1 <= rps <= 50 and rps < burst <= 200
+
+
+def test_nginx_limits_the_rate_of_every_public_location_per_client():
+    (http,) = nginx_find(nginx(), "http")
+    zones = {
+        arguments[1].split("=")[1].split(":")[0]: arguments for arguments in nginx_directive(http[1], "limit_req_zone")
+    }
+    assert set(zones) == {"people", "providers"}
+    assert all(arguments[0] == "$binary_remote_addr" for arguments in zones.values())  # per client address
+    assert nginx_directive(http[1], "limit_req_status") == [("429",)]
+    found = locations()
+    expected = {
+        "location /webhooks/": "people",
+        "location /socket.io/": "people",
+        "location /webhooks/twilio/": "providers",
+        "location /webhooks/slack/": "providers",
+    }
+    for header, zone in expected.items():
+        (limit,) = nginx_directive(found[header], "limit_req")
+        assert limit[0] == f"zone={zone}" and limit[1].startswith("burst=") and "nodelay" in limit, header
+    proxied = [h for h in found if nginx_directive(found[h], "proxy_pass")]
+    assert set(proxied) - {"location = /"} == set(expected)  # every proxied location but the greeting is limited
 
 
 if __name__ == "__main__":

@@ -49,18 +49,29 @@ REST_TOKEN = "test-rest-token-of-thirty-two-bytes"
 JWT_KEY = "test-socketio-jwt-key-of-32-bytes-or-more"
 
 
+API_TOKEN = "test-api-token-of-thirty-two-bytes"
+SLACK_CREDENTIALS = {
+    "SLACK_BOT_TOKEN": "xoxb-test",
+    "SLACK_SIGNING_SECRET": "test-slack-signing-secret",
+    "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing listens: no test here makes the bot post
+}
+
+
 @pytest.fixture(scope="session")
 def protected_server(stack, tmp_path_factory):
-    """One Rasa server as a small public deployment runs it: the default SQLite store, in-memory locks,
-    REST behind a bearer token, socket.io behind a JWT, and SMS."""
+    """One Rasa server as the Docker image runs it on a small public deployment: on every interface,
+    the HTTP API behind RASA_AUTH_TOKEN, the default SQLite store, in-memory locks, REST behind a
+    bearer token, socket.io behind a JWT, SMS and Slack."""
     env = {
         **stack.env,
+        **SLACK_CREDENTIALS,
         "TRACKER_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'tracker.db'}",
         "REST_TOKEN": REST_TOKEN,
         "SOCKETIO_JWT_KEY": JWT_KEY,
+        "RASA_AUTH_TOKEN": API_TOKEN,
     }
     env.pop("LOCK_STORE_URL")
-    server = RasaServer(env, stack.logs, "rasa-protected", actions=stack.actions).start()
+    server = RasaServer(env, stack.logs, "rasa-protected", actions=stack.actions, interface="0.0.0.0").start()
     yield server
     server.stop()
 

@@ -71,8 +71,16 @@ class Servers:
             "SLACK_API_URL": self.slack.url,
             "TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
             "RASA_TELEMETRY_ENABLED": "false",
+            # Rasa's debug records name every conversation (sms:+1555...): the masking test reads them
+            "LOG_LEVEL": "DEBUG",
         }
-        for variable in ("LOCK_STORE_URL", "REST_TOKEN", "SOCKETIO_JWT_KEY"):
+        for variable in (
+            "LOCK_STORE_URL",
+            "REST_TOKEN",
+            "SOCKETIO_JWT_KEY",
+            "RASA_AUTH_TOKEN",
+            "WEBCHAT_SESSION_SECRET",
+        ):
             env.pop(variable, None)
         self.actions = ActionServer(env, tmp).start()
         self.rasa = RasaServer(env, tmp, actions=self.actions).start()

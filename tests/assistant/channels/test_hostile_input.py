@@ -154,21 +154,30 @@ async def socketio_chat(
     seconds: float = 60,
     raw: Tuple[Any, ...] = (),
     session: Optional[str] = None,
+    confirmed: Optional[List[str]] = None,
 ) -> List[Dict]:
-    """Sends `raw` frames as they are, then `texts` as the web chat page does (in `session`, a new one
-    by default); returns what the bot said."""
+    """Asks for `session` (a new one by default), sends `raw` frames as they are, then `texts` as the
+    web chat page does; returns what the bot said, and appends the session id the server confirmed
+    to `confirmed`."""
     client = socketio.AsyncClient()
     said: List[Dict] = []
+    given: List[str] = []
     client.on("bot_uttered", lambda data: said.append(data))
-    session = session or uuid.uuid4().hex
+    client.on("session_confirm", lambda data: given.append(data))
     await client.connect(url, socketio_path="socket.io", transports=["polling"])
     try:
-        await client.emit("session_request", {"session_id": session})
-        await asyncio.sleep(0.5)
+        await client.emit("session_request", {"session_id": session} if session else {})
+        for _ in range(50):
+            if given:
+                break
+            await asyncio.sleep(0.1)
+        assert given, "no session_confirm"
+        if confirmed is not None:
+            confirmed.append(given[0])
         for frame in raw:
             await client.emit("user_uttered", frame)
         for text in texts:
-            await client.emit("user_uttered", {"message": text, "session_id": session})
+            await client.emit("user_uttered", {"message": text, "session_id": given[0]})
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while len(said) < expected and loop.time() < deadline:
@@ -213,12 +222,17 @@ def test_rest_refuses_metadata_that_is_not_an_object_with_a_400(servers):
     assert rest(servers, "what is dvc?", "rest-metadata-list", metadata_json=[1, 2]).status_code == 400
 
 
+def webchat_conversation(session_id: str) -> str:
+    """The tracker id of a web chat session the server issued: its random part, without the HMAC."""
+    return "webchat:" + session_id.split(".")[0]
+
+
 def test_socketio_answers_a_message_with_oversized_metadata_and_drops_the_metadata(servers):
-    session = uuid.uuid4().hex
-    frame = {"message": "what is dvc?", "session_id": session, "metadata": {"blob": "x" * 20_000}}
-    said = asyncio.run(socketio_chat(servers.url, [], expected=1, raw=(frame,), session=session))
+    frame = {"message": "what is dvc?", "session_id": "ignored", "metadata": {"blob": "x" * 20_000}}
+    confirmed: List[str] = []
+    said = asyncio.run(socketio_chat(servers.url, [], expected=1, raw=(frame,), confirmed=confirmed))
     assert said and "DVC" in (said[0].get("text") or "")
-    assert "blob" not in (user_event(servers, f"webchat:{session}").get("metadata") or {})
+    assert "blob" not in (user_event(servers, webchat_conversation(confirmed[0])).get("metadata") or {})
 
 
 def test_rest_streams_the_answer_when_asked_to(servers):

@@ -166,3 +166,16 @@ def test_two_deliveries_of_one_message_at_once_are_handled_once(servers):
         replies = list(pool.map(lambda _: sms(servers, "what is feast", sender, sid=sid), range(2)))
     assert replies[0].text == replies[1].text and "Feast" in replies[0].text
     assert servers.user_texts(f"sms:{sender}") == ["what is feast"]
+
+
+def test_the_senders_number_is_masked_in_the_servers_logs(servers):
+    """The server logs at debug level here, so Rasa's records name the conversation (`sms:+1555...`)."""
+    sender = new_sender()
+    masked = f"+***{sender[-2:]}"
+    log = servers.rasa.log
+    before = log.read_text(errors="replace").count(masked)
+    assert messages(sms(servers, "what is dvc?", sender))
+    assert messages(sms(servers, "is it open source?", sender))
+    text = log.read_text(errors="replace")
+    assert text.count(masked) > before  # the records that name the conversation are there, masked
+    assert sender not in text and sender[1:] not in text and sender[2:] not in text

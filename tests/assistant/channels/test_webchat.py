@@ -67,3 +67,23 @@ def test_markup_in_a_message_is_shown_as_text_not_run(page):
     page.wait_for_selector(".bot >> nth=0", timeout=30_000)
     assert page.title() == "MLOps assistant"
     assert page.locator(".user img, .bot img").count() == 0
+
+
+def test_a_reloaded_page_keeps_the_session_the_server_issued_and_its_conversation(page, servers):
+    ask(page, "what is mlflow?")
+    page.wait_for_selector(".bot:has-text('MLflow')", timeout=30_000)
+    session = page.evaluate("localStorage.getItem('mlops-assistant-session')")
+    nonce, mac = session.split(".")  # issued by the server: a random part and its HMAC
+    assert len(nonce) == 32 and len(mac) == 32
+    page.reload()
+    page.wait_for_function("document.getElementById('status').textContent === 'connected'", timeout=30_000)
+    assert page.evaluate("localStorage.getItem('mlops-assistant-session')") == session
+    ask(page, "is it open source?")
+    page.wait_for_selector(".bot >> nth=0", timeout=30_000)
+    texts = []
+    for _ in range(60):
+        texts = servers.user_texts(f"webchat:{nonce}")
+        if len(texts) == 2:
+            break
+        page.wait_for_timeout(500)
+    assert texts == ["what is mlflow?", "is it open source?"]
