@@ -24,7 +24,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_HOST ?= 127.0.0.1
 export ACTION_SERVER_HOST ?= 127.0.0.1
 
-.PHONY: help install webchat browser services train run shell serve actions lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions lint format test test-unit test-data test-stories test-nlu test-channels test-scale test-report load-test eval bench report kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -125,6 +125,9 @@ load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error 
 
 eval: $(MODEL) ## Held-out NLU and stories into results/ (confusion matrices, histograms), resolver figures, one-screen summary
 	$(PY) -m evaluation.summary
+
+report: $(INSTALLED) ## What people ask and where the assistant fails, from the tracker store (no server needed): results/report.html, inbox.yml, kb-candidates.tsv (ARGS=--since 30d, --aggregates-only)
+	$(PY) -m evaluation.report $(ARGS)
 
 bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency, messages/s, training, memory (ARGS=--skip-training)
 	$(PY) -m evaluation.bench $(ARGS)
