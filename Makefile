@@ -99,7 +99,7 @@ format: $(INSTALLED) ## Format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint test-unit test-data test-nlu test-stories test-channels test-scale ## Every test (what CI runs)
+test: lint test-unit test-data test-nlu test-stories test-channels test-report test-scale ## Every test (what CI runs)
 
 test-unit: $(INSTALLED) ## pytest without servers: knowledge base, resolver, actions, rendering, data
 	$(PY) -m pytest -q -m "not server and not scale"
@@ -116,6 +116,9 @@ test-nlu: $(MODEL) ## rasa test nlu on held-out data; fails below the floors (0.
 
 test-channels: $(MODEL) $(WEBCHAT) browser ## SMS, Slack and web chat against the real servers (signed requests, Chromium)
 	$(PY) -m pytest -q -m server tests/assistant/channels
+
+test-report: $(MODEL) browser ## make report on a store seeded through the real servers (REST, signed SMS): counts, inbox validated by Rasa, the page in Chromium
+	$(PY) -m pytest -q -m server tests/evaluation/report
 
 test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis behind nginx: 50 concurrent conversations, faults, restarts, path tricks
 	$(PY) -m pytest -q -m scale tests/scale

@@ -252,12 +252,20 @@ def turns_of(sender_id: str, events: Iterable[Dict[str, Any]]) -> List[Turn]:
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,}\d(?!\w)")
 DIGITS = re.compile(r"\d{6,}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _phone_like(found: str) -> bool:
+    """7 digits or more, written as a number is dialled: with a + or separators (a bare run is <number>)."""
+    if DATE.fullmatch(found):
+        return False
+    return sum(c.isdigit() for c in found) >= 7 and (found.startswith("+") or not found.isdigit())
 
 
 def mask(text: str) -> str:
     """The text with e-mail addresses, phone numbers and runs of 6 or more digits replaced."""
     text = EMAIL.sub("<email>", text)
-    text = PHONE.sub(lambda m: "<phone>" if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), text)
+    text = PHONE.sub(lambda m: "<phone>" if _phone_like(m.group()) else m.group(), text)
     return DIGITS.sub("<number>", text)
 
 
