@@ -108,7 +108,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     totals, shares = report["totals"], report["outcome_shares"]
     print(f"Store: {source['store']}; period: {period}")
     print(
-        f"{totals['conversations']} conversations, {totals['messages']} messages, {totals['users']} users; "
+        f"conversations {totals['conversations']}, messages {totals['messages']}, users {totals['users']}; "
         f"answered {100 * report['answered_share']:.1f} %, didn't get that {100 * shares['fallback']:.1f} %, "
         f"unknown tool {100 * shares['unknown_tool']:.1f} %, inbox {len(report['inbox'])}, "
         f"unknown names {len(report['unknown_tools'])}"

@@ -50,7 +50,7 @@ def test_it_writes_the_page_the_figures_the_inbox_and_the_candidates(store, tmp_
     assert report["source"]["store"] == store and report["source"]["period"] == "everything stored"
     assert "zorbulator\t1\twhat is zorbulator? call <phone>" in (out / "kb-candidates.tsv").read_text()
     assert "  - intent: greet\n    examples: |\n      - explain plate tectonics\n" in (out / "inbox.yml").read_text()
-    assert "2 messages" in capsys.readouterr().out
+    assert "messages 2," in capsys.readouterr().out
 
 
 def test_aggregates_only_removes_an_earlier_inbox_and_writes_no_text(store, tmp_path, monkeypatch):

@@ -4,10 +4,12 @@ store written by Rasa's own SQLTrackerStore."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from pathlib import Path
 from typing import Dict, List
 
 import pytest
+import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
@@ -76,3 +78,17 @@ def test_a_database_without_the_events_table_says_so(tmp_path):
     sqlite3.connect(tmp_path / "empty.db").close()
     with pytest.raises(StoreError, match="no events table"):
         read_events(f"sqlite:///{tmp_path / 'empty.db'}")
+
+
+def test_by_default_it_reads_the_file_the_rasa_server_writes_from_where_make_starts_it(tmp_path, monkeypatch):
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    shutil.copy(ROOT / "endpoints.yml", tmp_path / "endpoints.yml")
+    monkeypatch.chdir(tmp_path)  # make run and make serve start the server in the project's directory
+    config = yaml.safe_load((tmp_path / "endpoints.yml").read_text())["tracker_store"]
+    server_store = EnvironmentSQLTrackerStore(None, **{k: v for k, v in config.items() if k != "type"})
+    written = Path(str(server_store.engine.url.database)).resolve()
+    server_store.engine.dispose()
+    assert written.exists()
+    assert store_url(tmp_path / "endpoints.yml", {}) == f"sqlite:///{written}"
