@@ -417,9 +417,8 @@ def did_you_mean(turns: Sequence[Turn]) -> List[Offer]:
         then = "left"
         if following is not None and same:
             then = "asked something else"
-            picked = following.intent in (names.CHOOSE_OPTION, names.AFFIRM) or following.text.strip().isdigit()
-            answered = [o for o in _answered_tools(following) if o in options]
-            if picked and following.outcome == TOOL and answered:
+            answered = [o for o in _answered_tools(following) if o in options]  # by number, "yes" or its name
+            if following.outcome == TOOL and answered:
                 taken = answered[0]
                 then = f"took option {options.index(taken) + 1}"
         offers.append(Offer(str(message["metadata"].get("query") or ""), options, taken, turn.text, then))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence
 
 from evaluation.report import analysis as a
@@ -49,6 +50,7 @@ def build(
     lasts = a.last_outcomes(conversations)
     items = a.inbox(turns, domain_intents, low_confidence)
     unknown = a.unknown_tools(turns)
+    topics = a.practice_topics(turns)
     offers = a.did_you_mean(turns)
     return {
         "totals": {
@@ -72,19 +74,19 @@ def build(
         "answered_share": _rounded(a.share(sum(counts[o] for o in a.ANSWERED), total)),
         "failed_share": _rounded(a.share(sum(counts[o] for o in a.FAILED), total)),
         "outcome_trend": a.outcome_trend(turns),
-        "practice_topics": dict(a.practice_topics(turns).most_common(TOP)),
-        "practice_answers": sum(a.practice_topics(turns).values()),
+        "practice_topics": dict(topics.most_common(TOP)),
+        "practice_answers": sum(topics.values()),
         "tools": dict(a.tools_asked(turns).most_common(TOP)),
         "question_kinds": dict(a.question_kinds(turns).most_common()),
         "categories": dict(a.categories_listed(turns).most_common(TOP)),
         "comparisons": dict(a.comparisons(turns).most_common(TOP)),
-        "unknown_tools": [{"name": u.name, "count": u.count, "example": text(u.example)} for u in unknown],
+        "unknown_tools": [{"name": a.mask(u.name), "count": u.count, "example": text(u.example)} for u in unknown],
         "did_you_mean": {
             "offers": len(offers),
             "taken": sum(1 for o in offers if o.taken),
-            "then": dict(a.Counter(o.then for o in offers).most_common()),
+            "then": dict(Counter(o.then for o in offers).most_common()),
             "rows": [
-                {"query": o.query, "options": o.options, "taken": o.taken, "then": o.then, "text": text(o.text)}
+                {"query": a.mask(o.query), "options": o.options, "taken": o.taken, "then": o.then, "text": text(o.text)}
                 for o in offers
             ],
         },
@@ -121,6 +123,6 @@ def build(
             }
             for i in items
         ],
-        "inbox_reasons": dict(a.Counter(r for i in items for r in i.reasons).most_common()),
+        "inbox_reasons": dict(Counter(r for i in items for r in i.reasons).most_common()),
         "low_confidence": low_confidence,
     }

@@ -171,11 +171,19 @@ def test_did_you_mean_records_the_option_taken_something_else_or_leaving():
     )
     other = turns("rest:b", _offer("b", T0), user("what is drift", "faq", T0 + 1), bot("utter_faq/data_drift", T0 + 1))
     left = turns("rest:c", _offer("c", T0))
-    offers = a.did_you_mean(took + other + left)
+    named = turns(
+        "rest:d",
+        _offer("d", T0),
+        user("kubeflow", "ask_tool_info", T0 + 1),
+        bot("utter_tool_summary_open", T0 + 1.1, name="Kubeflow"),
+        slot("tools", ["Kubeflow"], T0 + 1.1),
+    )
+    offers = a.did_you_mean(took + other + left + named)
     assert [(o.query, o.taken, o.then) for o in offers] == [
         ("kubeflux", "Kubeflow Pipelines", "took option 2"),
         ("kubeflux", None, "asked something else"),
         ("kubeflux", None, "left"),
+        ("kubeflux", "Kubeflow", "took option 1"),
     ]
     assert offers[0].options == ["Kubeflow", "Kubeflow Pipelines"]
 
