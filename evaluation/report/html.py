@@ -150,7 +150,9 @@ def plot_turns(report: Dict[str, Any]) -> str:
         if not lengths:
             _empty(axes)
         else:
-            axes.bar([int(n) for n in lengths], list(lengths.values()), color="#1c7ed6")
+            counts = [int(n) for n in lengths]
+            axes.bar(counts, list(lengths.values()), color="#1c7ed6")
+            axes.set_xticks(counts if len(counts) <= 20 else counts[:: len(counts) // 20 + 1])
             axes.set_xlabel("user messages in the conversation")
             axes.set_ylabel("conversations")
         axes.set_title("turns per conversation")
