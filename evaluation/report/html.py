@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 from evaluation.report import analysis as a
 
+ROWS = 300  # at most this many messages a table shows; the files hold them all
 PLOTS = ("volume", "outcomes", "trend", "topics", "tools", "turns", "replies")
 COLOURS = {
     a.PRACTICE: "#2b8a3e",
@@ -285,7 +286,10 @@ def render(report: Dict[str, Any], source: Dict[str, Any]) -> str:
         _table(["what happened next", "offers"], dym["then"].items()),
         _table(
             ["asked", "options", "then"] + (["message"] if texts else []),
-            [(r["query"], ", ".join(r["options"]), r["then"]) + ((r["text"],) if texts else ()) for r in dym["rows"]],
+            [
+                (r["query"], ", ".join(r["options"]), r["then"]) + ((r["text"],) if texts else ())
+                for r in dym["rows"][:ROWS]
+            ],
         ),
         "<h2 id='form'>Recommendation form</h2>",
         _table(
@@ -322,10 +326,13 @@ def render(report: Dict[str, Any], source: Dict[str, Any]) -> str:
                 ((i["conversation"],) + ((i["text"],) if texts else ()))
                 + (i["label"], "-" if i["confidence"] is None else f"{i['confidence']:.2f}")
                 + (a.OUTCOME_LABELS[i["outcome"]], ", ".join(i["reasons"]))
-                for i in report["inbox"]
+                for i in report["inbox"][:ROWS]
             ],
             "Nothing to label.",
         ),
+        f'<p class="note">The first {ROWS} shown; all of them are in results/inbox.yml.</p>'
+        if len(report["inbox"]) > ROWS and texts
+        else "",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

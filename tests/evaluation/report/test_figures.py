@@ -60,3 +60,14 @@ def test_an_empty_store_still_draws_every_plot():
     page = html.render(report, {"store": "s", "period": "p", "generated": "g", "aggregates_only": False, "key": "k"})
     assert page.count("data:image/svg+xml;base64,") == len(html.PLOTS)
     assert report["totals"]["conversations"] == 0
+
+
+def test_a_long_inbox_is_cut_on_the_page_and_says_where_the_rest_is():
+    many = {
+        f"rest:u{n}": session(T0) + [user(f"message number {n} zz", "greet", T0 + n, confidence=0.2)]
+        for n in range(html.ROWS + 5)
+    }
+    report = figures.build(many, INTENTS, b"k")
+    assert len(report["inbox"]) == html.ROWS + 5
+    page = html.render(report, {"store": "s", "period": "p", "generated": "g", "aggregates_only": False, "key": "k"})
+    assert page.count(" zz</td>") == html.ROWS and f"The first {html.ROWS} shown" in page
