@@ -24,7 +24,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_HOST ?= 127.0.0.1
 export ACTION_SERVER_HOST ?= 127.0.0.1
 
-.PHONY: help install webchat browser services train run shell serve actions prune lint format test test-unit test-data test-stories test-nlu test-channels test-scale load-test eval bench kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions prune lint format test test-unit test-data test-stories test-nlu test-channels test-scale test-report load-test eval bench report kb-validate kb-nlu kb-stats kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -102,7 +102,7 @@ format: $(INSTALLED) ## Format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint test-unit test-data test-nlu test-stories test-channels test-scale ## Every test (what CI runs)
+test: lint test-unit test-data test-nlu test-stories test-channels test-report test-scale ## Every test (what CI runs)
 
 test-unit: $(INSTALLED) ## pytest without servers: knowledge base, resolver, actions, rendering, data
 	$(PY) -m pytest -q -m "not server and not scale"
@@ -120,6 +120,9 @@ test-nlu: $(MODEL) ## rasa test nlu on held-out data; fails below the floors (0.
 test-channels: $(MODEL) $(WEBCHAT) browser ## SMS, Slack and web chat against the real servers (signed requests, Chromium)
 	$(PY) -m pytest -q -m server tests/assistant/channels
 
+test-report: $(MODEL) browser ## make report on a store seeded through the real servers (REST, signed SMS): counts, inbox validated by Rasa, the page in Chromium
+	$(PY) -m pytest -q -m server tests/evaluation/report
+
 test-scale: $(MODEL) services ## Two Rasa servers on PostgreSQL + Redis behind nginx: 50 concurrent conversations, faults, restarts, path tricks
 	$(PY) -m pytest -q -m scale tests/scale
 
@@ -128,6 +131,9 @@ load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error 
 
 eval: $(MODEL) ## Held-out NLU and stories into results/ (confusion matrices, histograms), resolver figures, one-screen summary
 	$(PY) -m evaluation.summary
+
+report: $(INSTALLED) ## What people ask and where the assistant fails, from the tracker store (no server needed): results/report.html, inbox.yml, kb-candidates.tsv (ARGS=--since 30d, --aggregates-only)
+	$(PY) -m evaluation.report $(ARGS)
 
 bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency, messages/s, training, memory (ARGS=--skip-training)
 	$(PY) -m evaluation.bench $(ARGS)

@@ -1,5 +1,5 @@
 """What `make serve` starts: the channels always, on this machine only unless told otherwise, Rasa's
-HTTP API only behind a token, no open CORS."""
+HTTP API only behind a token, no open CORS; and that `make report` needs no model and no server."""
 
 from __future__ import annotations
 
@@ -50,3 +50,17 @@ def test_serve_listens_on_this_machine_only_unless_rasa_host_says_otherwise():
 def test_the_action_server_beside_it_listens_on_this_machine_only_by_default():
     script = (ROOT / "scripts" / "with-action-server").read_text()
     assert 'SANIC_HOST=${ACTION_SERVER_HOST:-127.0.0.1} "$python" -m actions' in script  # rasa-sdk reads SANIC_HOST
+
+
+def test_report_needs_neither_a_model_nor_a_server():
+    printed = subprocess.run(
+        ["make", "-n", "-W", "domain.yml", "report", "ARGS=--since 7d"],  # training inputs changed: still no training
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert [ln for ln in printed.splitlines() if "evaluation.report" in ln] == [
+        ".venv/bin/python -m evaluation.report --since 7d"
+    ]
+    assert " train" not in printed and "with-action-server" not in printed

@@ -4,6 +4,7 @@
     python -m evaluation.e2e --kind typos -v       # one kind, every failure printed
     python -m evaluation.e2e --url http://...      # servers already running (SMS needs TWILIO_AUTH_TOKEN there)
     python -m evaluation.e2e --cases tests/data/e2e/fresh --name e2e-fresh   # another set, its own result files
+    python -m evaluation.e2e --store sqlite:///$PWD/results/e2e-store.db  # keep the conversations (make report)
 
 Each case is one conversation (a new sender) on each channel. After every turn the runner reads
 the bot messages of that turn from the server's tracker (the response names and variables Rasa
@@ -227,7 +228,7 @@ def failure_report(outcomes: Sequence[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def start_servers(logs: Path) -> Tuple[ActionServer, RasaServer]:
+def start_servers(logs: Path, store: Optional[str] = None) -> Tuple[ActionServer, RasaServer]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -237,7 +238,7 @@ def start_servers(logs: Path) -> Tuple[ActionServer, RasaServer]:
         TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
         TWILIO_WEBHOOK_URL=TWILIO_PUBLIC_URL,
         RASA_TELEMETRY_ENABLED="false",
-        TRACKER_STORE_URL=f"sqlite:///{logs / 'tracker.db'}",
+        TRACKER_STORE_URL=store or f"sqlite:///{logs / 'tracker.db'}",
         TF_CPP_MIN_LOG_LEVEL="2",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
@@ -257,6 +258,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--results", type=Path, default=ROOT / "results")
     parser.add_argument("--cases", type=Path, default=CASES, help="the directory of case files")
     parser.add_argument("--name", default="e2e", help="result files: results/<name>.json, <name>-failures.txt")
+    parser.add_argument(
+        "--store", help="the tracker store of the servers it starts (default: a new SQLite file beside their logs)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every failure")
     args = parser.parse_args(argv)
 
@@ -269,7 +273,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         url = args.url
         if url is None:
             print(f"Starting the action server and the Rasa server (logs: {logs})", file=sys.stderr, flush=True)
-            started = list(start_servers(logs))
+            started = list(start_servers(logs, args.store))
             url = started[1].url
         jobs = [(case, channel) for case in cases for channel in channels]
         with ThreadPoolExecutor(args.workers) as pool:
