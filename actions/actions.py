@@ -33,10 +33,12 @@ from core.message import (
     constraints,
     is_question,
     names_a_place,
+    names_an_unknown_tool,
     open_source_optional,
     points_at_one,
     points_at_several,
     referred_count,
+    without_own_platform,
 )
 from core.names import (
     ACTION_CHOOSE_OPTION,
@@ -211,7 +213,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     def lookup(self, tracker: Tracker) -> Lookup:
         """The tools the latest message names: the resolver's reading of the whole message first
         (it sees "kube flow" and typos the lookup tables miss), else NLU's entities (button payloads)."""
-        resolution = self.resolver.resolve(_names_text(tracker))
+        resolution = self.resolver.resolve(without_own_platform(_names_text(tracker)))
         found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools)}
         candidates: List[str] = list(resolution.candidates)
         picked = self.picked_by_position(tracker)
@@ -377,7 +379,12 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         found = self.lookup(tracker)
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
-        if found.unknown and not found.candidates and found.query.lower() in _text(tracker).lower():
+        named = asked_about_a_name(_names_text(tracker))
+        if (
+            found.unknown
+            and not found.candidates
+            and ((named or "").lower() == found.query.lower() or names_an_unknown_tool(_text(tracker), found.query))
+        ):
             return self.unknown(found, dispatcher)  # "What is Harborlight, and is it open source?": "it" is that name
         remembered = self.remembered(tracker)
         if use_remembered and remembered and points_at_one(_text(tracker)):  # "what lang is it written in"
@@ -393,7 +400,6 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if practice is not None and not found.query:  # "can we run it in-house?" with no tool discussed
             dispatcher.utter_message(response=practice)
             return []
-        named = asked_about_a_name(_names_text(tracker))
         if named and not found.query and self.resolver.resolve(named).category is None:
             found = Lookup([], [], named, True)  # "what is flow pilot": English words, yet a name we don't know
         _send(dispatcher, answers.not_found(found.query, []))

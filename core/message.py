@@ -81,6 +81,20 @@ _ASKS_FOR_OTHERS = re.compile(
 )
 
 
+# Where the asker would run a tool: "on our own k8s cluster", "in my kubernetes". A tool named there
+# is their platform, not the tool asked about.
+_OWN_PLATFORM = re.compile(
+    r"\b(?:on|in|to|into|inside)?\s*(?:our|my)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:k8s|kubernetes|openshift)(?:\s+clusters?)?\b|"
+    r"\b(?:we're|we are|we run|since we're)\s+(?:already\s+)?on\s+(?:k8s|kubernetes|openshift)\b",
+    re.IGNORECASE,
+)
+
+
+def without_own_platform(text: str) -> str:
+    """The text without the asker's own platform: "can we run it on our own k8s cluster?" asks about "it"."""
+    return _OWN_PLATFORM.sub(" ", text)
+
+
 def asks_for_other_tools(text: str) -> bool:
     """ "Is there anything simpler?" after a tool: tools for its job, not a fact about it."""
     return bool(_ASKS_FOR_OTHERS.search(text.lower()))
@@ -150,23 +164,43 @@ _QUESTION_OPENING = (
 
 
 # A message that is nothing but a request to describe something by name: "what is flow pilot",
-# "tell me about trace loop?". The name is at most three words.
+# "tell me about trace loop?", maybe with a question about it after. The name is at most three words.
+_NOT_A_NAME = r"(?!(?:our|my|your|their|the|this|that|these|those|it|they|we|you|i)\b)"
 _ASKS_ABOUT_A_NAME = re.compile(
-    r"^\W*(?:(?:so|and|ok|okay|hey|hi|hello|um)\W+)?"
+    r"^\W*(?:[^:?!.]{0,80}:\s*)?(?:(?:so|and|ok|okay|hey|hi|hello|um)\W+)?"  # "Before I take that meeting: what is..."
     r"(?:what(?:'s|s| is)|wats?|tell me about|explain|describe|have you heard of|heard of|do you know|info on)\s+"
-    r"(?:the |a |an )?(?P<name>[a-z0-9][\w.+-]*(?: [\w.+-]+){0,2})\W*$",
+    r"(?:the |a |an )?(?P<name>[a-z0-9][\w.+-]*(?: (?!(?:and|or|but|why|how|what|is|for)\b)[\w.+-]+){0,2})"
+    # "what is brim stack is it for m l ops": a question about it may follow
+    r"(?:\W*$|\W+(?:and |so )?(?:(?:how|why|what|where|when) )?(?:is|does|can|do) (?:it|this|that|they)\b.{0,200}$)",
+    re.IGNORECASE,
+)
+# "does gorse moor have a self hosted version", "is quill stack open source": a fact asked of a name.
+_ASKS_A_FACT_OF_A_NAME = re.compile(
+    rf"^\W*(?:does|do|can|is|are)\s+{_NOT_A_NAME}(?P<name>[a-z0-9][\w.+-]*(?: [\w.+-]+){{0,2}}?)\s+"
+    r"(?:have|has|support|offer|come with|run on|open[\s-]?source|free\b|self[\s-]?host|a (?:managed|hosted|cloud)|"
+    r"cloud[\s-]?only)",
     re.IGNORECASE,
 )
 
 
 def asked_about_a_name(text: str) -> Optional[str]:
-    """The name a message asks to be told about, when that is all it says: "what is flow pilot" ->
-    "flow pilot". The caller decides whether that is a tool (NLU said the message asks about one)."""
-    match = _ASKS_ABOUT_A_NAME.match(text.strip())
+    """The name a message asks about, when that is all it asks: "what is flow pilot" -> "flow pilot",
+    "does gorse moor have a self-hosted version?" -> "gorse moor". The caller decides whether that
+    is a tool (NLU said the message asks about one)."""
+    match = _ASKS_ABOUT_A_NAME.match(text.strip()) or _ASKS_A_FACT_OF_A_NAME.match(text.strip())
     name = match.group("name") if match else None
     if name is None or points_at_one(name) or points_at_several(name) or re.fullmatch(rf"(?:{THE_LAST})", name.lower()):
         return None  # "what is it", "tell me about those": the tools discussed, not a name
     return name
+
+
+def names_an_unknown_tool(text: str, name: str) -> bool:
+    """The odd word is used as a tool's name, not as a thing of the asker's: "and Censius, is it the same
+    kind of tool?", but not "could we run it inside our own VPC?"."""
+    lowered = text.lower()
+    if name.lower() not in lowered:
+        return False
+    return not re.search(rf"\b(?:our|my|your|their|the|a|an|own|this|that)\s+{re.escape(name.lower())}\b", lowered)
 
 
 def is_question(text: str) -> bool:

@@ -325,8 +325,10 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
     lowered = text.lower()
     if re.search(rf"\b{name}\s+(?:\w+\s+)?(?:{_NAMED_KINDS})\b", lowered):
         return True  # "tecson feature store - worth it?": the name of a store, a library, a tool
-    if re.search(rf"\b(?:{_TOOL_VERBS})\w*\s+(?:\w+\s+)?(?:with|on|via|in|to|using|into|from)\s+{name}\b", lowered):
-        return True  # "how do i deploy with kubrixa", "log my runs to zembla"
+    if re.search(
+        rf"\b(?:{_TOOL_VERBS})\w*\s+(?:\w+\s+){{0,2}}(?:with|on|via|in|to|using|into|from)\s+{name}\b", lowered
+    ):
+        return True  # "how do i deploy with kubrixa", "log my runs to zembla", "we deploy our models with gorsewick"
     if re.search(rf"\b{name}\s+(?:vs|versus)\b|\b(?:vs|versus)\s+{name}\b", lowered):
         return True
     if re.search(rf"\b{name}\s+or\b|\bor\s+{name}\b", lowered) and _content_words(text) <= 2 * MAX_SUBJECT_WORDS:
@@ -666,10 +668,18 @@ def _route_other(m: _Reading) -> Optional[str]:
     asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE
     practice_unsure = m.parse.practice_confidence < PRACTICE_CONFIDENCE
     named_unsure = (  # "the shortlist is X and Y.", not "what about streaming? our events go through kafka"
-        intent == FALLBACK and m.parse.practice_confidence < SURE_PRACTICE and m.names_in_its_questions
+        intent == FALLBACK
+        and m.parse.practice_confidence < SURE_PRACTICE
+        and m.parse.off_topic_similarity < m.parse.practice_similarity  # not "how many pandas are left"
+        and m.names_in_its_questions
     )
+    # A sure practice answer to a question whose names are background stays practice.
+    background = m.parse.practice_confidence >= SURE_PRACTICE and not m.names_in_its_questions
     if m.resolution.tools and (
-        m.about_a_name or asks_a_fact or named_unsure or (m.on_topic and (intent != FAQ or practice_unsure))
+        m.about_a_name
+        or asks_a_fact
+        or named_unsure
+        or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
     ):
         return _tool_question(m.text, m.names)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:

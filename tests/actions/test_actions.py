@@ -709,3 +709,23 @@ def test_a_comparison_with_an_unknown_name_keeps_the_known_tool():
     assert responses(messages) == ["utter_tool_unknown"]
     messages = talk.turn(ActionToolAlternatives(default_resolver()), "ok just alternatives then", "ask_alternatives")
     assert responses(messages)[0] == "utter_tool_alternatives" and messages[0]["name"] == "MLflow"
+
+
+def test_the_askers_own_platform_is_not_the_tool_asked_about():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is tecton", "ask_tool_info")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()), "can we run it on our own k8s cluster?", "ask_tool_attribute"
+    )
+    assert messages[0]["response"].startswith("utter_tool_hosting") and messages[0]["name"] == "Tecton"
+
+
+def test_an_unknown_word_beside_it_leaves_the_question_about_the_tool_discussed():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is chalk", "ask_tool_info")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()),
+        "so could we run it inside our own VPC, or is it only their hosted thing",
+        "ask_tool_attribute",
+    )
+    assert responses(messages) != ["utter_tool_unknown"] and messages[0]["name"] == "Chalk"

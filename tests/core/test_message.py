@@ -14,8 +14,10 @@ from core.message import (
     constraints,
     focus,
     names_a_place,
+    names_an_unknown_tool,
     open_source_optional,
     referred_count,
+    without_own_platform,
 )
 
 
@@ -185,8 +187,43 @@ def test_names_a_place_in_words_not_in_numbers(text, names):
         ("what is it?", None),  # the tool discussed
         ("tell me about those", None),
         ("what is the difference between batch and online inference", None),  # more than a name
-        ("is flow pilot free", None),  # a fact, not a description
+        ("is flow pilot free", "flow pilot"),  # a fact asked of the name
+        ("does gorse moor have a self hosted version or is it cloud only", "gorse moor"),
+        ("what is brim stack is it for m l ops", "brim stack"),  # a question about it may follow
+        ("what is Opik and how does it work?", "Opik"),
+        ("what is mlops and why does it matter", "mlops"),  # the caller knows it is no tool
+        ("Before I take that meeting: what is Opik and how does it work?", "Opik"),
+        ("does our pipeline have tests", None),  # ours, not a name
     ],
 )
 def test_a_message_that_only_asks_about_a_name_gives_the_name(text, name):
     assert asked_about_a_name(text) == name
+
+
+@pytest.mark.parametrize(
+    "text, rest",
+    [
+        ("which of those could we self-host on our own k8s cluster?", "which of those could we self-host ?"),
+        ("can we run it in our kubernetes", "can we run it"),
+        ("can we run kubeflow on our own kubernetes cluster", "can we run kubeflow"),
+        ("is kubernetes hard to run", "is kubernetes hard to run"),
+        (
+            "and throw KServe into the comparison too, since we're on k8s anyway",
+            "and throw KServe into the comparison too, anyway",
+        ),
+    ],
+)
+def test_without_own_platform(text, rest):
+    assert " ".join(without_own_platform(text).split()) == rest
+
+
+@pytest.mark.parametrize(
+    "text, name, named",
+    [
+        ("and Censius, it is the same kind of tool like that one?", "Censius", True),
+        ("so could we run it inside our own VPC, or is it only their hosted thing", "VPC", False),
+        ("what is it", "zorbulator", False),
+    ],
+)
+def test_names_an_unknown_tool(text, name, named):
+    assert names_an_unknown_tool(text, name) is named

@@ -609,3 +609,16 @@ def test_a_tool_in_the_background_of_an_unsure_question_does_not_make_it_a_tool_
     parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("faq", 0.35)), 0.3, practice_similarity=0.4)
     text = "what about streaming? our click events already go through kafka"
     assert route(text, parse, _resolution(["Apache Kafka"])) != "ask_tool_info"
+
+
+def test_a_tool_in_the_background_of_a_question_the_selector_is_sure_of_gets_the_practice_answer():
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("faq", 0.35)), 0.97, practice_similarity=0.66)
+    text = "what about streaming? our click events already go through kafka"
+    assert route(text, parse, _resolution(["Apache Kafka"])) == "faq"
+
+
+def test_an_unsure_message_nearer_an_off_topic_example_is_not_about_the_tool_it_seems_to_name():
+    parse = Parse(
+        "nlu_fallback", 0.4, (("nlu_fallback", 0.4),), 0.26, practice_similarity=0.65, off_topic_similarity=0.95
+    )
+    assert route("how many pandas are left in the wild", parse, _resolution(["Modin"])) != "ask_tool_info"

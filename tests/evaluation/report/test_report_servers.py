@@ -57,7 +57,7 @@ SCRIPT: List[Tuple[str, List[Tuple[str, str]]]] = [
         ],
     ),
     ("rest", [("which feature store should I use?", a.FORM_QUESTION), ("stop", a.SMALL_TALK)]),
-    ("rest", [("is it?", a.REPHRASE)]),
+    ("rest", [("is it open source?", a.REPHRASE)]),  # no tool discussed: "which tool do you mean?"
     (
         "sms",
         [
