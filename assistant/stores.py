@@ -20,7 +20,18 @@ import sqlalchemy as sa
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import (
+    ActiveLoop,
+    AllSlotsReset,
+    ConversationPaused,
+    ConversationResumed,
+    Event,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
@@ -30,6 +41,17 @@ logger = logging.getLogger(__name__)
 TRACKER_URL_VARIABLE = "TRACKER_STORE_URL"
 LOCK_URL_VARIABLE = "LOCK_STORE_URL"
 REDIS_SCHEMES = {"redis": False, "rediss": True}  # scheme -> TLS
+# The user messages a turn reads back (endpoints.yml's `window_turns`): the policies look 5 states
+# back, the actions at most to the last answer and the last few tools (docs/architecture.md).
+WINDOW_TURNS = 10
+RESET_EVENTS = (Restarted.type_name, AllSlotsReset.type_name)
+# The events whose last one before the window still holds: the active form, its interruption, a pause.
+STATE_EVENTS = (
+    ActiveLoop.type_name,
+    LoopInterrupted.type_name,
+    ConversationPaused.type_name,
+    ConversationResumed.type_name,
+)
 
 
 class TrackerStoreUnavailable(BaseException):
@@ -70,6 +92,13 @@ def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
     }
 
 
+class WindowedTracker(DialogueStateTracker):
+    """A tracker read through the store's window: `events_left_out` of the session's stored events
+    are not in it (their effect is, as the slot and form events that set the state they left)."""
+
+    events_left_out = 0
+
+
 def _without_password(url: str) -> str:
     return url.split("@")[-1]
 
@@ -94,8 +123,14 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         domain: Optional[Domain] = None,
         host: Optional[str] = None,
         db: str = "tracker.db",
+        window_turns: int = WINDOW_TURNS,
         **kwargs: Any,
     ) -> None:
+        if not isinstance(window_turns, int) or window_turns < 0:
+            raise ValueError(
+                f"tracker_store window_turns must be a whole number, 0 for no window, not {window_turns!r}"
+            )
+        self.window_turns = window_turns
         url = os.environ.get(TRACKER_URL_VARIABLE, "").strip()
         if url:
             logger.info("Tracker store: %s", _without_password(url))
@@ -111,33 +146,94 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
     def _events_statement(self, columns: List[Any], sender_id: str, all_sessions: bool) -> Any:
         """Rasa's `_event_query` as a Core statement: the sender's events, only those of the latest
         session (from its last `session_started` on, or all when it has none) unless `all_sessions`."""
+        return sa.select(*columns).where(self._in_session(sender_id, all_sessions))
+
+    def _in_session(self, sender_id: str, all_sessions: bool = False) -> Any:
+        """The condition for the sender's rows (of its latest session unless `all_sessions`)."""
         events = self.SQLEvent.__table__
-        statement = sa.select(*columns).where(events.c.sender_id == sender_id)
-        if not all_sessions:
-            session_start = (
-                sa.select(sa.func.max(events.c.timestamp))
-                .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
-                .scalar_subquery()
-            )
-            statement = statement.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
-        return statement
+        condition = events.c.sender_id == sender_id
+        if all_sessions:
+            return condition
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        return sa.and_(condition, sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
+
+    def _window_cut(self, session: Any, sender_id: str) -> Optional[int]:
+        """The id of the user message `window_turns + 1` back in the latest session: the window is
+        every event after it. None when the session has no more user messages than the window."""
+        events = self.SQLEvent.__table__
+        statement = (
+            sa.select(events.c.id)
+            .where(self._in_session(sender_id), events.c.type_name == UserUttered.type_name)
+            .order_by(events.c.id.desc())
+            .limit(1)
+            .offset(self.window_turns)
+        )
+        return session.execute(statement).scalar()
+
+    def _window_statement(self, sender_id: str, cut: int) -> Any:
+        """The rows a turn needs, as (id, data), in the order they were stored: the session's start,
+        the state the events up to `cut` left (each slot's last value, the form that was active, a
+        restart or a reset of all slots), then every event after `cut`."""
+        events = self.SQLEvent.__table__
+        in_session = self._in_session(sender_id)
+        before = sa.and_(in_session, events.c.id <= cut)
+        reset = sa.select(sa.func.max(events.c.id)).where(before, events.c.type_name.in_(RESET_EVENTS))
+        since = sa.func.coalesce(reset.scalar_subquery(), 0)  # what a restart or reset came before is gone
+        kept = sa.union_all(
+            sa.select(events.c.id).where(before, events.c.type_name.in_([SessionStarted.type_name, *RESET_EVENTS])),
+            # a slot event's action_name is the slot's name (`event_row`, as Rasa stores it)
+            sa.select(sa.func.max(events.c.id))
+            .where(before, events.c.id > since, events.c.type_name == SlotSet.type_name)
+            .group_by(events.c.action_name),
+            sa.select(sa.func.max(events.c.id))
+            .where(before, events.c.id > since, events.c.type_name.in_(STATE_EVENTS))
+            .group_by(events.c.type_name),
+        )
+        return (
+            sa.select(events.c.id, events.c.data)
+            .where(in_session, sa.or_(events.c.id > cut, events.c.id.in_(kept)))
+            .order_by(events.c.id)
+        )
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         events = self.SQLEvent.__table__
-        statement = self._events_statement([events.c.data], sender_id, fetch_events_from_all_sessions)
+        left_out = 0
         with self.session_scope() as session:
-            rows = session.execute(statement.order_by(events.c.id)).scalars().all()
+            cut = (
+                None
+                if fetch_events_from_all_sessions or not self.window_turns
+                else self._window_cut(session, sender_id)
+            )
+            if cut is None:
+                statement = self._events_statement([events.c.data], sender_id, fetch_events_from_all_sessions)
+                rows = list(session.execute(statement.order_by(events.c.id)).scalars())
+            else:
+                read = session.execute(self._window_statement(sender_id, cut)).all()
+                rows = [data for _, data in read]
+                up_to_cut = sa.select(sa.func.count()).where(self._in_session(sender_id), events.c.id <= cut)
+                left_out = session.execute(up_to_cut).scalar_one() - sum(1 for row_id, _ in read if row_id <= cut)
         if not self.domain or not rows:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
+        tracker = WindowedTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
+        tracker.events_left_out = left_out
+        return tracker
 
     def _save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's `save` after the event broker: the events not stored yet, in one statement."""
+        """Rasa's `save` after the event broker: the events not stored yet, in one statement.
+
+        Rasa counts the session's stored events and writes the tracker's events after that many; a
+        tracker read through the window holds `events_left_out` fewer than are stored."""
         events = self.SQLEvent.__table__
         count = self._events_statement([sa.func.count()], tracker.sender_id, all_sessions=False)
+        left_out = tracker.events_left_out if isinstance(tracker, WindowedTracker) else 0
         with self.session_scope() as session:
             stored = session.execute(count).scalar_one()
-            rows = [event_row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
+            new = itertools.islice(tracker.events, max(stored - left_out, 0), None)
+            rows = [event_row(tracker.sender_id, event) for event in new]
             if rows:
                 session.execute(events.insert(), rows)
             session.commit()
