@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
 import os
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
@@ -31,9 +32,11 @@ from rasa.shared.core.events import (
     SessionStarted,
     SlotSet,
     UserUttered,
+    deserialise_events,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import RedisError
 
@@ -45,6 +48,14 @@ REDIS_SCHEMES = {"redis": False, "rediss": True}  # scheme -> TLS
 # back, the actions at most to the last answer and the last few tools (docs/architecture.md).
 WINDOW_TURNS = 10
 RESET_EVENTS = (Restarted.type_name, AllSlotsReset.type_name)
+# Added to Rasa's `events` table, so that each query of the window reads index entries in
+# proportion to the window, not to the conversation: the newest event of a type, the newest value of
+# a slot, a sender's events after an id (SQLite appends the id to every index; PostgreSQL needs it named).
+WINDOW_INDEXES = {
+    "ix_events_sender_type_id": ("sender_id", "type_name", "id"),
+    "ix_events_sender_type_action_id": ("sender_id", "type_name", "action_name", "id"),
+    "ix_events_sender_id_id": ("sender_id", "id"),
+}
 # The events whose last one before the window still holds: the active form, its interruption, a pause.
 STATE_EVENTS = (
     ActiveLoop.type_name,
@@ -92,11 +103,36 @@ def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
     }
 
 
-class WindowedTracker(DialogueStateTracker):
-    """A tracker read through the store's window: `events_left_out` of the session's stored events
-    are not in it (their effect is, as the slot and form events that set the state they left)."""
+@functools.lru_cache(maxsize=None)
+def _event_classes() -> Dict[str, Type[Event]]:
+    """Rasa's event classes by type name, the first of `all_subclasses(Event)` for each, as
+    `Event.resolve_by_type` finds them: it walks every subclass again for every event (0.3-0.5 ms
+    an event, 20-30 ms a turn's tracker)."""
+    classes: Dict[str, Type[Event]] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
 
-    events_left_out = 0
+
+def events_from_dicts(dicts: Sequence[Dict[str, Any]]) -> List[Event]:
+    """`rasa.shared.core.events.deserialise_events`, with the event classes looked up in a table."""
+    classes = _event_classes()
+    events: List[Optional[Event]] = []
+    for data in dicts:
+        cls = classes.get(data.get("event", ""))
+        events.append(cls._from_parameters(data) if cls else None)
+    if None in events:  # an event the table does not know or cannot read: Rasa's own way, warnings and all
+        return deserialise_events(list(dicts))
+    return [event for event in events if event is not None]
+
+
+class WindowedTracker(DialogueStateTracker):
+    """A tracker read through the store's window. It holds every stored event of the session with an
+    id after `counted_after`, and `loaded_up_to` events from before (the ones that set the state the
+    events it leaves out left)."""
+
+    counted_after: Optional[int] = None
+    loaded_up_to = 0
 
 
 def _without_password(url: str) -> str:
@@ -142,6 +178,21 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(engine_url, pool_pre_ping=True, **engine_options(engine_url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        if self.window_turns:
+            self._create_indexes()
+
+    def _create_indexes(self) -> None:
+        """The indexes the window's queries probe (WINDOW_INDEXES), added to Rasa's table if missing.
+        Without them the window still works, each query reading all of the sender's rows."""
+        table = self.SQLEvent.__tablename__
+        for name, columns in WINDOW_INDEXES.items():
+            # DDL text, not an sa.Index: that would join Rasa's shared metadata, which creates it again
+            statement = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(sa.text(statement))
+            except sa.exc.SQLAlchemyError as error:  # e.g. another server creating it at the same moment
+                logger.warning("Tracker store: index %s not created: %s", name, error)
 
     def _events_statement(self, columns: List[Any], sender_id: str, all_sessions: bool) -> Any:
         """Rasa's `_event_query` as a Core statement: the sender's events, only those of the latest
@@ -161,78 +212,113 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         )
         return sa.and_(condition, sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
 
-    def _window_cut(self, session: Any, sender_id: str) -> Optional[int]:
-        """The id of the user message `window_turns + 1` back in the latest session: the window is
-        every event after it. None when the session has no more user messages than the window."""
+    def _latest_id(self, types: Sequence[str], above: Any = None, up_to: Any = None, slot: str = "") -> Any:
+        """The id of the sender's newest event of one of `types` (after `above`, up to `up_to`; only
+        those that set `slot`), as a scalar subquery: one probe of an index (WINDOW_INDEXES)."""
         events = self.SQLEvent.__table__
-        statement = (
+        statement = sa.select(sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender"), events.c.type_name.in_(list(types))
+        )
+        if slot:  # a slot event's action_name is the slot's name (`event_row`, as Rasa stores it)
+            statement = statement.where(events.c.action_name == slot)
+        if above is not None:
+            statement = statement.where(events.c.id > above)
+        if up_to is not None:
+            statement = statement.where(events.c.id <= up_to)
+        return statement.scalar_subquery()
+
+    @functools.cached_property
+    def _window_statements(self) -> Tuple[Any, Any, Any, Any]:
+        """The window's statements, built once; their parameters are `sender`, `before_start` (the id
+        before the latest session's `session_started`, 0 for none), `cut` and `after`:
+        - the latest session's start;
+        - the cut: the id of the session's user message `window_turns + 1` back (none when the
+          session has no more user messages than the window);
+        - the events after `after` (the cut, or the session's start when there is no cut);
+        - those, and the events that hold the state the session's events up to the cut left: the
+          session's start, the last restart or reset of all slots, after that the last event that
+          set each slot of the domain and the last of each of STATE_EVENTS."""
+        events = self.SQLEvent.__table__
+        start = sa.select(self._latest_id([SessionStarted.type_name]))
+        cut = (
             sa.select(events.c.id)
-            .where(self._in_session(sender_id), events.c.type_name == UserUttered.type_name)
+            .where(
+                events.c.sender_id == sa.bindparam("sender"),
+                events.c.type_name == UserUttered.type_name,
+                events.c.id > sa.bindparam("before_start"),
+            )
             .order_by(events.c.id.desc())
             .limit(1)
             .offset(self.window_turns)
         )
-        return session.execute(statement).scalar()
-
-    def _window_statement(self, sender_id: str, cut: int) -> Any:
-        """The rows a turn needs, as (id, data), in the order they were stored: the session's start,
-        the state the events up to `cut` left (each slot's last value, the form that was active, a
-        restart or a reset of all slots), then every event after `cut`."""
-        events = self.SQLEvent.__table__
-        in_session = self._in_session(sender_id)
-        before = sa.and_(in_session, events.c.id <= cut)
-        reset = sa.select(sa.func.max(events.c.id)).where(before, events.c.type_name.in_(RESET_EVENTS))
-        since = sa.func.coalesce(reset.scalar_subquery(), 0)  # what a restart or reset came before is gone
-        kept = sa.union_all(
-            sa.select(events.c.id).where(before, events.c.type_name.in_([SessionStarted.type_name, *RESET_EVENTS])),
-            # a slot event's action_name is the slot's name (`event_row`, as Rasa stores it)
-            sa.select(sa.func.max(events.c.id))
-            .where(before, events.c.id > since, events.c.type_name == SlotSet.type_name)
-            .group_by(events.c.action_name),
-            sa.select(sa.func.max(events.c.id))
-            .where(before, events.c.id > since, events.c.type_name.in_(STATE_EVENTS))
-            .group_by(events.c.type_name),
+        window = sa.select(events.c.id, events.c.data).where(
+            events.c.sender_id == sa.bindparam("sender"), events.c.id > sa.bindparam("after")
         )
-        return (
-            sa.select(events.c.id, events.c.data)
-            .where(in_session, sa.or_(events.c.id > cut, events.c.id.in_(kept)))
-            .order_by(events.c.id)
-        )
+        before_start, up_to = sa.bindparam("before_start"), sa.bindparam("cut")
+        reset = self._latest_id(RESET_EVENTS, above=before_start, up_to=up_to)
+        since = sa.func.coalesce(reset, before_start)  # what came before a restart or reset is gone
+        state = [
+            self._latest_id([SessionStarted.type_name], above=before_start, up_to=up_to),
+            reset,
+            *(
+                self._latest_id([SlotSet.type_name], above=since, up_to=up_to, slot=slot.name)
+                for slot in (self.domain.slots if self.domain else [])
+            ),
+            *(self._latest_id([name], above=since, up_to=up_to) for name in STATE_EVENTS),
+        ]
+        with_state = sa.union_all(
+            sa.select(events.c.id, events.c.data).where(events.c.id.in_(state)), window
+        ).subquery()
+        return start, cut, window.order_by(events.c.id), sa.select(with_state).order_by(with_state.c.id)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        events = self.SQLEvent.__table__
-        left_out = 0
+        if fetch_events_from_all_sessions or not self.window_turns:
+            return await self._retrieve_whole(sender_id, fetch_events_from_all_sessions)
+        start, cut_statement, window, with_state = self._window_statements
         with self.session_scope() as session:
-            cut = (
-                None
-                if fetch_events_from_all_sessions or not self.window_turns
-                else self._window_cut(session, sender_id)
-            )
-            if cut is None:
-                statement = self._events_statement([events.c.data], sender_id, fetch_events_from_all_sessions)
-                rows = list(session.execute(statement.order_by(events.c.id)).scalars())
-            else:
-                read = session.execute(self._window_statement(sender_id, cut)).all()
-                rows = [data for _, data in read]
-                up_to_cut = sa.select(sa.func.count()).where(self._in_session(sender_id), events.c.id <= cut)
-                left_out = session.execute(up_to_cut).scalar_one() - sum(1 for row_id, _ in read if row_id <= cut)
+            started = session.execute(start, {"sender": sender_id}).scalar()
+            before_start = started - 1 if started is not None else 0
+            cut = session.execute(cut_statement, {"sender": sender_id, "before_start": before_start}).scalar()
+            after = cut if cut is not None else before_start
+            parameters = {"sender": sender_id, "before_start": before_start, "cut": cut, "after": after}
+            read = session.execute(window if cut is None else with_state, parameters).all()
+        if not self.domain or not read:
+            return None
+        events_read = events_from_dicts([json.loads(data) for _, data in read])
+        tracker = WindowedTracker.from_events(sender_id, events_read, self.domain.slots)
+        tracker.counted_after = after
+        tracker.loaded_up_to = sum(1 for row_id, _ in read if row_id <= after)
+        return tracker
+
+    async def _retrieve_whole(self, sender_id: str, all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's query: every event of the latest session (of every session when `all_sessions`)."""
+        events = self.SQLEvent.__table__
+        statement = self._events_statement([events.c.data], sender_id, all_sessions)
+        with self.session_scope() as session:
+            rows = session.execute(statement.order_by(events.c.id)).scalars().all()
         if not self.domain or not rows:
             return None
-        tracker = WindowedTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
-        tracker.events_left_out = left_out
-        return tracker
+        return DialogueStateTracker.from_events(
+            sender_id, events_from_dicts([json.loads(data) for data in rows]), self.domain.slots
+        )
 
     def _save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's `save` after the event broker: the events not stored yet, in one statement.
 
-        Rasa counts the session's stored events and writes the tracker's events after that many; a
-        tracker read through the window holds `events_left_out` fewer than are stored."""
+        Rasa counts the session's stored events and writes the tracker's events after that many. A
+        tracker read through the window counts only the events stored after the window's start,
+        of which it holds all, after the `loaded_up_to` it holds from before."""
         events = self.SQLEvent.__table__
-        count = self._events_statement([sa.func.count()], tracker.sender_id, all_sessions=False)
-        left_out = tracker.events_left_out if isinstance(tracker, WindowedTracker) else 0
+        if isinstance(tracker, WindowedTracker) and tracker.counted_after is not None:
+            count = sa.select(sa.func.count()).where(
+                events.c.sender_id == tracker.sender_id, events.c.id > tracker.counted_after
+            )
+            skip = tracker.loaded_up_to
+        else:
+            count, skip = self._events_statement([sa.func.count()], tracker.sender_id, all_sessions=False), 0
         with self.session_scope() as session:
             stored = session.execute(count).scalar_one()
-            new = itertools.islice(tracker.events, max(stored - left_out, 0), None)
+            new = itertools.islice(tracker.events, skip + stored, None)
             rows = [event_row(tracker.sender_id, event) for event in new]
             if rows:
                 session.execute(events.insert(), rows)

@@ -214,7 +214,7 @@ def test_a_long_conversation_is_read_through_a_window_and_stored_whole(tmp_path,
             tracker.update(event)
             whole.update(event)
         asyncio.run(store.save(tracker))
-    assert isinstance(tracker, WindowedTracker) and tracker.events_left_out > 0
+    assert isinstance(tracker, WindowedTracker) and tracker.counted_after is not None
     assert max(sizes[10:]) <= min(sizes[10:]) + 2  # bounded: from turn 11 on, whichever events the window holds
     assert max(sizes) < len(whole.events) / 5
     full = asyncio.run(store.retrieve_full_tracker("long"))
@@ -259,3 +259,29 @@ def test_the_window_must_be_a_whole_number(tmp_path, monkeypatch):
     monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
     with pytest.raises(ValueError, match="window_turns"):
         EnvironmentSQLTrackerStore(_domain_with_slots(), db=str(tmp_path / "t.db"), window_turns=-1)
+
+
+def test_the_window_s_indexes_are_added_once_and_rasas_table_is_left_as_it_was(tmp_path, monkeypatch, caplog):
+    import logging
+
+    import sqlalchemy as sa
+
+    from assistant.stores import WINDOW_INDEXES, EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):  # a restart: the indexes are there already
+            store = EnvironmentSQLTrackerStore(_domain_with_slots(), db=str(tmp_path / "tracker.db"))
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "index" in r.getMessage().lower()]
+    inspector = sa.inspect(store.engine)
+    indexes = {index["name"]: tuple(index["column_names"]) for index in inspector.get_indexes("events")}
+    assert {name: indexes.get(name) for name in WINDOW_INDEXES} == WINDOW_INDEXES
+    assert {c["name"] for c in inspector.get_columns("events")} == {
+        "id",
+        "sender_id",
+        "type_name",
+        "timestamp",
+        "intent_name",
+        "action_name",
+        "data",
+    }
