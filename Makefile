@@ -126,7 +126,7 @@ load-test: $(MODEL) ## 100 users chatting for 2 minutes over REST; prints error 
 eval: $(MODEL) ## Held-out NLU and stories into results/ (confusion matrices, histograms), resolver figures, one-screen summary
 	$(PY) -m evaluation.summary
 
-bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency, messages/s, training, memory (ARGS=--skip-training)
+bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency by turn and by concurrency, training, memory (ARGS=--quick or --skip-training)
 	$(PY) -m evaluation.bench $(ARGS)
 
 lock: ## Re-pin requirements.lock from requirements.in (in a scratch venv)
