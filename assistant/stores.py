@@ -298,9 +298,8 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
             rows = session.execute(statement.order_by(events.c.id)).scalars().all()
         if not self.domain or not rows:
             return None
-        return DialogueStateTracker.from_events(
-            sender_id, events_from_dicts([json.loads(data) for data in rows]), self.domain.slots
-        )
+        # Rasa's reading of the events, as before the window: `window_turns: 0` is the store as it was
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
 
     def _save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's `save` after the event broker: the events not stored yet, in one statement.
