@@ -667,7 +667,8 @@ def draw_plots(figures: Dict[str, Any], plots: Dict[str, Path] = PLOTS) -> None:
     axes.set_xlabel("turn of one conversation")
     axes.set_ylabel("latency (ms), median of 11 turns")
     axes.set_title("Latency by turn, one sender, REST (make bench)")
-    axes.set_ylim(bottom=0)
+    lines = [v for line in axes.get_lines() for v in line.get_ydata() if not math.isnan(v)]
+    axes.set_ylim(0, 1.3 * max(lines, default=1.0))  # single slow turns (dots) beyond it are left out
     axes.legend(fontsize="small")
     figure.tight_layout()
     plots["depth"].parent.mkdir(parents=True, exist_ok=True)
@@ -686,6 +687,8 @@ def draw_plots(figures: Dict[str, Any], plots: Dict[str, Path] = PLOTS) -> None:
         axis.set_xlabel("concurrent users (closed loop)")
         axis.set_ylabel(label)
         axis.set_xscale("log", base=2)
+        axis.set_xticks(list(CONCURRENCIES))
+        axis.set_xticklabels([str(c) for c in CONCURRENCIES])
         axis.set_ylim(bottom=0)
         axis.legend()
     figure.suptitle("Load sweep, REST (make bench)")
@@ -827,6 +830,7 @@ def run_bench(
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--plot", type=Path, help="only draw the plots again from this figures JSON")
     parser.add_argument("--seconds", type=float, default=15, help="length of each load measurement (s)")
     parser.add_argument("--skip-training", action="store_true", help="do not time our training from scratch")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench.json", help="where to write figures")
@@ -843,6 +847,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         help="a quick look: no training from scratch, 1 round of 5 s, the depth sweep to turn 100",
     )
     args = parser.parse_args(argv)
+    if args.plot:
+        draw_plots(json.loads(args.plot.read_text()))
+        return 0
     if not MODEL.exists():
         print(f"{MODEL} is missing: run make train", file=sys.stderr)
         return 1
