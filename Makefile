@@ -135,7 +135,7 @@ eval: $(MODEL) ## Held-out NLU and stories into results/ (confusion matrices, hi
 report: $(INSTALLED) ## What people ask and where the assistant fails, from the tracker store (no server needed): results/report.html, inbox.yml, kb-candidates.tsv (ARGS=--since 30d, --aggregates-only)
 	$(PY) -m evaluation.report $(ARGS)
 
-bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency, messages/s, training, memory (ARGS=--skip-training)
+bench: $(MODEL) ## Ours beside the rasa init starter bot over REST: latency by turn and by concurrency, training, memory (ARGS=--quick or --skip-training)
 	$(PY) -m evaluation.bench $(ARGS)
 
 lock: ## Re-pin requirements.lock from requirements.in (in a scratch venv)

@@ -16,6 +16,7 @@ are deleted too (Rasa reads only the latest session). The store is the one endpo
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import logging
@@ -24,16 +25,29 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import (
+    ActiveLoop,
+    AllSlotsReset,
+    ConversationPaused,
+    ConversationResumed,
+    Event,
+    LoopInterrupted,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+    deserialise_events,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from redis.exceptions import RedisError
 
@@ -41,6 +55,25 @@ logger = logging.getLogger(__name__)
 TRACKER_URL_VARIABLE = "TRACKER_STORE_URL"
 LOCK_URL_VARIABLE = "LOCK_STORE_URL"
 REDIS_SCHEMES = {"redis": False, "rediss": True}  # scheme -> TLS
+# The user messages a turn reads back (endpoints.yml's `window_turns`): the policies look 5 states
+# back, the actions at most to the last answer and the last few tools (docs/architecture.md).
+WINDOW_TURNS = 10
+RESET_EVENTS = (Restarted.type_name, AllSlotsReset.type_name)
+# Added to Rasa's `events` table, so that each query of the window reads index entries in
+# proportion to the window, not to the conversation: the newest event of a type, the newest value of
+# a slot, a sender's events after an id (SQLite appends the id to every index; PostgreSQL needs it named).
+WINDOW_INDEXES = {
+    "ix_events_sender_type_id": ("sender_id", "type_name", "id"),
+    "ix_events_sender_type_action_id": ("sender_id", "type_name", "action_name", "id"),
+    "ix_events_sender_id_id": ("sender_id", "id"),
+}
+# The events whose last one before the window still holds: the active form, its interruption, a pause.
+STATE_EVENTS = (
+    ActiveLoop.type_name,
+    LoopInterrupted.type_name,
+    ConversationPaused.type_name,
+    ConversationResumed.type_name,
+)
 
 
 class TrackerStoreUnavailable(BaseException):
@@ -81,6 +114,38 @@ def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=None)
+def _event_classes() -> Dict[str, Type[Event]]:
+    """Rasa's event classes by type name, the first of `all_subclasses(Event)` for each, as
+    `Event.resolve_by_type` finds them: it walks every subclass again for every event (0.3-0.5 ms
+    an event, 20-30 ms a turn's tracker)."""
+    classes: Dict[str, Type[Event]] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def events_from_dicts(dicts: Sequence[Dict[str, Any]]) -> List[Event]:
+    """`rasa.shared.core.events.deserialise_events`, with the event classes looked up in a table."""
+    classes = _event_classes()
+    events: List[Optional[Event]] = []
+    for data in dicts:
+        cls = classes.get(data.get("event", ""))
+        events.append(cls._from_parameters(data) if cls else None)
+    if None in events:  # an event the table does not know or cannot read: Rasa's own way, warnings and all
+        return deserialise_events(list(dicts))
+    return [event for event in events if event is not None]
+
+
+class WindowedTracker(DialogueStateTracker):
+    """A tracker read through the store's window. It holds every stored event of the session with an
+    id after `counted_after`, and `loaded_up_to` events from before (the ones that set the state the
+    events it leaves out left)."""
+
+    counted_after: Optional[int] = None
+    loaded_up_to = 0
+
+
 def _without_password(url: str) -> str:
     return url.split("@")[-1]
 
@@ -105,8 +170,14 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         domain: Optional[Domain] = None,
         host: Optional[str] = None,
         db: str = "tracker.db",
+        window_turns: int = WINDOW_TURNS,
         **kwargs: Any,
     ) -> None:
+        if not isinstance(window_turns, int) or window_turns < 0:
+            raise ValueError(
+                f"tracker_store window_turns must be a whole number, 0 for no window, not {window_turns!r}"
+            )
+        self.window_turns = window_turns
         url = os.environ.get(TRACKER_URL_VARIABLE, "").strip()
         if url:
             logger.info("Tracker store: %s", _without_password(url))
@@ -118,37 +189,147 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(engine_url, pool_pre_ping=True, **engine_options(engine_url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        if self.window_turns:
+            self._create_indexes()
+
+    def _create_indexes(self) -> None:
+        """The indexes the window's queries probe (WINDOW_INDEXES), added to Rasa's table if missing.
+        Without them the window still works, each query reading all of the sender's rows."""
+        table = self.SQLEvent.__tablename__
+        for name, columns in WINDOW_INDEXES.items():
+            # DDL text, not an sa.Index: that would join Rasa's shared metadata, which creates it again
+            statement = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(sa.text(statement))
+            except sa.exc.SQLAlchemyError as error:  # e.g. another server creating it at the same moment
+                logger.warning("Tracker store: index %s not created: %s", name, error)
 
     def _events_statement(self, columns: List[Any], sender_id: str, all_sessions: bool) -> Any:
         """Rasa's `_event_query` as a Core statement: the sender's events, only those of the latest
         session (from its last `session_started` on, or all when it has none) unless `all_sessions`."""
+        return sa.select(*columns).where(self._in_session(sender_id, all_sessions))
+
+    def _in_session(self, sender_id: str, all_sessions: bool = False) -> Any:
+        """The condition for the sender's rows (of its latest session unless `all_sessions`)."""
         events = self.SQLEvent.__table__
-        statement = sa.select(*columns).where(events.c.sender_id == sender_id)
-        if not all_sessions:
-            session_start = (
-                sa.select(sa.func.max(events.c.timestamp))
-                .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
-                .scalar_subquery()
+        condition = events.c.sender_id == sender_id
+        if all_sessions:
+            return condition
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(events.c.sender_id == sender_id, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
+        return sa.and_(condition, sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
+
+    def _latest_id(self, types: Sequence[str], above: Any = None, up_to: Any = None, slot: str = "") -> Any:
+        """The id of the sender's newest event of one of `types` (after `above`, up to `up_to`; only
+        those that set `slot`), as a scalar subquery: one probe of an index (WINDOW_INDEXES)."""
+        events = self.SQLEvent.__table__
+        statement = sa.select(sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender"), events.c.type_name.in_(list(types))
+        )
+        if slot:  # a slot event's action_name is the slot's name (`event_row`, as Rasa stores it)
+            statement = statement.where(events.c.action_name == slot)
+        if above is not None:
+            statement = statement.where(events.c.id > above)
+        if up_to is not None:
+            statement = statement.where(events.c.id <= up_to)
+        return statement.scalar_subquery()
+
+    @functools.cached_property
+    def _window_statements(self) -> Tuple[Any, Any, Any, Any]:
+        """The window's statements, built once; their parameters are `sender`, `before_start` (the id
+        before the latest session's `session_started`, 0 for none), `cut` and `after`:
+        - the latest session's start;
+        - the cut: the id of the session's user message `window_turns + 1` back (none when the
+          session has no more user messages than the window);
+        - the events after `after` (the cut, or the session's start when there is no cut);
+        - those, and the events that hold the state the session's events up to the cut left: the
+          session's start, the last restart or reset of all slots, after that the last event that
+          set each slot of the domain and the last of each of STATE_EVENTS."""
+        events = self.SQLEvent.__table__
+        start = sa.select(self._latest_id([SessionStarted.type_name]))
+        cut = (
+            sa.select(events.c.id)
+            .where(
+                events.c.sender_id == sa.bindparam("sender"),
+                events.c.type_name == UserUttered.type_name,
+                events.c.id > sa.bindparam("before_start"),
             )
-            statement = statement.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None)))
-        return statement
+            .order_by(events.c.id.desc())
+            .limit(1)
+            .offset(self.window_turns)
+        )
+        window = sa.select(events.c.id, events.c.data).where(
+            events.c.sender_id == sa.bindparam("sender"), events.c.id > sa.bindparam("after")
+        )
+        before_start, up_to = sa.bindparam("before_start"), sa.bindparam("cut")
+        reset = self._latest_id(RESET_EVENTS, above=before_start, up_to=up_to)
+        since = sa.func.coalesce(reset, before_start)  # what came before a restart or reset is gone
+        state = [
+            self._latest_id([SessionStarted.type_name], above=before_start, up_to=up_to),
+            reset,
+            *(
+                self._latest_id([SlotSet.type_name], above=since, up_to=up_to, slot=slot.name)
+                for slot in (self.domain.slots if self.domain else [])
+            ),
+            *(self._latest_id([name], above=since, up_to=up_to) for name in STATE_EVENTS),
+        ]
+        with_state = sa.union_all(
+            sa.select(events.c.id, events.c.data).where(events.c.id.in_(state)), window
+        ).subquery()
+        return start, cut, window.order_by(events.c.id), sa.select(with_state).order_by(with_state.c.id)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        if fetch_events_from_all_sessions or not self.window_turns:
+            return await self._retrieve_whole(sender_id, fetch_events_from_all_sessions)
+        start, cut_statement, window, with_state = self._window_statements
+        with self.session_scope() as session:
+            started = session.execute(start, {"sender": sender_id}).scalar()
+            before_start = started - 1 if started is not None else 0
+            cut = session.execute(cut_statement, {"sender": sender_id, "before_start": before_start}).scalar()
+            after = cut if cut is not None else before_start
+            parameters = {"sender": sender_id, "before_start": before_start, "cut": cut, "after": after}
+            read = session.execute(window if cut is None else with_state, parameters).all()
+        if not self.domain or not read:
+            return None
+        events_read = events_from_dicts([json.loads(data) for _, data in read])
+        tracker = WindowedTracker.from_events(sender_id, events_read, self.domain.slots)
+        tracker.counted_after = after
+        tracker.loaded_up_to = sum(1 for row_id, _ in read if row_id <= after)
+        return tracker
+
+    async def _retrieve_whole(self, sender_id: str, all_sessions: bool) -> Optional[DialogueStateTracker]:
+        """Rasa's query: every event of the latest session (of every session when `all_sessions`)."""
         events = self.SQLEvent.__table__
-        statement = self._events_statement([events.c.data], sender_id, fetch_events_from_all_sessions)
+        statement = self._events_statement([events.c.data], sender_id, all_sessions)
         with self.session_scope() as session:
             rows = session.execute(statement.order_by(events.c.id)).scalars().all()
         if not self.domain or not rows:
             return None
+        # Rasa's reading of the events, as before the window: `window_turns: 0` is the store as it was
         return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
 
     def _save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's `save` after the event broker: the events not stored yet, in one statement."""
+        """Rasa's `save` after the event broker: the events not stored yet, in one statement.
+
+        Rasa counts the session's stored events and writes the tracker's events after that many. A
+        tracker read through the window counts only the events stored after the window's start,
+        of which it holds all, after the `loaded_up_to` it holds from before."""
         events = self.SQLEvent.__table__
-        count = self._events_statement([sa.func.count()], tracker.sender_id, all_sessions=False)
+        if isinstance(tracker, WindowedTracker) and tracker.counted_after is not None:
+            count = sa.select(sa.func.count()).where(
+                events.c.sender_id == tracker.sender_id, events.c.id > tracker.counted_after
+            )
+            skip = tracker.loaded_up_to
+        else:
+            count, skip = self._events_statement([sa.func.count()], tracker.sender_id, all_sessions=False), 0
         with self.session_scope() as session:
             stored = session.execute(count).scalar_one()
-            rows = [event_row(tracker.sender_id, event) for event in itertools.islice(tracker.events, stored, None)]
+            new = itertools.islice(tracker.events, skip + stored, None)
+            rows = [event_row(tracker.sender_id, event) for event in new]
             if rows:
                 session.execute(events.insert(), rows)
             session.commit()

@@ -1,23 +1,32 @@
 """Benchmark: our assistant beside the `rasa init` starter bot, over the REST channel.
 
-    python -m evaluation.bench                         # everything, ~30 s a measurement (make bench)
-    python -m evaluation.bench --skip-training         # without our training from scratch (~10 minutes)
-    python -m evaluation.bench --rounds 1 --seconds 10 # a quick look
+    python -m evaluation.bench                         # everything (make bench)
+    python -m evaluation.bench --skip-training         # without our training from scratch
+    python -m evaluation.bench --quick                 # a quick look: 1 round of 5 s, depth to turn 100
     python -m evaluation.bench --seconds 10 --json /tmp/bench.json
 
 In one run: trains the starter bot in a temporary directory (from scratch, then three times with
 nothing changed, reporting the median), optionally does the same for a copy of our training inputs,
 starts our Rasa server and action server (free ports, a temporary endpoints file and SQLite tracker
-store) and the starter's server, then measures both with the same conversations, one bot at a time:
-latency p50/p95/p99 and messages per second at concurrency 1 and 8 (closed loop: each simulated user
-sends its next message as soon as the reply arrives). Each is measured `--rounds` times (3), the
-bots taking turns and swapping who goes first each round, and the medians are reported: one pass
-could not tell a 5 % gap from the ±20 % the starter itself moves between runs. Also: server start
-time, resident memory after the load, and our action server's time per call. Prints one table with
-the targets as PASS/FAIL lines (a report, never an exit status) and writes the figures as JSON.
+store), the same Rasa server reading whole sessions (`window_turns: 0`, the tracker store as it was
+before the window) and the starter's server, then measures:
+- the depth sweep: one conversation per bot sent turn after turn to turn 405 (the bench's messages
+  in turn), every bot getting turn n before any gets turn n + 1, and beside each deep conversation
+  fresh ones of 20 turns that get the same messages at the same moments. Latency at turns 1, 10,
+  50, 100, 200 and 400 (the median of the turns within 5 of it), against turn 10 and against the
+  fresh conversations, which cancels the machine's drift over the sweep;
+- the load sweep: latency p50/p95/p99 and messages per second at concurrency 1, 4, 8 and 16
+  (closed loop: each simulated user sends its next message as soon as the reply arrives; every
+  conversation is new, under sender ids no earlier round used). Each is measured `--rounds` times
+  (3), the bots taking turns and swapping who goes first each round, and the medians are reported:
+  one pass could not tell a 5 % gap from the ±20 % the starter itself moves between runs.
+Also: server start time, resident memory after the load, and our action server's time per call.
+Prints one table with the targets as PASS/FAIL lines (a report, never an exit status), the two
+sweeps with their ratios, writes the figures as JSON and draws both sweeps as PNGs in results/.
 Held-out accuracy comes from `make eval` (results/eval.json) when present.
 
-Never binds 5005 or 5055. Figures taken while other jobs share the CPU are not comparable.
+Never binds 5005 or 5055. Figures taken while other jobs share the CPU are not comparable across
+runs; within a run, the bots are measured interleaved.
 """
 
 from __future__ import annotations
@@ -53,7 +62,19 @@ CONVERSATIONS: List[List[str]] = [
     ["what is kubeflw", "how do I deploy a model?", "hi"],
 ]
 WARM_UP = ["hi", "what is mlflow?", "how do I version data?", "thanks"]
-CONCURRENCIES = (1, 8)
+CONCURRENCIES = (1, 4, 8, 16)
+# The depth sweep: one conversation per bot, the mix's messages in turn, to the last depth and a
+# little beyond; a depth's figure is the median latency of the turns within DEPTH_SPAN of it.
+DEPTHS = (1, 10, 50, 100, 200, 400)
+DEPTH_SPAN = 5
+DEPTH_MESSAGES = [text for conversation in CONVERSATIONS for text in conversation]
+DEPTH_BASE = 10  # the turn the others are compared with
+# Fresh conversations of this many turns (depth 1-20, 10.5 on average) run beside the deep one and
+# get the same messages at the same moments: the deep turn against them is free of the machine's drift.
+FRESH_LENGTH = 20
+# Our Rasa server reading whole sessions (window_turns: 0), as before the window: the "before".
+WHOLE_SESSION = "ours_whole_session"
+PLOTS = {"depth": ROOT / "results" / "bench-depth.png", "load": ROOT / "results" / "bench-load.png"}
 REQUEST_TIMEOUT = 30.0
 # Our action server, called straight: (what the user says first, the action to time).
 ACTION_PROBES: List[Tuple[str, str]] = [
@@ -108,6 +129,127 @@ def median_of_rounds(rounds: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
         "messages_per_second": statistics.median(r["messages_per_second"] for r in rounds),
         "latency_ms": {p: statistics.median(r["latency_ms"][p] for r in rounds) for p in rounds[0]["latency_ms"]},
     }
+
+
+def depth_turns(depths: Sequence[int] = DEPTHS, span: int = DEPTH_SPAN) -> int:
+    """How many turns the depth sweep sends: the deepest point and the span after it."""
+    return max(depths) + span
+
+
+def depth_point(latencies: Sequence[float], depth: int, span: int = DEPTH_SPAN) -> float:
+    """The median latency (ms) of turns `depth - span` to `depth + span` (turn 1 is latencies[0]),
+    the turns measured of those; NaN when none was (a turn that failed is NaN and left out)."""
+    chosen = [v for v in latencies[max(depth - span, 1) - 1 : depth + span] if not math.isnan(v)]
+    return round(1000 * statistics.median(chosen), 1) if chosen else math.nan
+
+
+def depth_figures(
+    latencies: Sequence[float], depths: Sequence[int] = DEPTHS, fresh: Optional[Sequence[float]] = None
+) -> Dict[str, Any]:
+    """One bot's depth sweep: the figure at each depth (ms) and every turn's latency (ms); with the
+    fresh conversations' latencies beside it, their figure over the same turns of the sweep and the
+    deep conversation's against it at each depth."""
+    measured = [d for d in depths if d <= len(latencies)]
+    figures: Dict[str, Any] = {
+        "turn_ms": {str(d): depth_point(latencies, d) for d in measured},
+        "every_turn_ms": [round(1000 * v, 1) if not math.isnan(v) else None for v in latencies],
+        "failed_turns": sum(1 for v in latencies if math.isnan(v)),
+    }
+    if fresh is not None:
+        figures["fresh_same_time_ms"] = {str(d): depth_point(fresh, d) for d in measured}
+        figures["against_fresh"] = {
+            str(d): ratio(figures["turn_ms"][str(d)], figures["fresh_same_time_ms"][str(d)]) for d in measured
+        }
+        figures["fresh_every_turn_ms"] = [round(1000 * v, 1) if not math.isnan(v) else None for v in fresh]
+        figures["failed_turns"] += sum(1 for v in fresh if math.isnan(v))
+    return figures
+
+
+def endpoints_reading_whole_sessions(text: str) -> str:
+    """An endpoints.yml text whose tracker store reads whole sessions (`window_turns: 0`)."""
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.strip() == "type: assistant.stores.EnvironmentSQLTrackerStore":
+            indent = line[: len(line) - len(line.lstrip())]
+            return "".join([*lines[: number + 1], f"{indent}window_turns: 0\n", *lines[number + 1 :]])
+    raise ValueError("endpoints.yml names no assistant.stores.EnvironmentSQLTrackerStore")
+
+
+SweepRow = Tuple[str, ...]
+
+
+def depth_rows(figures: Dict[str, Any], depths: Sequence[int] = DEPTHS, base: int = DEPTH_BASE) -> List[SweepRow]:
+    """The depth sweep's table: each depth's latency for each bot, ours against the starter, each
+    bot's latency there against its own at turn `base`, and (when measured) against its fresh
+    conversations at the same moments."""
+    bots = [name for name in ("ours", WHOLE_SESSION, "starter") if "depth" in figures.get(name, {})]
+    fresh = [b for b in bots if "against_fresh" in figures[b]["depth"]]
+    header = (
+        "turn",
+        *(f"{b} (ms)" for b in bots),
+        "ours/starter",
+        *(f"{b} /turn {base}" for b in bots),
+        *(f"{b} /fresh" for b in fresh),
+    )
+    rows: List[SweepRow] = [header]
+    at = {b: figures[b]["depth"]["turn_ms"] for b in bots}
+    for depth in depths:
+        if not any(str(depth) in at[b] for b in bots):
+            continue
+        values = [at[b].get(str(depth)) for b in bots]
+        mine, starter = at.get("ours", {}).get(str(depth)), at.get("starter", {}).get(str(depth))
+        own = [ratio(at[b].get(str(depth)), at[b].get(str(base))) for b in bots]
+        same_time = [figures[b]["depth"]["against_fresh"].get(str(depth)) for b in fresh]
+        rows.append(
+            (str(depth), *map(_cell, values), _cell(ratio(mine, starter)), *map(_cell, own), *map(_cell, same_time))
+        )
+    return rows
+
+
+def load_rows(figures: Dict[str, Any], concurrencies: Sequence[int] = CONCURRENCIES) -> List[SweepRow]:
+    """The load sweep's table: p50 latency and messages/s of both bots at each concurrency, and the ratios."""
+    rows: List[SweepRow] = [
+        (
+            "concurrency",
+            "ours p50 (ms)",
+            "starter p50 (ms)",
+            "ours/starter",
+            "ours msg/s",
+            "starter msg/s",
+            "ours/starter",
+        )
+    ]
+    for c in concurrencies:
+        load = ("load", f"c{c}")
+        a, b = (
+            _get(figures.get("ours", {}), *load, "latency_ms", "p50"),
+            _get(figures.get("starter", {}), *load, "latency_ms", "p50"),
+        )
+        x, y = (
+            _get(figures.get("ours", {}), *load, "messages_per_second"),
+            _get(figures.get("starter", {}), *load, "messages_per_second"),
+        )
+        if a is None and b is None:
+            continue
+        rows.append((str(c), _cell(a), _cell(b), _cell(ratio(a, b)), _cell(x), _cell(y), _cell(ratio(x, y))))
+    return rows
+
+
+def render_rows(rows: Sequence[SweepRow]) -> str:
+    """A plain-text table of string cells, the first row the header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths).rstrip())
+    return "\n".join(lines)
+
+
+def rolling_median(values: Sequence[Optional[float]], span: int = DEPTH_SPAN) -> List[float]:
+    """Each point's median over the points within `span` of it (None left out), for the depth plot."""
+    result = []
+    for index in range(len(values)):
+        near = [v for v in values[max(index - span, 0) : index + span + 1] if v is not None]
+        result.append(statistics.median(near) if near else math.nan)
+    return result
 
 
 def parse_vmrss_kib(status: str) -> int:
@@ -219,6 +361,15 @@ def table_rows(figures: Dict[str, Any]) -> List[Row]:
             note="ours/starter " if target else "",
         )
         add(f"errors at c={c}", *load, "errors")
+    deepest, base = str(max(DEPTHS)), str(DEPTH_BASE)
+    growth = [ratio(_get(f, "depth", "turn_ms", deepest), _get(f, "depth", "turn_ms", base)) for f in (ours, starter)]
+    against_fresh = [_get(f, "depth", "against_fresh", deepest) for f in (ours, starter)]
+    target = Target("turn latency deepest/base", "<=", 1.3)
+    for metric, (a, b) in (
+        (f"latency turn {deepest} / turn {base}", growth),
+        (f"latency turn {deepest} / fresh conversations beside it", against_fresh),
+    ):
+        rows.append((metric, a, b, f"ours {_cell(a)} {target.describe()}", target.judge(a)))
     add("training from scratch (s)", "training", "from_scratch_s", target=Target("training", "<=", 180))
     add("training, nothing changed, median of 3 (s)", "training", "unchanged_s", target=Target("retraining", "<=", 15))
     add("make train, nothing changed (s)", "make_train_unchanged_s", target=Target("make retraining", "<=", 15))
@@ -450,6 +601,102 @@ async def measure(url: str, concurrency: int, seconds: float, label: str) -> Dic
     return load_figures(latencies, errors, empty[0], elapsed, concurrency)
 
 
+async def depth_sweep(
+    bots: Sequence[Tuple[str, str]], turns: int, label: str
+) -> Tuple[Dict[str, List[float]], Dict[str, List[float]]]:
+    """One deep conversation per bot, `turns` messages long, and beside it fresh conversations of
+    FRESH_LENGTH turns each, one after the other, that get the same messages at the same moments:
+    every conversation gets turn n before any gets turn n + 1, in an order that flips each turn, and
+    each message is sent when the reply to the last came. Each turn's latency in seconds (NaN when
+    it failed), of the deep conversations and of the fresh ones."""
+    import aiohttp
+
+    deep: Dict[str, List[float]] = {name: [] for name, _ in bots}
+    fresh: Dict[str, List[float]] = {name: [] for name, _ in bots}
+    senders = [(name, url, kind) for name, url in bots for kind in ("deep", "fresh")]
+    async with aiohttp.ClientSession() as session:
+        for turn in range(turns):
+            text = DEPTH_MESSAGES[turn % len(DEPTH_MESSAGES)]
+            for name, url, kind in senders if turn % 2 == 0 else senders[::-1]:
+                sender = f"bench-depth-{label}-{name}" + (f"-fresh-{turn // FRESH_LENGTH}" if kind == "fresh" else "")
+                started = time.monotonic()
+                try:
+                    async with session.post(
+                        f"{url}/webhooks/rest/webhook",
+                        json={"sender": sender, "message": text},
+                        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+                    ) as reply:
+                        await reply.read()
+                    latency = time.monotonic() - started if reply.status == 200 else math.nan
+                except (asyncio.TimeoutError, aiohttp.ClientError):
+                    latency = math.nan
+                (deep if kind == "deep" else fresh)[name].append(latency)
+            if (turn + 1) % 50 == 0:
+                print(f"Depth sweep: turn {turn + 1} of {turns}", file=sys.stderr)
+    return deep, fresh
+
+
+def draw_plots(figures: Dict[str, Any], plots: Dict[str, Path] = PLOTS) -> None:
+    """The depth sweep (latency by turn) and the load sweep (p50 and messages/s by concurrency) as PNGs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = {"ours": "ours", WHOLE_SESSION: "ours reading whole sessions (before)", "starter": "rasa init starter"}
+    figure, axes = plt.subplots(figsize=(9, 5.5))
+    for bot, title in names.items():
+        depth = figures.get(bot, {}).get("depth")
+        if not depth:
+            continue
+        every = depth["every_turn_ms"]
+        turns = range(1, len(every) + 1)
+        (line,) = axes.plot(turns, rolling_median(every), label=title)
+        axes.scatter(turns, [math.nan if v is None else v for v in every], s=2, alpha=0.25, color=line.get_color())
+        points = depth["turn_ms"]
+        axes.plot([int(d) for d in points], list(points.values()), "o", color=line.get_color())
+        if depth.get("fresh_every_turn_ms"):
+            axes.plot(
+                turns,
+                rolling_median(depth["fresh_every_turn_ms"]),
+                "--",
+                linewidth=0.8,
+                color=line.get_color(),
+                label=f"{title}: fresh conversations at the same moments",
+            )
+    axes.set_xlabel("turn of one conversation")
+    axes.set_ylabel("latency (ms), median of 11 turns")
+    axes.set_title("Latency by turn, one sender, REST (make bench)")
+    lines = [v for line in axes.get_lines() for v in line.get_ydata() if not math.isnan(v)]
+    axes.set_ylim(0, 1.3 * max(lines, default=1.0))  # single slow turns (dots) beyond it are left out
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    plots["depth"].parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(plots["depth"], dpi=100)
+    plt.close(figure)
+
+    figure, (latency, throughput) = plt.subplots(1, 2, figsize=(9, 4))
+    for bot in ("ours", "starter"):
+        load = figures.get(bot, {}).get("load", {})
+        levels = sorted(int(key[1:]) for key in load)
+        if not levels:
+            continue
+        latency.plot(levels, [load[f"c{c}"]["latency_ms"]["p50"] for c in levels], "o-", label=names[bot])
+        throughput.plot(levels, [load[f"c{c}"]["messages_per_second"] for c in levels], "o-", label=names[bot])
+    for axis, label in ((latency, "p50 latency (ms)"), (throughput, "messages per second")):
+        axis.set_xlabel("concurrent users (closed loop)")
+        axis.set_ylabel(label)
+        axis.set_xscale("log", base=2)
+        axis.set_xticks(list(CONCURRENCIES))
+        axis.set_xticklabels([str(c) for c in CONCURRENCIES])
+        axis.set_ylim(bottom=0)
+        axis.legend()
+    figure.suptitle("Load sweep, REST (make bench)")
+    figure.tight_layout()
+    figure.savefig(plots["load"], dpi=100)
+    plt.close(figure)
+
+
 async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict[str, Any]:
     """Times POSTs straight to our action server with real trackers: one short conversation per probe
     through the Rasa server, its tracker and the domain from the HTTP API, then `calls` calls in turn."""
@@ -492,12 +739,15 @@ async def action_call_times(rasa_url: str, actions_url: str, calls: int) -> Dict
     }
 
 
-def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) -> Dict[str, Any]:
+def run_bench(
+    seconds: float, skip_training: bool, keep: bool, rounds: int = 3, depths: Sequence[int] = DEPTHS
+) -> Dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="mlops-assistant-bench-"))
     print(f"Bench files and logs: {tmp}", file=sys.stderr)
     env = rasa_env(tmp)
     ours: Dict[str, Any] = {"load": {}}
     starter: Dict[str, Any] = {"load": {}}
+    whole_session: Dict[str, Any] = {}
     started: List[Any] = []
     finished = False
     try:
@@ -518,6 +768,22 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
         other = StarterServer(tmp / "starter", env, tmp / "starter.log")
         starter["start_s"] = timed_start(other)
         started.append(other)
+        # the same server reading whole sessions, for the depth sweep's "before"; a database of its own
+        whole_env = dict(env, TRACKER_STORE_URL=f"sqlite:///{tmp / 'tracker-whole-session.db'}")
+        whole = RasaServer(whole_env, tmp, name="rasa-whole-session", actions=actions)
+        Path(whole.endpoints).write_text(endpoints_reading_whole_sessions(Path(whole.endpoints).read_text()))
+        whole.start()
+        started.append(whole)
+
+        sweep = [("ours", server.url), (WHOLE_SESSION, whole.url), ("starter", other.url)]
+        turns = depth_turns(depths)
+        print(f"Depth sweep: {turns} turns of a deep and fresh conversations per bot, in turn", file=sys.stderr)
+        by_name = {"ours": ours, WHOLE_SESSION: whole_session, "starter": starter}
+        deep, fresh = asyncio.run(depth_sweep(sweep, turns, "sweep"))
+        for name, latencies in deep.items():
+            by_name[name]["depth"] = depth_figures(latencies, depths, fresh[name])
+        whole.stop()
+        started.remove(whole)
 
         bots = [("ours", ours, server.url), ("starter", starter, other.url)]
         for concurrency in CONCURRENCIES:
@@ -549,6 +815,9 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
     return {
         "ours": ours,
         "starter": starter,
+        WHOLE_SESSION: whole_session,
+        "depths": list(depths),
+        "depth_span": DEPTH_SPAN,
         "held_out": held_out_accuracy(),
         "seconds_per_measurement": seconds,
         "rounds": rounds,
@@ -561,7 +830,8 @@ def run_bench(seconds: float, skip_training: bool, keep: bool, rounds: int = 3) 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evaluation.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=30, help="length of each load measurement (s)")
+    parser.add_argument("--plot", type=Path, help="only draw the plots again from this figures JSON")
+    parser.add_argument("--seconds", type=float, default=15, help="length of each load measurement (s)")
     parser.add_argument("--skip-training", action="store_true", help="do not time our training from scratch")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench.json", help="where to write figures")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, starter bot)")
@@ -571,21 +841,40 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=3,
         help="measurements of each bot at each concurrency, taken in turns; medians are reported",
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a quick look: no training from scratch, 1 round of 5 s, the depth sweep to turn 100",
+    )
     args = parser.parse_args(argv)
+    if args.plot:
+        draw_plots(json.loads(args.plot.read_text()))
+        return 0
     if not MODEL.exists():
         print(f"{MODEL} is missing: run make train", file=sys.stderr)
         return 1
 
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    figures = run_bench(args.seconds, args.skip_training, args.keep, args.rounds)
+    depths: Sequence[int] = DEPTHS
+    if args.quick:
+        args.skip_training, args.rounds, args.seconds = True, 1, min(args.seconds, 5)
+        depths = tuple(d for d in DEPTHS if d <= 100)
+    figures = run_bench(args.seconds, args.skip_training, args.keep, args.rounds, depths)
     rows = table_rows(figures)
     print(render_table(rows))
+    print()
+    print("Latency by turn of one conversation (median of the turns within 5 of it):")
+    print(render_rows(depth_rows(figures, depths)))
+    print()
+    print("Load sweep (closed loop, medians of the rounds):")
+    print(render_rows(load_rows(figures)))
     print()
     print("\n".join(verdict_lines(rows)))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(dict(figures, verdicts=verdict_lines(rows)), indent=2) + "\n")
-    print(f"\nFigures: {args.json}")
+    draw_plots(figures)
+    print(f"\nFigures: {args.json}; plots: {', '.join(str(p) for p in PLOTS.values())}")
     return 0
 
 

@@ -268,3 +268,135 @@ def test_python_m_assistant_stores_prune_uses_the_store_endpoints_yml_names(tmp_
         timeout=120,
     )
     assert bad.returncode == 2 and "CONVERSATION_RETENTION_DAYS must be a number of days" in bad.stderr
+
+
+def _turn(number: int):
+    """One turn: the user's message, an action that sets slots (some turns), the bot's answer."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+
+    events = [
+        UserUttered(f"message {number}", {"name": "tool_info", "confidence": 1.0}, message_id=f"m{number}"),
+        ActionExecuted("action_tool_info"),
+        BotUttered(f"answer {number}"),
+    ]
+    if number % 3 == 0:
+        events.append(SlotSet("tool", f"tool {number}"))
+    if number == 4:
+        events.append(SlotSet("shown", ["a", "b"]))
+    if number == 7:  # a form starts long before the window and is still active
+        events += [ActiveLoop("some_form"), SlotSet("requested_slot", "tool")]
+    return [*events, ActionExecuted("action_listen")]
+
+
+def _domain_with_slots():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.from_yaml(
+        "version: '3.1'\nintents: [tool_info]\nforms:\n  some_form:\n    required_slots: [tool]\n"
+        "slots:\n  tool:\n    type: text\n    mappings: [{type: custom}]\n"
+        "  shown:\n    type: list\n    mappings: [{type: custom}]"
+    )
+
+
+def test_a_long_conversation_is_read_through_a_window_and_stored_whole(tmp_path, monkeypatch):
+    """Turn after turn as the server does (read, add a turn, save): every turn reads at most the
+    window, with the slots and the form the whole conversation would give; every event is stored
+    once, in order, and the full tracker has them all."""
+    import asyncio
+
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.stores import EnvironmentSQLTrackerStore, WindowedTracker
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    domain = _domain_with_slots()
+    store = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "tracker.db"), window_turns=3)
+    whole = DialogueStateTracker("long", domain.slots)
+    start = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker.from_events("long", start, domain.slots)
+    for event in start:
+        whole.update(event)
+    asyncio.run(store.save(tracker))
+    sizes = []
+    for number in range(1, 31):
+        tracker = asyncio.run(store.retrieve("long"))
+        sizes.append(len(tracker.events))
+        assert tracker.current_slot_values() == whole.current_slot_values(), number
+        assert tracker.active_loop_name == whole.active_loop_name, number
+        assert tracker.past_states(domain)[-6:] == whole.past_states(domain)[-6:], number
+        for event in _turn(number):
+            tracker.update(event)
+            whole.update(event)
+        asyncio.run(store.save(tracker))
+    assert isinstance(tracker, WindowedTracker) and tracker.counted_after is not None
+    assert max(sizes[10:]) <= min(sizes[10:]) + 2  # bounded: from turn 11 on, whichever events the window holds
+    assert max(sizes) < len(whole.events) / 5
+    full = asyncio.run(store.retrieve_full_tracker("long"))
+    assert [e.as_dict() for e in full.events] == [e.as_dict() for e in whole.events]
+    latest = asyncio.run(store.retrieve("long"))
+    users = [e.message_id for e in latest.events if isinstance(e, UserUttered)]
+    assert users == ["m28", "m29", "m30"]  # the window: the last three user messages and what followed
+    assert latest.get_slot("tool") == "tool 30" and latest.get_slot("shown") == ["a", "b"]
+    assert latest.active_loop_name == "some_form"
+    again = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "tracker.db"), window_turns=0)
+    assert len(asyncio.run(again.retrieve("long")).events) == len(whole.events) - 1  # Rasa's own: the session
+
+
+def test_a_restart_before_the_window_clears_the_state_it_came_after(tmp_path, monkeypatch):
+    import asyncio
+
+    from rasa.shared.core.events import ActionExecuted, Restarted, SessionStarted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    domain = _domain_with_slots()
+    store = EnvironmentSQLTrackerStore(domain, db=str(tmp_path / "tracker.db"), window_turns=2)
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    for number in range(1, 5):
+        events += _turn(number)
+    events += [Restarted(), ActionExecuted("action_listen")]
+    for number in range(5, 10):
+        events += _turn(number)
+    whole = DialogueStateTracker.from_events("restarted", events, domain.slots)
+    asyncio.run(store.save(whole))
+    latest = asyncio.run(store.retrieve("restarted"))
+    assert latest.current_slot_values() == whole.current_slot_values()
+    assert latest.get_slot("shown") is None and latest.get_slot("tool") == "tool 9"
+    assert latest.active_loop_name == whole.active_loop_name == "some_form"
+
+
+def test_the_window_must_be_a_whole_number(tmp_path, monkeypatch):
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    with pytest.raises(ValueError, match="window_turns"):
+        EnvironmentSQLTrackerStore(_domain_with_slots(), db=str(tmp_path / "t.db"), window_turns=-1)
+
+
+def test_the_window_s_indexes_are_added_once_and_rasas_table_is_left_as_it_was(tmp_path, monkeypatch, caplog):
+    import logging
+
+    import sqlalchemy as sa
+
+    from assistant.stores import WINDOW_INDEXES, EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):  # a restart: the indexes are there already
+            store = EnvironmentSQLTrackerStore(_domain_with_slots(), db=str(tmp_path / "tracker.db"))
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and "index" in r.getMessage().lower()]
+    inspector = sa.inspect(store.engine)
+    indexes = {index["name"]: tuple(index["column_names"]) for index in inspector.get_indexes("events")}
+    assert {name: indexes.get(name) for name in WINDOW_INDEXES} == WINDOW_INDEXES
+    assert {c["name"] for c in inspector.get_columns("events")} == {
+        "id",
+        "sender_id",
+        "type_name",
+        "timestamp",
+        "intent_name",
+        "action_name",
+        "data",
+    }

@@ -112,6 +112,8 @@ def test_verdicts_follow_the_issue_targets():
     assert verdict_lines(table_rows(figures())) == [
         "FAIL: latency p50 at c=1 (ms) (starter/ours 0.5 >= 1)",
         "PASS: messages/s at c=8 (ours/starter 2 >= 1)",
+        "not measured: latency turn 400 / turn 10 (ours - <= 1.3)",
+        "not measured: latency turn 400 / fresh conversations beside it (ours - <= 1.3)",
         "not measured: training from scratch (s) (- <= 180)",
         "not measured: training, nothing changed, median of 3 (s) (- <= 15)",
         "PASS: make train, nothing changed (s) (0.2 <= 15)",
@@ -197,3 +199,111 @@ def test_training_with_nothing_changed_is_the_median_of_its_runs(tmp_path, monke
         "unchanged_s": 11.0,
         "unchanged_runs_s": [14.0, 9.0, 11.0],
     }
+
+
+def test_a_depth_is_the_median_of_the_turns_near_it():
+    from evaluation.bench import depth_figures, depth_point, depth_turns
+
+    latencies = [0.001 * turn for turn in range(1, 21)]  # turn n took n ms
+    assert depth_point(latencies, 10, span=2) == 10.0  # turns 8-12
+    assert depth_point(latencies, 1, span=2) == 2.0  # turns 1-3: none before the first
+    assert depth_point(latencies, 20, span=2) == 19.0  # turns 18-20: none after the last
+    failed = latencies[:9] + [math.nan] * 3 + latencies[12:]
+    assert math.isnan(depth_point(failed, 11, span=1))  # turns 10-12 all failed
+    assert depth_point(failed, 12, span=1) == 13.0  # the failed turns 10-12 left out
+    figures = depth_figures(failed, depths=(1, 10, 50))
+    assert list(figures["turn_ms"]) == ["1", "10"]  # 50 was never reached
+    assert figures["failed_turns"] == 3 and figures["every_turn_ms"][9] is None
+    assert depth_turns((1, 400), span=5) == 405
+
+
+def sweep_figures():
+    def depth(at_10, at_400):
+        return {"depth": {"turn_ms": {"1": at_10, "10": at_10, "400": at_400}}}
+
+    whole = depth(30.0, 300.0)
+    return dict(
+        figures(),
+        ours={**figures()["ours"], **depth(30.0, 33.0)},
+        starter={**figures()["starter"], **depth(20.0, 200.0)},
+        ours_whole_session=whole,
+    )
+
+
+def test_the_depth_table_compares_each_bot_with_itself_and_ours_with_the_starter():
+    from evaluation.bench import depth_rows, render_rows
+
+    rows = depth_rows(sweep_figures(), depths=(1, 10, 100, 400), base=10)
+    assert rows[0] == (
+        "turn",
+        "ours (ms)",
+        "ours_whole_session (ms)",
+        "starter (ms)",
+        "ours/starter",
+        "ours /turn 10",
+        "ours_whole_session /turn 10",
+        "starter /turn 10",
+    )
+    assert [row[0] for row in rows[1:]] == ["1", "10", "400"]  # 100 was not measured
+    assert rows[-1] == ("400", "33", "300", "200", "0.17", "1.1", "10", "10")
+    assert render_rows(rows).splitlines()[1].replace(" ", "").strip("-") == ""
+
+
+def test_the_turn_400_target_reads_our_depth_sweep():
+    verdicts = verdict_lines(table_rows(sweep_figures()))
+    assert "PASS: latency turn 400 / turn 10 (ours 1.1 <= 1.3)" in verdicts
+    slower = sweep_figures()
+    slower["ours"]["depth"]["turn_ms"]["400"] = 40.0
+    assert "FAIL: latency turn 400 / turn 10 (ours 1.33 <= 1.3)" in verdict_lines(table_rows(slower))
+
+
+def test_the_load_table_has_both_bots_and_their_ratios_at_each_concurrency():
+    from evaluation.bench import load_rows
+
+    rows = load_rows(figures(), concurrencies=(1, 4, 8))
+    assert [row[0] for row in rows] == ["concurrency", "1", "8"]  # 4 not measured
+    assert rows[2] == ("8", "100", "50", "2", "20", "10", "2")
+
+
+def test_the_before_server_reads_whole_sessions():
+    import yaml
+
+    from evaluation.bench import ROOT, endpoints_reading_whole_sessions
+
+    text = endpoints_reading_whole_sessions((ROOT / "endpoints.yml").read_text())
+    store = yaml.safe_load(text)["tracker_store"]
+    assert store["window_turns"] == 0 and store["type"] == "assistant.stores.EnvironmentSQLTrackerStore"
+    with pytest.raises(ValueError):
+        endpoints_reading_whole_sessions("tracker_store:\n  type: InMemoryTrackerStore\n")
+
+
+def test_the_rolling_median_leaves_out_failed_turns():
+    from evaluation.bench import rolling_median
+
+    assert rolling_median([1.0, None, 3.0, 100.0], span=1) == [1.0, 2.0, 51.5, 51.5]
+    assert math.isnan(rolling_median([None], span=1)[0])
+
+
+def test_the_plots_are_drawn(tmp_path):
+    from evaluation.bench import draw_plots
+
+    plots = {"depth": tmp_path / "depth.png", "load": tmp_path / "load.png"}
+    figures = sweep_figures()
+    for bot in ("ours", "starter", "ours_whole_session"):
+        figures[bot]["depth"]["every_turn_ms"] = [10.0, None, 12.0]
+    draw_plots(figures, plots)
+    assert all(path.read_bytes().startswith(b"\x89PNG") for path in plots.values())
+
+
+def test_the_deep_conversation_is_compared_with_the_fresh_ones_beside_it():
+    from evaluation.bench import depth_figures, depth_rows
+
+    deep = [0.010] * 20 + [0.030] * 20  # turns 21-40 got slower...
+    fresh = [0.010] * 20 + [0.025] * 20  # ...and so did the fresh conversations at the same moments
+    figures = depth_figures(deep, depths=(10, 30), fresh=fresh)
+    assert figures["turn_ms"] == {"10": 10.0, "30": 30.0}
+    assert figures["fresh_same_time_ms"] == {"10": 10.0, "30": 25.0}
+    assert figures["against_fresh"] == {"10": 1.0, "30": 1.2}
+    rows = depth_rows({"ours": {"depth": figures}}, depths=(10, 30), base=10)
+    assert rows[0] == ("turn", "ours (ms)", "ours/starter", "ours /turn 10", "ours /fresh")
+    assert rows[2] == ("30", "30", "-", "3", "1.2")
