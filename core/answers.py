@@ -17,6 +17,12 @@ SUMMARY_OPEN = "utter_tool_summary_open"
 SUMMARY_OPEN_UNCHECKED = "utter_tool_summary_open_licence_unchecked"
 SUMMARY_CLOSED = "utter_tool_summary_closed"
 DETAILS = "utter_tool_details"
+# Said after a tool's summary when the project is no longer what it was.
+_STATUS_NOTES = {
+    "maintenance": "utter_tool_status_maintenance",
+    "archived": "utter_tool_status_archived",
+    "discontinued": "utter_tool_status_discontinued",
+}
 SEED_MENTION = "utter_tool_seed_mention"
 UNKNOWN_TOOL = "utter_tool_unknown"
 ASK_WHICH_TOOL = "utter_ask_which_tool"
@@ -123,6 +129,12 @@ def summary(tool: Tool, kb: KnowledgeBase) -> Reply:
     if tool.license == UNKNOWN:
         return Reply(SUMMARY_OPEN_UNCHECKED, variables)
     return Reply(SUMMARY_OPEN, variables)
+
+
+def status_note(tool: Tool) -> List[Reply]:
+    """A line saying the tool is in maintenance, archived or discontinued; nothing for an active one."""
+    response = _STATUS_NOTES.get(tool.status)
+    return [Reply(response, {"name": tool.name})] if response else []
 
 
 def note(tool: Tool, kb: KnowledgeBase) -> Reply:
@@ -257,6 +269,7 @@ def comparison(tools: Sequence[Tool], kb: KnowledgeBase) -> List[Reply]:
             "best_for": tool.best_for,
         }
         replies.append(Reply(COMPARE_OPEN if is_open_source(tool) else COMPARE_CLOSED, variables))
+        replies += [r for r in status_note(tool) if tool.retired]
     categories = {t.category for t in tools}
     if len(categories) > 1:
         labels = " / ".join(_category_label(kb, t.category) for t in tools)

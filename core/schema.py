@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # what the constrained types hold, for the type checker
     Description = str
     BestFor = str
     Popularity = int
+    Month = str
 else:
     NonEmpty = constr(strip_whitespace=True, min_length=1)
     SnakeCase = constr(regex=r"^[a-z][a-z0-9_]*$")
@@ -48,6 +49,12 @@ else:
     Description = constr(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)
     BestFor = constr(strip_whitespace=True, min_length=1, max_length=BEST_FOR_MAX)
     Popularity = conint(ge=1, le=5)
+    Month = constr(regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+# Where a project stands. `archived` (its repository is read-only) and `discontinued` (the product or
+# service is gone) are retired: the assistant says so and does not recommend them.
+STATUSES = ("active", "maintenance", "archived", "discontinued")
+RETIRED = frozenset({"archived", "discontinued"})
 
 
 class Strict(BaseModel):
@@ -98,6 +105,8 @@ class Tool(Strict):
     practices: List[SnakeCase] = []
     alternatives: List[NonEmpty] = []
     seed_mentions: List[SeedMention] = []
+    checked: Month  # YYYY-MM: when these facts were last confirmed against the project's own pages
+    status: Literal["active", "maintenance", "archived", "discontinued"]
 
     @validator("license")
     def license_is_spdx(cls, value: str) -> str:
@@ -126,6 +135,11 @@ class Tool(Strict):
         if self.open_source and self.license == PROPRIETARY:
             return ["open_source is true but license is 'proprietary'"]
         return []
+
+    @property
+    def retired(self) -> bool:
+        """Archived or discontinued: named when asked about, never recommended."""
+        return self.status in RETIRED
 
     @property
     def surface_forms(self) -> List[str]:
