@@ -404,6 +404,8 @@ class Resolver:
     def _fuzzy_hits(self, tokens: List[Token], suggestions: List[Tuple[float, Tool, int]]) -> List[_Hit]:
         hits = []
         for start, end, key in self._fuzzy_spans(tokens):
+            if end - start == 1 and len(self.first_words.get(tokens[start].text, ())) > 1:
+                continue  # "nvidia" begins several names: offered as candidates, not cut short of one
             accept, suggest = _cutoffs(len(key))
             ranked = process.extract(key, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=suggest, limit=8)
             best: Dict[str, Tuple[float, Tool, str]] = {}

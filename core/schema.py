@@ -28,6 +28,8 @@ SPDX_LICENSES = frozenset(
     SSPL-1.0 Unlicense Zlib
     """.split()
 )
+# A licence SPDX has no id for (Redis's RSALv2) is written as SPDX says: LicenseRef-<name>.
+_LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.-]+$")
 _SPDX_EXPRESSION = re.compile(r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$")
 
 if TYPE_CHECKING:  # what the constrained types hold, for the type checker
@@ -113,7 +115,7 @@ class Tool(Strict):
         if value in (PROPRIETARY, UNKNOWN):
             return value
         ids = [part for part in value.split(" ") if part not in ("AND", "OR", "WITH")]
-        if not _SPDX_EXPRESSION.match(value) or not all(i in SPDX_LICENSES for i in ids):
+        if not _SPDX_EXPRESSION.match(value) or not all(i in SPDX_LICENSES or _LICENSE_REF.match(i) for i in ids):
             raise ValueError(f"'{value}' is not a known SPDX id (or '{PROPRIETARY}' / '{UNKNOWN}')")
         return value
 

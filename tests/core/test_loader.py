@@ -75,6 +75,7 @@ def with_change(**changes: Any) -> Dict[str, Any]:
         (with_change(description="x" * 601), "description: ensure this value has at most 600 characters"),
         (with_change(url="not a url"), "url: invalid or missing URL scheme"),
         (with_change(license="Apache 2"), "license: 'Apache 2' is not a known SPDX id"),
+        (with_change(license="MIT OR LicenseRef-"), "license: 'MIT OR LicenseRef-' is not a known SPDX id"),
         (with_change(license="proprietary"), "open_source is true but license is 'proprietary'"),
         (with_change(popularity=9), "popularity: ensure this value is less than or equal to 5"),
         (with_change(offering="cloudy"), "offering: unexpected value"),
@@ -94,6 +95,12 @@ def test_each_mistake_is_reported_with_file_entry_and_reason(tmp_path, tool, rea
     reported = problems(tmp_path, [tool, OTHER_TOOL])
     assert any(reason in p for p in reported), reported
     assert all("experiment-tracking.yml" in p for p in reported)
+
+
+def test_an_spdx_expression_may_offer_a_licence_by_reference(tmp_path):
+    choice = with_change(license="AGPL-3.0-only OR SSPL-1.0 OR LicenseRef-RSALv2")
+    kb = load_knowledge_base(make_base(tmp_path, [choice, OTHER_TOOL]))
+    assert kb.find("Trackly").license == "AGPL-3.0-only OR SSPL-1.0 OR LicenseRef-RSALv2"
 
 
 def test_duplicate_names_differing_in_case_and_spacing_are_caught(tmp_path):
