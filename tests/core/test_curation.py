@@ -132,3 +132,31 @@ def test_the_project_base_has_no_unexplained_one_way_alternative(kb):
 
 def test_the_good_tool_fixture_carries_the_new_fields():
     assert GOOD_TOOL["checked"] and GOOD_TOOL["status"] == "active"
+
+
+# -- facts once wrong, checked and fixed -----------------------------------------------------------
+def test_a_feature_store_heads_the_feature_store_list(kb):
+    first = kb.tools_in("feature-store")[0]
+    assert first.category == "feature-store", first.name
+    assert kb.find("Redis").category == "databases"
+
+
+def test_licences_say_what_the_text_says(kb):
+    redis = kb.find("Redis")
+    assert redis.license.split(" OR ") == ["AGPL-3.0-only", "SSPL-1.0", "LicenseRef-RSALv2"]
+    assert all(name in redis.description for name in ("AGPLv3", "SSPLv1", "RSALv2"))
+    deepnote = kb.find("Deepnote")
+    assert not deepnote.open_source and deepnote.license == "proprietary"
+    assert kb.find("Valkey").license == "BSD-3-Clause"
+
+
+def test_aliases_that_named_other_projects_are_gone(kb):
+    assert kb.find("tf") is None  # TensorFlow to some, Terraform to others
+    assert kb.find("singularityce") is None  # Sylabs' fork, not Apptainer
+    assert kb.find("dynamo-triton").name == "NVIDIA Triton Inference Server"
+
+
+def test_no_catch_all_category_for_messaging_apis(kb):
+    for name in ("Twilio", "Vonage", "Amazon SNS", "Rasa"):
+        assert kb.find(name).category == "conversational", name
+    assert kb.find("Google Cloud AI APIs").category == "ml-platform"
