@@ -18,11 +18,10 @@ SUMMARY_OPEN_UNCHECKED = "utter_tool_summary_open_licence_unchecked"
 SUMMARY_CLOSED = "utter_tool_summary_closed"
 DETAILS = "utter_tool_details"
 # Said after a tool's summary when the project is no longer what it was.
-_STATUS_NOTES = {
-    "maintenance": "utter_tool_status_maintenance",
-    "archived": "utter_tool_status_archived",
-    "discontinued": "utter_tool_status_discontinued",
-}
+STATUS_MAINTENANCE = "utter_tool_status_maintenance"
+STATUS_ARCHIVED = "utter_tool_status_archived"
+STATUS_DISCONTINUED = "utter_tool_status_discontinued"
+_STATUS_NOTES = {"maintenance": STATUS_MAINTENANCE, "archived": STATUS_ARCHIVED, "discontinued": STATUS_DISCONTINUED}
 SEED_MENTION = "utter_tool_seed_mention"
 UNKNOWN_TOOL = "utter_tool_unknown"
 ASK_WHICH_TOOL = "utter_ask_which_tool"
