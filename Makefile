@@ -24,7 +24,7 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_HOST ?= 127.0.0.1
 export ACTION_SERVER_HOST ?= 127.0.0.1
 
-.PHONY: help install webchat browser services train run shell serve actions prune lint format test test-unit test-data test-stories test-nlu test-channels test-scale test-report load-test eval bench report kb-validate kb-nlu kb-stats kb-bench lock clean
+.PHONY: help install webchat browser services train run shell serve actions prune lint format test test-unit test-data test-stories test-nlu test-channels test-scale test-report load-test eval bench report kb-validate kb-nlu kb-stats kb-stale kb-bench lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -83,11 +83,15 @@ actions: $(INSTALLED) ## Only the action server, in the foreground
 prune: $(INSTALLED) ## Delete conversations idle for more than CONVERSATION_RETENTION_DAYS days (default 90; DAYS=n overrides) from the tracker store endpoints.yml names
 	$(PY) -m assistant.stores prune $(if $(DAYS),--days $(DAYS))
 
-kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason for every problem)
+kb-validate: $(INSTALLED) ## Check the knowledge base (file, entry and reason for every problem; one-way alternatives)
 	$(PY) -m core validate
+	$(PY) -m core links
 
-kb-stats: $(INSTALLED) ## Count tools per category
+kb-stats: $(INSTALLED) ## Count tools per category; how old the base's checks are
 	$(PY) -m core stats
+
+kb-stale: $(INSTALLED) ## Entries last checked 6 or more months ago (MONTHS=N for another age)
+	$(PY) -m core stale --months $(or $(MONTHS),6)
 
 kb-bench: $(INSTALLED) ## Resolver accuracy and latency on the contract table; what reading a message costs, crafted ones too
 	$(PY) -m evaluation.resolver_bench

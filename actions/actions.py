@@ -332,6 +332,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         else:
             for tool in tools[:MAX_TOOLS_PER_ANSWER]:
                 _send(dispatcher, answers.summary(tool, self.kb))
+                for reply in answers.status_note(tool):
+                    _send(dispatcher, reply)
         return events
 
     @staticmethod

@@ -1,7 +1,9 @@
 """Command line for scripts and for people curating the knowledge base.
 
 python -m core resolve "TEXT"...   one JSON object per text (stdin: one per line)
-python -m core stats               JSON: number of tools, tools per category
+python -m core stats               JSON: number of tools, tools per category, age of the facts
+python -m core stale [--months N]  entries last checked N or more months ago (default 6)
+python -m core links               exit 1 on alternatives that point one way without a recorded reason
 python -m core validate [FILE]     exit 1 with file, entry and reason when invalid
 python -m core nlu [--check]       write (or check) the NLU data generated from the base
 """
@@ -15,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import List, Optional
 
-from core import nlu_export
+from core import curation, nlu_export
 from core.loader import DEFAULT_DIRECTORY, InvalidKnowledgeBase, load_knowledge_base
 from core.resolver import Resolver, common_words
 
@@ -32,8 +34,34 @@ def _stats() -> int:
     kb = load_knowledge_base()
     counts = Counter(t.category for t in kb.tools)
     categories = {c.id: counts.get(c.id, 0) for c in kb.categories}
-    print(json.dumps({"tools": len(kb.tools), "categories": categories}, indent=2))
+    summary = {"tools": len(kb.tools), "categories": categories, "age": curation.age(kb)}
+    print(json.dumps(summary, indent=2))
     return 0
+
+
+def _stale(months: int) -> int:
+    kb = load_knowledge_base()
+    due = curation.stale(kb, months)
+    for tool in due:
+        print(f"{tool.checked}  {tool.status:<12}  {tool.category:<22}  {tool.name}")
+    print(f"{len(due)} of {len(kb.tools)} entries last checked {months} or more months ago", file=sys.stderr)
+    return 0
+
+
+def _links() -> int:
+    kb = load_knowledge_base()
+    recorded = curation.recorded_one_way()
+    unexplained = curation.unrecorded_one_way(kb, recorded)
+    obsolete = curation.obsolete_records(kb, recorded)
+    for link in unexplained:
+        print(f"one-way: {link} (name {link.tool} back, or record the reason in {curation.ONE_WAY_FILE})")
+    for tool, alternative in obsolete:
+        print(f"recorded but not one-way any more: {tool} -> {alternative} (remove it from {curation.ONE_WAY_FILE})")
+    links = sum(len(t.alternatives) for t in kb.tools)
+    print(
+        f"{links} alternative links, {len(recorded)} recorded one-way, {len(unexplained)} unexplained", file=sys.stderr
+    )
+    return 1 if unexplained or obsolete else 0
 
 
 def _validate(path: Optional[str]) -> int:
@@ -70,7 +98,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     resolve = commands.add_parser("resolve", help="find tools and categories in texts")
     resolve.add_argument("texts", nargs="*", metavar="TEXT")
-    commands.add_parser("stats", help="count tools per category")
+    commands.add_parser("stats", help="count tools per category; how old the checks are")
+    stale = commands.add_parser("stale", help="list entries due for a fresh check")
+    stale.add_argument("--months", type=int, default=curation.DEFAULT_STALE_MONTHS, metavar="N")
+    commands.add_parser("links", help="report alternatives that point one way")
     validate = commands.add_parser("validate", help="check the base, or one tool file with it")
     validate.add_argument("file", nargs="?", metavar="FILE")
     nlu = commands.add_parser("nlu", help="write the NLU data generated from the base")
@@ -81,6 +112,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _resolve(args.texts)
         if args.command == "stats":
             return _stats()
+        if args.command == "stale":
+            return _stale(args.months)
+        if args.command == "links":
+            return _links()
         if args.command == "validate":
             return _validate(args.file)
         return _nlu(args.check)

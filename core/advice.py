@@ -43,12 +43,15 @@ def _unique(tools: List[Tool]) -> List[Tool]:
 def alternatives(kb: KnowledgeBase, tool: Tool, wanted: Constraints = NO_CONSTRAINTS) -> List[Tool]:
     """Tools that can replace `tool`: its listed alternatives, then its category's best-known.
 
-    With `simpler`, tools that need no platform of their own (libraries, managed services) come
-    first, and self-hosted platforms only when nothing simpler fits.
+    Archived and discontinued tools are never offered as replacements. With `simpler`, tools that
+    need no platform of their own (libraries, managed services) come first, and self-hosted
+    platforms only when nothing simpler fits.
     """
     listed = [t for t in (kb.find(name) for name in tool.alternatives) if t is not None]
     same_category = kb.tools_in(tool.category)
-    pool = [t for t in _unique(listed + same_category) if t.name != tool.name and satisfies(t, wanted)]
+    pool = [
+        t for t in _unique(listed + same_category) if t.name != tool.name and not t.retired and satisfies(t, wanted)
+    ]
     if wanted.simpler:
         simple = [t for t in pool if t.offering in _SIMPLE_OFFERINGS]
         pool = simple + [t for t in pool if t not in simple]
@@ -56,10 +59,11 @@ def alternatives(kb: KnowledgeBase, tool: Tool, wanted: Constraints = NO_CONSTRA
 
 
 def recommend(kb: KnowledgeBase, category_id: str, wanted: Constraints = NO_CONSTRAINTS) -> List[Tool]:
-    """The category's tools that fit, best first: best-known, then discussed in a seed talk."""
-    fitting = [t for t in _unique(kb.tools_in(category_id)) if satisfies(t, wanted)]
+    """The category's living tools that fit, best first: best-known, then discussed in a seed talk
+    (archived and discontinued tools are not recommended)."""
+    fitting = [t for t in _unique(kb.tools_in(category_id)) if not t.retired and satisfies(t, wanted)]
 
-    def merit(tool: Tool) -> Tuple[int, bool, int, str]:  # as `tools_in` ranks, then seed talks break ties
+    def merit(tool: Tool) -> Tuple[bool, int, bool, int, str]:  # as `tools_in` ranks, then seed talks break ties
         return (*kb.standing(tool, category_id), -len(tool.seed_mentions), tool.name.lower())
 
     return sorted(fitting, key=merit)
@@ -97,10 +101,11 @@ def open_source_only(tools: List[Tool]) -> List[Tool]:
 
 
 def best_known(tools: List[Tool]) -> Optional[Tool]:
-    """The single best-known tool of several, or None when two share the top."""
-    if not tools:
+    """The single best-known living tool of several, or None when two share the top."""
+    living = [t for t in tools if not t.retired]
+    if not living:
         return None
-    ranked = sorted(tools, key=lambda t: -t.popularity)
+    ranked = sorted(living, key=lambda t: -t.popularity)
     if len(ranked) > 1 and ranked[0].popularity == ranked[1].popularity:
         return None
     return ranked[0]

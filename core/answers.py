@@ -17,6 +17,11 @@ SUMMARY_OPEN = "utter_tool_summary_open"
 SUMMARY_OPEN_UNCHECKED = "utter_tool_summary_open_licence_unchecked"
 SUMMARY_CLOSED = "utter_tool_summary_closed"
 DETAILS = "utter_tool_details"
+# Said after a tool's summary when the project is no longer what it was.
+STATUS_MAINTENANCE = "utter_tool_status_maintenance"
+STATUS_ARCHIVED = "utter_tool_status_archived"
+STATUS_DISCONTINUED = "utter_tool_status_discontinued"
+_STATUS_NOTES = {"maintenance": STATUS_MAINTENANCE, "archived": STATUS_ARCHIVED, "discontinued": STATUS_DISCONTINUED}
 SEED_MENTION = "utter_tool_seed_mention"
 UNKNOWN_TOOL = "utter_tool_unknown"
 ASK_WHICH_TOOL = "utter_ask_which_tool"
@@ -125,6 +130,12 @@ def summary(tool: Tool, kb: KnowledgeBase) -> Reply:
     if tool.license == UNKNOWN:
         return Reply(SUMMARY_OPEN_UNCHECKED, variables)
     return Reply(SUMMARY_OPEN, variables)
+
+
+def status_note(tool: Tool) -> List[Reply]:
+    """A line saying the tool is in maintenance, archived or discontinued; nothing for an active one."""
+    response = _STATUS_NOTES.get(tool.status)
+    return [Reply(response, {"name": tool.name})] if response else []
 
 
 def note(tool: Tool, kb: KnowledgeBase) -> Reply:
@@ -283,6 +294,7 @@ def comparison(tools: Sequence[Tool], kb: KnowledgeBase) -> List[Reply]:
             "best_for": tool.best_for,
         }
         replies.append(Reply(COMPARE_OPEN if is_open_source(tool) else COMPARE_CLOSED, variables))
+        replies += [r for r in status_note(tool) if tool.retired]
     categories = {t.category for t in tools}
     if len(categories) > 1:
         labels = " / ".join(_category_label(kb, t.category) for t in tools)

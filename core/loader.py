@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -63,11 +64,12 @@ class KnowledgeBase:
         return next((c for c in self.categories if c.id == category_id), None)
 
     @staticmethod
-    def standing(tool: Tool, category_id: str) -> Tuple[int, bool]:
+    def standing(tool: Tool, category_id: str) -> Tuple[bool, int, bool]:
         """How well known a tool is for a category's job, best first when sorted: a secondary member
-        ranks one step below its popularity, and below a primary member of the same standing."""
+        ranks one step below its popularity, and below a primary member of the same standing; an
+        archived or discontinued tool comes after every living one, however well known it was."""
         secondary = tool.category != category_id
-        return (-(tool.popularity - secondary), secondary)
+        return (tool.retired, -(tool.popularity - secondary), secondary)
 
     def tools_in(self, category_id: str) -> List[Tool]:
         """The category's tools, best-known first.
@@ -75,16 +77,22 @@ class KnowledgeBase:
         A secondary member (a tool that does this job beside its main one) ranks as one step less
         known than its popularity: MLflow (5) comes before an obscure registry, while an all-in-one
         cloud platform (5) does not push a category's own best-known tools off the first page.
-        Among equals: primary members by name, then secondary members with fewer categories first
+        Archived and discontinued tools come last. Among equals: primary members by name, then
+        secondary members with fewer categories first
         (specialists before all-in-one platforms), then by name.
         """
 
-        def rank(tool: Tool) -> Tuple[int, bool, int, str]:
+        def rank(tool: Tool) -> Tuple[bool, int, bool, int, str]:
             breadth = len(tool.secondary_categories) if tool.category != category_id else 0
             return (*self.standing(tool, category_id), breadth, tool.name.lower())
 
         members = [t for t in self.tools if t.category == category_id or category_id in t.secondary_categories]
         return sorted(members, key=rank)
+
+
+def this_month() -> str:
+    """The current month as entries' `checked` writes it (YYYY-MM, UTC)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m")
 
 
 def _read_yaml(path: Path, problems: List[Problem]) -> Optional[object]:
@@ -140,6 +148,8 @@ def _load_tools(path: Path, problems: List[Problem], rejected_names: List[str]) 
                 rejected_names.append(entry["name"])  # so alternatives naming it are not reported too
             continue
         problems.extend(Problem(str(path), label, r) for r in tool.consistent_licence())
+        if tool.checked > this_month():
+            problems.append(Problem(str(path), label, f"checked: '{tool.checked}' is in the future"))
         tools.append((path, tool))
     return tools
 

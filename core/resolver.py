@@ -88,7 +88,7 @@ ACTION_VERBS = frozenset(
 EDGE_STOPWORDS = frozenset(
     "a an the is are was to of for in on at and or vs me my i you your it its what whats "
     "which who how why when do does can should would tell about with use using as by from into "
-    "than that this be if so but not".split()
+    "than that this be if so but not any docs doc link links".split()
 )
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
@@ -174,6 +174,9 @@ class _Hit:
     score: float
     exact: bool
     form: str = ""  # the compacted name or alias a fuzzy hit matched
+    # A one-word name typed as ordinary words ("red panda" for Redpanda): it needs a cue, as an
+    # ordinary word that names a tool does.
+    split: bool = False
 
     def key(self) -> Tuple[int, bool, float]:
         return (self.end - self.start, self.exact, self.score)
@@ -379,12 +382,19 @@ class Resolver:
                 if tool is None and span[-1].possessive:  # "DVC's remote", "mlflow's ui"
                     tool = self.exact.get(key[:-1])
                 if tool is not None:
-                    hits.append(_Hit(start, end, tool, 100.0, True))
+                    hits.append(_Hit(start, end, tool, 100.0, True, split=self._split_name(span, tool)))
                     continue
                 tool = self.variants.get(_key(span))  # "great expectation"; not "rays", "sparks"
                 if tool is not None and not (end - start == 1 and self._is_word(span[0]) and not span[0].possessive):
-                    hits.append(_Hit(start, end, tool, 99.0, True))
+                    hits.append(_Hit(start, end, tool, 99.0, True, split=self._split_name(span, tool)))
         return hits
+
+    def _split_name(self, span: Sequence[Token], tool: Tool) -> bool:
+        """Ordinary words that join into a name written as one word: "red panda", "air flow"."""
+        if len(span) < 2 or not all(self._is_ordinary(t) for t in span):
+            return False
+        words = [t.text for t in span]
+        return not any([t.text for t in tokenize(form)] == words for form in tool.surface_forms)
 
     def _fuzzy_spans(self, tokens: List[Token]) -> Iterator[Tuple[int, int, str]]:
         for start in range(len(tokens)):
@@ -405,6 +415,8 @@ class Resolver:
     def _fuzzy_hits(self, tokens: List[Token], suggestions: List[Tuple[float, Tool, int]]) -> List[_Hit]:
         hits = []
         for start, end, key in self._fuzzy_spans(tokens):
+            if end - start == 1 and len(self.first_words.get(tokens[start].text, ())) > 1:
+                continue  # "nvidia" begins several names: offered as candidates, not cut short of one
             accept, suggest = _cutoffs(len(key))
             ranked = process.extract(key, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=suggest, limit=8)
             best: Dict[str, Tuple[float, Tool, str]] = {}
@@ -445,8 +457,8 @@ class Resolver:
                 if span[0].text in EDGE_STOPWORDS or span[-1].text in EDGE_STOPWORDS:
                     continue
                 joined = "".join(t.text for t in span)
-                if joined in self.words:
-                    continue  # "air flow" is airflow, an English word first: the exact match's cues decide
+                if joined in self.words or joined in self.exact:
+                    continue  # "air flow" is airflow, "red panda" redpanda: the exact match's cues decide
                 code = jellyfish.metaphone(joined)
                 if len(code) < MIN_SOUND_KEY:
                     continue
@@ -490,7 +502,7 @@ class Resolver:
 
     def _cued(self, tokens: List[Token], hit: _Hit, others: List[_Hit]) -> bool:
         """An ordinary word that names a tool ("ray", "spark") counts only with a cue."""
-        if hit.end - hit.start > 1 or not self._is_ordinary(tokens[hit.start]):
+        if not hit.split and (hit.end - hit.start > 1 or not self._is_ordinary(tokens[hit.start])):
             return True
         token = tokens[hit.start]
         previous = tokens[hit.start - 1].text if hit.start > 0 else ""

@@ -28,6 +28,8 @@ SPDX_LICENSES = frozenset(
     SSPL-1.0 Unlicense Zlib
     """.split()
 )
+# A licence SPDX has no id for (Redis's RSALv2) is written as SPDX says: LicenseRef-<name>.
+_LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.-]+$")
 _SPDX_EXPRESSION = re.compile(r"^[A-Za-z0-9.+-]+( (AND|OR|WITH) [A-Za-z0-9.+-]+)*$")
 
 if TYPE_CHECKING:  # what the constrained types hold, for the type checker
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # what the constrained types hold, for the type checker
     Description = str
     BestFor = str
     Popularity = int
+    Month = str
 else:
     NonEmpty = constr(strip_whitespace=True, min_length=1)
     SnakeCase = constr(regex=r"^[a-z][a-z0-9_]*$")
@@ -48,6 +51,12 @@ else:
     Description = constr(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)
     BestFor = constr(strip_whitespace=True, min_length=1, max_length=BEST_FOR_MAX)
     Popularity = conint(ge=1, le=5)
+    Month = constr(regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+
+# Where a project stands. `archived` (its repository is read-only) and `discontinued` (the product or
+# service is gone) are retired: the assistant says so and does not recommend them.
+STATUSES = ("active", "maintenance", "archived", "discontinued")
+RETIRED = frozenset({"archived", "discontinued"})
 
 
 class Strict(BaseModel):
@@ -98,13 +107,15 @@ class Tool(Strict):
     practices: List[SnakeCase] = []
     alternatives: List[NonEmpty] = []
     seed_mentions: List[SeedMention] = []
+    checked: Month  # YYYY-MM: when these facts were last confirmed against the project's own pages
+    status: Literal["active", "maintenance", "archived", "discontinued"]
 
     @validator("license")
     def license_is_spdx(cls, value: str) -> str:
         if value in (PROPRIETARY, UNKNOWN):
             return value
         ids = [part for part in value.split(" ") if part not in ("AND", "OR", "WITH")]
-        if not _SPDX_EXPRESSION.match(value) or not all(i in SPDX_LICENSES for i in ids):
+        if not _SPDX_EXPRESSION.match(value) or not all(i in SPDX_LICENSES or _LICENSE_REF.match(i) for i in ids):
             raise ValueError(f"'{value}' is not a known SPDX id (or '{PROPRIETARY}' / '{UNKNOWN}')")
         return value
 
@@ -126,6 +137,11 @@ class Tool(Strict):
         if self.open_source and self.license == PROPRIETARY:
             return ["open_source is true but license is 'proprietary'"]
         return []
+
+    @property
+    def retired(self) -> bool:
+        """Archived or discontinued: named when asked about, never recommended."""
+        return self.status in RETIRED
 
     @property
     def surface_forms(self) -> List[str]:

@@ -729,3 +729,22 @@ def test_an_unknown_word_beside_it_leaves_the_question_about_the_tool_discussed(
         "ask_tool_attribute",
     )
     assert responses(messages) != ["utter_tool_unknown"] and messages[0]["name"] == "Chalk"
+
+
+def test_an_archived_tool_is_named_as_such_after_its_summary():
+    text = "what is text generation inference"
+    tracker = make_tracker([user_event(text, "ask_tool_info", [{"entity": "tool", "value": "TGI"}])])
+    messages, _ = run(ActionToolInfo(default_resolver()), tracker)
+    assert responses(messages) == ["utter_tool_summary_open", "utter_tool_status_archived"]
+    assert messages[1]["name"] == "Text Generation Inference"
+
+
+def test_a_discontinued_tool_is_never_offered_as_an_alternative_or_recommended():
+    kb = default_resolver().kb
+    tracker = make_tracker(
+        [user_event("alternatives to mlflow", "ask_alternatives", [{"entity": "tool", "value": "MLflow"}])]
+    )
+    messages, _ = run(ActionToolAlternatives(default_resolver()), tracker)
+    offered = messages[0]["items"]
+    assert "Neptune" not in offered and "MLflow" not in offered
+    assert kb.find("Neptune").status == "discontinued"

@@ -29,6 +29,8 @@ GOOD_TOOL: Dict[str, Any] = {
     "practices": ["experiment_tracking"],
     "alternatives": ["Loggly"],
     "seed_mentions": [],
+    "checked": "2026-11",
+    "status": "active",
 }
 OTHER_TOOL = {**GOOD_TOOL, "name": "Loggly", "aliases": [], "alternatives": ["Trackly"]}
 
@@ -73,6 +75,7 @@ def with_change(**changes: Any) -> Dict[str, Any]:
         (with_change(description="x" * 601), "description: ensure this value has at most 600 characters"),
         (with_change(url="not a url"), "url: invalid or missing URL scheme"),
         (with_change(license="Apache 2"), "license: 'Apache 2' is not a known SPDX id"),
+        (with_change(license="MIT OR LicenseRef-"), "license: 'MIT OR LicenseRef-' is not a known SPDX id"),
         (with_change(license="proprietary"), "open_source is true but license is 'proprietary'"),
         (with_change(popularity=9), "popularity: ensure this value is less than or equal to 5"),
         (with_change(offering="cloudy"), "offering: unexpected value"),
@@ -80,12 +83,24 @@ def with_change(**changes: Any) -> Dict[str, Any]:
         (with_change(secondary_categories=["astrology"]), "unknown category 'astrology'"),
         (with_change(category="monitoring"), "category 'monitoring' belongs in monitoring.yml"),
         (with_change(aliases=["loggly"]), "is already used by 'Trackly'"),
+        (with_change(checked="2026-13"), "checked: string does not match regex"),
+        (with_change(checked="last year"), "checked: string does not match regex"),
+        (with_change(checked="2999-01"), "checked: '2999-01' is in the future"),
+        (with_change(status="dormant"), "status: unexpected value"),
+        ({k: v for k, v in GOOD_TOOL.items() if k != "checked"}, "checked: field required"),
+        ({k: v for k, v in GOOD_TOOL.items() if k != "status"}, "status: field required"),
     ],
 )
 def test_each_mistake_is_reported_with_file_entry_and_reason(tmp_path, tool, reason):
     reported = problems(tmp_path, [tool, OTHER_TOOL])
     assert any(reason in p for p in reported), reported
     assert all("experiment-tracking.yml" in p for p in reported)
+
+
+def test_an_spdx_expression_may_offer_a_licence_by_reference(tmp_path):
+    choice = with_change(license="AGPL-3.0-only OR SSPL-1.0 OR LicenseRef-RSALv2")
+    kb = load_knowledge_base(make_base(tmp_path, [choice, OTHER_TOOL]))
+    assert kb.find("Trackly").license == "AGPL-3.0-only OR SSPL-1.0 OR LicenseRef-RSALv2"
 
 
 def test_duplicate_names_differing_in_case_and_spacing_are_caught(tmp_path):
@@ -137,6 +152,22 @@ def test_a_category_lists_best_known_first_and_side_jobs_one_step_lower(tmp_path
     # a famous tool doing the job on the side beats an obscure specialist, but not an equally known
     # one; among side jobs, the specialist comes before the all-in-one platform
     assert ranked == ["Known Registry", "Famous Tracker", "Big Cloud", "Small Cloud", "Niche Registry"]
+
+
+def test_archived_and_discontinued_tools_come_last_however_well_known(tmp_path):
+    tools = [
+        {**tool("Old Famous", "model-registry", 5), "status": "archived"},
+        {**tool("Gone Service", "model-registry", 5), "status": "discontinued"},
+        {**tool("Quiet One", "model-registry", 3), "status": "maintenance"},
+        tool("Small Living", "model-registry", 2),
+    ]
+    kb = load_knowledge_base(make_base(tmp_path, tools, file="model-registry.yml"))
+    assert [t.name for t in kb.tools_in("model-registry")] == [
+        "Quiet One",
+        "Small Living",
+        "Gone Service",
+        "Old Famous",
+    ]
 
 
 def test_every_category_has_tools_of_its_own_and_a_first_page():
