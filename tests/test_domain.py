@@ -23,14 +23,30 @@ def test_every_response_the_core_names_is_in_the_domain():
     assert names and names <= set(domain_responses())
 
 
+# Three concatenated GSM-7 segments: each loses 7 of its 160 characters to the concatenation header.
+THREE_SMS_SEGMENTS = 3 * 153
+
+
 def test_every_practice_answer_fits_three_sms_segments_and_has_a_longer_version():
     responses = domain_responses()
     topics = [name.split("/", 1)[1] for name in responses if name.startswith("utter_faq/")]
-    assert len(topics) >= 70
+    assert len(topics) >= 110
     for topic in topics:
         short = responses[f"utter_faq/{topic}"][0]["text"]
-        assert len(short) <= 480, topic
+        assert len(short) <= THREE_SMS_SEGMENTS, (topic, len(short))
         assert f"utter_more_{topic}" in responses, topic
+
+
+def test_every_short_practice_answer_names_its_source_or_says_it_is_general_practice():
+    responses = domain_responses()
+    unsourced = [
+        name
+        for name, variants in responses.items()
+        if name.startswith("utter_faq/")
+        and not re.search(r"\((?:Sources?: [^)]+|General practice[^)]*)\)", variants[0]["text"])
+        and "the rest is general practice" not in variants[0]["text"]
+    ]
+    assert unsourced == []
 
 
 def actions_in_rules_and_stories():
