@@ -112,7 +112,7 @@ MIN_JOB_WORDS = 2
 # Nouns that name tools whatever the sentence ("libraries"), and nouns that do only when asked for
 # ("which vector stores...", not "what is a feature store").
 _TOOL_NOUN_WORDS = re.compile(rf"\b(?:{TOOL_NOUNS})\b")
-_ASKED_NOUNS = r"stores?|databases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
+_ASKED_NOUNS = r"stores?|data ?bases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
 _PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
     r"\b(?:tools?|tooling|libraries|library|libs?|frameworks?|platforms|software|options|solutions)\W+(?:\w+\W+){0,2}?"
@@ -131,7 +131,8 @@ _ASKS_FOR_TOOLS = re.compile(
     r"\bwhat(?:'s| is) out there\b|"
     rf"\b(?:give|show|list|name|send) (?:me |us )?(?:\w+ ){{0,3}}(?:{TOOL_NOUNS})\b|"
     rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|"
-    r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b"
+    r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b|"
+    r"\bjust (?:the )?names\b|\bnames\W*(?:asap|please|pls|plz|only)?\W*$"  # "experiment tracker names asap"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
 _ASKS_FOR_SEVERAL = re.compile(
@@ -139,7 +140,7 @@ _ASKS_FOR_SEVERAL = re.compile(
     r"databases|dbs|engines|environments|ides|services|apps|projects|things)\b"
 )
 _COMPARES = re.compile(
-    r"\bvs\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdiffer(?:s|ences?)?\b|"
+    r"\bvs?\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdiffer(?:s|ences?)?\b|"
     r"\bdifferent (?:from|than|to)\b|\b(?:how|in what ways?) (?:are|is)\b.{0,60}\bdifferent\b|\bbetter\b|"
     r"\bor\b|\bagainst\b|\bstack up\b|\bside by side\b|\bhead to head\b|\bpick\b.{0,60}\bor\b"
 )
@@ -274,6 +275,18 @@ def points_back(text: str) -> bool:
     that describes the job itself ("we tag thousands of photos by hand. what software is out there
     for that?") points at its own words instead."""
     return bool(_REFERS_BACK.search(text.lower())) and _content_words(text) <= MAX_POINTING_WORDS
+
+
+def _names_kinds_only(text: str) -> bool:
+    """A bare kind of tool in the plural ("vector dbs?", "pipeline schedulers"): the tools of that kind,
+    not the practice ("what are feature stores" asks what they are)."""
+    lowered = text.lower().strip()
+    return (
+        _content_words(lowered) <= MAX_SUBJECT_WORDS
+        and not re.match(r"^\W*(?:what|why|how|when|explain|define|should|do|does|is|are)\b", lowered)
+        and bool(re.search(r"[a-z]{2,}s\W*$", lowered))
+        and not re.search(r"(?:ss|ics|ops|is)\W*$", lowered)
+    )
 
 
 def asks_for_tools(text: str, strongly: bool = False) -> bool:
@@ -663,6 +676,8 @@ def _route_other(m: _Reading) -> Optional[str]:
         return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
+    if m.named_category and not m.names and _names_kinds_only(m.text):
+        return LIST_TOOLS  # "vector dbs?", "pipeline schedulers": a kind of tool in the plural, nothing else
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
     # a tool question unless the tool is what it is about, or a fact about it is asked.
     asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE

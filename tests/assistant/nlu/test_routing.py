@@ -622,3 +622,26 @@ def test_an_unsure_message_nearer_an_off_topic_example_is_not_about_the_tool_it_
         "nlu_fallback", 0.4, (("nlu_fallback", 0.4),), 0.26, practice_similarity=0.65, off_topic_similarity=0.95
     )
     assert route("how many pandas are left in the wild", parse, _resolution(["Modin"])) != "ask_tool_info"
+
+
+@pytest.mark.parametrize(
+    "text, listed",
+    [
+        ("vector dbs?", True),
+        ("pipeline schedulers", True),
+        ("need experiment tracker names asap", True),
+        ("give me some vector data bases", True),
+        ("what are feature stores", False),
+        ("mlops", False),
+    ],
+)
+def test_a_kind_of_tool_in_the_plural_or_with_names_asked_for_is_a_list(text, listed):
+    parse = Parse("faq", 0.9, (("faq", 0.9),), practice_confidence=0.9, practice_similarity=0.7)
+    routed = route(text, parse, _resolution(category="vector-db"))
+    assert (routed == "list_tools") is listed
+
+
+def test_v_between_two_names_compares_them():
+    assert route("dagster v flyte", _parse("ask_tool_info", practice=0.2), _resolution(["Dagster", "Flyte"])) == (
+        "compare_tools"
+    )
