@@ -539,6 +539,18 @@ def timed_start(server: Any) -> float:
     return round(time.monotonic() - started, 1)
 
 
+async def _say(session: Any, url: str, sender: str, text: str) -> Tuple[int, Any]:
+    """One message over REST: the status and, when it is 200, the reply's JSON."""
+    import aiohttp
+
+    async with session.post(
+        f"{url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": text},
+        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
+    ) as reply:
+        return reply.status, (await reply.json(content_type=None) if reply.status == 200 else None)
+
+
 async def _user(
     number: int,
     url: str,
@@ -559,14 +571,9 @@ async def _user(
                 return
             started = time.monotonic()
             try:
-                async with session.post(
-                    f"{url}/webhooks/rest/webhook",
-                    json={"sender": sender, "message": text},
-                    timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
-                ) as reply:
-                    body = await reply.json(content_type=None) if reply.status == 200 else None
-                if reply.status != 200:
-                    errors[f"http {reply.status}"] = errors.get(f"http {reply.status}", 0) + 1
+                status, body = await _say(session, url, sender, text)
+                if status != 200:
+                    errors[f"http {status}"] = errors.get(f"http {status}", 0) + 1
                     continue
                 latencies.append(time.monotonic() - started)
                 empty[0] += not body
@@ -621,13 +628,8 @@ async def depth_sweep(
                 sender = f"bench-depth-{label}-{name}" + (f"-fresh-{turn // FRESH_LENGTH}" if kind == "fresh" else "")
                 started = time.monotonic()
                 try:
-                    async with session.post(
-                        f"{url}/webhooks/rest/webhook",
-                        json={"sender": sender, "message": text},
-                        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
-                    ) as reply:
-                        await reply.read()
-                    latency = time.monotonic() - started if reply.status == 200 else math.nan
+                    status, _ = await _say(session, url, sender, text)
+                    latency = time.monotonic() - started if status == 200 else math.nan
                 except (asyncio.TimeoutError, aiohttp.ClientError):
                     latency = math.nan
                 (deep if kind == "deep" else fresh)[name].append(latency)
