@@ -391,7 +391,8 @@ def redis_lock_store(url: str) -> RedisLockStore:
     """Rasa's `RedisLockStore` for a `redis://[[user]:password@]host[:port][/db]` URL."""
     parts = urlsplit(url)
     if parts.scheme not in REDIS_SCHEMES or not parts.hostname:
-        raise ValueError(f"{LOCK_URL_VARIABLE} must look like redis://[:password@]host[:port][/db], not {url!r}")
+        shown = _without_password(url)  # a malformed URL may still hold the password: never in a log
+        raise ValueError(f"{LOCK_URL_VARIABLE} must look like redis://[:password@]host[:port][/db], not {shown!r}")
     database = parts.path.strip("/") or "1"
     if not database.isdigit():
         raise ValueError(f"{LOCK_URL_VARIABLE}: the database after the host must be a number, not {database!r}")

@@ -13,6 +13,13 @@ def test_a_malformed_lock_store_url_is_refused_with_the_reason():
         redis_lock_store("redis://localhost:6379/locks")
 
 
+@pytest.mark.parametrize("url", ["redis//:s3cret-pw@localhost:6379/1", "http://:s3cret-pw@localhost:6379"])
+def test_a_malformed_lock_store_url_is_refused_without_its_password(url):
+    with pytest.raises(ValueError) as refused:
+        redis_lock_store(url)
+    assert "s3cret-pw" not in str(refused.value)
+
+
 def test_the_lock_store_follows_the_environment(monkeypatch):
     monkeypatch.delenv("LOCK_STORE_URL", raising=False)
     assert isinstance(EnvironmentLockStore(endpoint_config=None), InMemoryLockStore)
