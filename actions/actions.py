@@ -290,13 +290,31 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         filters_those = wanted.open_source is True and self.refers_to_last_list(tracker)  # "which of those are oss?"
         if last == ACTION_TOOL_ALTERNATIVES and self.remembered(tracker) and not filters_those:
             return self.answer(ALTERNATIVES, self.remembered(tracker)[:1], dispatcher, tracker)
-        needs = Constraints(wanted.open_source, wanted.hosting)
+        return self.last_list_meeting(Constraints(wanted.open_source, wanted.hosting), dispatcher, tracker)
+
+    def last_list_meeting(
+        self, needs: Constraints, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
+        """The tools of the last numbered list that meet `needs`, numbered again ("which of those are
+        open source?")."""
         listed = self.remembered(tracker, SHOWN_SLOT) + self.remembered(tracker, MORE_SLOT)
         fitting = [t for t in listed if advice.satisfies(t, needs)]
         shown = fitting[:PAGE_SIZE]
         for reply in answers.those_that_fit(shown, len(fitting), needs):
             _send(dispatcher, reply)
         return [*self.listed(shown, fitting[PAGE_SIZE:]), SlotSet(LAST_QUESTION_SLOT, LIST)] if shown else []
+
+    def next_page(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """ "More", "any others?": the next page of the last numbered list."""
+        shown = self.remembered(tracker, SHOWN_SLOT)
+        rest = self.remembered(tracker, MORE_SLOT)
+        if not rest:
+            dispatcher.utter_message(response=answers.LIST_END)
+            return []
+        page = rest[:PAGE_SIZE]
+        for reply in answers.next_page(page, len(shown) + 1, len(rest) - len(page)):
+            _send(dispatcher, reply)
+        return self.listed(shown + page, rest[PAGE_SIZE:])
 
     def remembered(self, tracker: Tracker, slot: str = TOOLS_SLOT) -> List[Tool]:
         """The tools a slot holds; for the tools discussed, the ones this message's background named
@@ -353,15 +371,6 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         misfire, except the known ones `keep` that X was to be compared with."""
         _send(dispatcher, answers.not_found(found.query, []))
         return [SlotSet(TOOLS_SLOT, [t.name for t in keep])]
-
-    def open_source_of_last_list(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        """ "Which of those are open source?": the open-source ones of the last numbered list."""
-        listed = self.remembered(tracker, SHOWN_SLOT) + self.remembered(tracker, MORE_SLOT)
-        open_ones = advice.open_source_only(listed)
-        shown = open_ones[:PAGE_SIZE]
-        for reply in answers.open_source_of_those(shown, len(open_ones)):
-            _send(dispatcher, reply)
-        return [*self.listed(shown, open_ones[PAGE_SIZE:]), SlotSet(LAST_QUESTION_SLOT, LIST)] if shown else []
 
     @staticmethod
     def refers_to_last_list(tracker: Tracker) -> bool:
@@ -441,7 +450,7 @@ class ActionToolAttribute(KnowledgeBaseAction):
             and self.refers_to_last_list(tracker)
             and not self.lookup(tracker).tools
         ):
-            return self.open_source_of_last_list(dispatcher, tracker)
+            return self.last_list_meeting(Constraints(open_source=True), dispatcher, tracker)
         if not asked:  # the attribute is not one we can name: the summary holds them all
             return self.ask(INFO, dispatcher, tracker)
         return self.ask(ATTRIBUTE + ATTRIBUTES_JOINED.join(a.value for a in asked), dispatcher, tracker)
@@ -462,7 +471,7 @@ class ActionToolAlternatives(KnowledgeBaseAction):
         last = _last_answer(tracker)
         if names_nothing and last in LISTING_ACTIONS and tracker.get_slot(LAST_QUESTION_SLOT) == LIST:
             # "any others?" after a list: its next page
-            return ActionTellMeMore(self.resolver).next_page(dispatcher, tracker)
+            return self.next_page(dispatcher, tracker)
         if names_nothing and not self.remembered(tracker) and last in (UTTER_FAQ, ACTION_TELL_ME_MORE):
             # "our cron jobs fail silently" answered, then "what tools would replace that?": that practice's tools
             return await ActionListTools(self.resolver).run(dispatcher, tracker, domain)
@@ -586,7 +595,7 @@ class ActionListTools(KnowledgeBaseAction):
         )
         if open_source and ((category is None and narrows) or (explicitly and tracker.get_slot(SHOWN_SLOT))):
             # "only open source" right after a list, "which of those are open source, not another dashboard"
-            return self.open_source_of_last_list(dispatcher, tracker)
+            return self.last_list_meeting(Constraints(open_source=True), dispatcher, tracker)
         if category is None and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
             # "explain feature stores", then "any tools for that?"
             topic = _last_faq_topic(tracker)
@@ -699,17 +708,6 @@ class ActionTellMeMore(KnowledgeBaseAction):
                 return []
         dispatcher.utter_message(response=answers.NOTHING_MORE)
         return []
-
-    def next_page(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        shown = self.remembered(tracker, SHOWN_SLOT)
-        rest = self.remembered(tracker, MORE_SLOT)
-        if not rest:
-            dispatcher.utter_message(response=answers.LIST_END)
-            return []
-        page = rest[:PAGE_SIZE]
-        for reply in answers.next_page(page, len(shown) + 1, len(rest) - len(page)):
-            _send(dispatcher, reply)
-        return self.listed(shown + page, rest[PAGE_SIZE:])
 
 
 class ActionNoteTools(KnowledgeBaseAction):

@@ -16,6 +16,7 @@ Pure: it reads the text, NLU's ranking and a resolution, and names an intent. Th
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -504,7 +505,7 @@ class _Reading:
             if named
         )
 
-    @property
+    @functools.cached_property
     def names_in_its_questions(self) -> bool:
         """The names are in the message's questions, or it asks none: in "what about streaming? our
         events go through kafka" Kafka is background."""
@@ -682,21 +683,22 @@ def _route_other(m: _Reading) -> Optional[str]:
     # a tool question unless the tool is what it is about, or a fact about it is asked.
     asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE
     practice_unsure = m.parse.practice_confidence < PRACTICE_CONFIDENCE
-    named_unsure = (  # "the shortlist is X and Y.", not "what about streaming? our events go through kafka"
-        intent == FALLBACK
-        and m.parse.practice_confidence < SURE_PRACTICE
-        and m.parse.off_topic_similarity < m.parse.practice_similarity  # not "how many pandas are left"
-        and m.names_in_its_questions
-    )
-    # A sure practice answer to a question whose names are background stays practice.
-    background = m.parse.practice_confidence >= SURE_PRACTICE and not m.names_in_its_questions
-    if m.resolution.tools and (
-        m.about_a_name
-        or asks_a_fact
-        or named_unsure
-        or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
-    ):
-        return _tool_question(m.text, m.names)
+    if m.resolution.tools:
+        named_unsure = (  # "the shortlist is X and Y.", not "what about streaming? our events go through kafka"
+            intent == FALLBACK
+            and m.parse.practice_confidence < SURE_PRACTICE
+            and m.parse.off_topic_similarity < m.parse.practice_similarity  # not "how many pandas are left"
+            and m.names_in_its_questions
+        )
+        # A sure practice answer to a question whose names are background stays practice.
+        background = m.parse.practice_confidence >= SURE_PRACTICE and not m.names_in_its_questions
+        if (
+            m.about_a_name
+            or asks_a_fact
+            or named_unsure
+            or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
+        ):
+            return _tool_question(m.text, m.names)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:
