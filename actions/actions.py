@@ -38,6 +38,7 @@ from core.message import (
     points_at_one,
     points_at_several,
     referred_count,
+    sentences,
     without_own_platform,
 )
 from core.names import (
@@ -393,10 +394,14 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         named = asked_about_a_name(_names_text(tracker))
         if (
             found.unknown
-            and not found.candidates
+            and (not found.candidates or found.query.istitle())  # a slip ("is it clowd only") has near misses
             and ((named or "").lower() == found.query.lower() or names_an_unknown_tool(_text(tracker), found.query))
         ):
-            return self.unknown(found, dispatcher)  # "What is Harborlight, and is it open source?": "it" is that name
+            # "What is Harborlight, and is it open source?", "we should use Pipewright instead, is that
+            # one open source?": "it" is that name, not the tool discussed before
+            if found.candidates:
+                return self.did_you_mean(kind, found, dispatcher, tracker)
+            return self.unknown(found, dispatcher)
         remembered = self.remembered(tracker)
         if use_remembered and remembered and points_at_one(_text(tracker)):  # "what lang is it written in"
             one = _context_tools(tracker) and not points_at_several(_text(tracker))
@@ -484,10 +489,22 @@ class ActionCompareTools(KnowledgeBaseAction):
     def name(self) -> str:
         return ACTION_COMPARE_TOOLS
 
+    def compares_the_unknown(self, text: str, found: Lookup) -> bool:
+        """The unknown name is one of those compared: fewer than two known tools are named, or it
+        shares a sentence with a known one. In "Ollama vs llama.cpp vs vLLM. WHICH ONE. I've read
+        ten reddit threads" Reddit is not compared."""
+        if len(found.tools) < 2:
+            return True
+        return any(
+            found.query.lower() in sentence.lower() and self.resolver.resolve(sentence).tools
+            for sentence in sentences(text)
+        )
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         found = self.lookup(tracker)
         tools = found.tools
-        if found.unknown:  # "compare zorbulator and mlflow": no comparison with a tool we don't know
+        if found.unknown and self.compares_the_unknown(_text(tracker), found):
+            # "compare zorbulator and mlflow": no comparison with a tool we don't know
             if found.candidates:
                 return self.did_you_mean(COMPARE, found, dispatcher, tracker)
             # "mlflow", then "vs quorvex": MLflow stays the tool discussed ("ok, alternatives then")
@@ -789,10 +806,13 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
     ) -> Dict[str, Any]:
         if not self._reads(tracker, OPEN_SOURCE_SLOT):
             return {}
-        stated = constraints(_text(tracker)).open_source
+        wanted = constraints(_text(tracker))
+        stated = wanted.open_source
         if stated is not None or open_source_optional(_text(tracker)):
             return {OPEN_SOURCE_SLOT: YES if stated else ANY}
         if tracker.get_slot("requested_slot") == OPEN_SOURCE_SLOT:
+            if wanted.hosting is not None:  # "must it be open source?" "we want to host it ourselves": no licence asked
+                return {OPEN_SOURCE_SLOT: ANY}
             intent = _intent(tracker)
             if intent == AFFIRM:
                 return {OPEN_SOURCE_SLOT: YES}
@@ -803,9 +823,12 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
     async def extract_recommend_hosting(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        if not self._reads(tracker, HOSTING_SLOT):
-            return {}
         stated = constraints(_text(tracker)).hosting
+        answers_another_question = (
+            tracker.get_slot("requested_slot") is not None and _intent(tracker) not in NOT_AN_ANSWER
+        )
+        if not (self._reads(tracker, HOSTING_SLOT) or (answers_another_question and stated is not None)):
+            return {}  # a hosting requirement counts whichever of the form's questions it answers
         if stated is not None:
             return {HOSTING_SLOT: stated.value}
         if tracker.get_slot("requested_slot") == HOSTING_SLOT and _intent(tracker) in DECLINES | {AFFIRM}:

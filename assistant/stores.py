@@ -101,6 +101,18 @@ def engine_options(url: sa.engine.URL) -> Dict[str, Any]:
     return options
 
 
+def write_ahead_log(connection: Any, _record: Any) -> None:
+    """An SQLite connection's journal: a write-ahead log, synced to disk at checkpoints rather than at
+    every commit. A commit then costs about 0.05 ms instead of 1 ms idle (8-26 ms when the disk is
+    busy), and Rasa's event loop waits for it on every turn. A crash of the server loses nothing; a
+    power cut may lose the last turns, never the file's consistency. PostgreSQL is for what must
+    survive that (docs/deploy.md)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 def event_row(sender_id: str, event: Event) -> Dict[str, Any]:
     """The `events` row Rasa's `SQLTrackerStore.save` writes for an event."""
     data = event.as_dict()
@@ -188,6 +200,8 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         engine_url = self.engine.url
         self.engine.dispose()
         self.engine = sa.create_engine(engine_url, pool_pre_ping=True, **engine_options(engine_url))
+        if engine_url.get_backend_name() == "sqlite":
+            sa.event.listen(self.engine, "connect", write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         if self.window_turns:
             self._create_indexes()

@@ -28,11 +28,13 @@ class Attribute(str, enum.Enum):
 _SELF_HOSTED = (
     r"self[\s-]?host\w*|on[\s-]?prem\w*|in[\s-]?house|air[\s-]?gapped|"
     r"\b(?:host|run|install|deploy)\w*\b(?: \w+){0,3}? (?:ourselves|myself|locally)\b|"
-    r"\bour own (?:\w+ )?(?:servers?|infra\w*|hardware|machines?|clusters?|data ?cent(?:re|er)s?|"
+    r"\b(?:our|my) own (?:\w+ )?(?:servers?|infra\w*|hardware|machines?|box(?:es)?|clusters?|data ?cent(?:re|er)s?|"
     r"k8s|kubernetes|gpus?)\b|\b(?:run|install)\w*\b.{0,20}\b(?:laptops?|locally|own machines?)\b"
 )
 _MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
-_CLOUD_ONLY = r"cloud[\s-]?only|only (?:in|on) (?:the |their )?cloud|saas[\s-]?only|only (?:as )?(?:a )?saas"
+_CLOUD_ONLY = (
+    r"(?:cloud|saas|managed)[\s-]?only|only (?:in|on) (?:the |their )?cloud|only (?:as )?(?:a )?(?:saas|managed)"
+)
 # A question about where a named tool runs: "can we self-host it", "is it cloud only".
 HOSTING_ASKED = f"{_SELF_HOSTED}|{_CLOUD_ONLY}"
 

@@ -639,8 +639,10 @@ class Resolver:
             return True  # not against rare words and names: "mupplet" is a name made from "muppet"
         return not known.isdisjoint([word[:i] + c + word[i + 1 :] for i in range(n) for c in _LETTERS])
 
-    def _looks_like_name(self, token: Token) -> bool:
-        """Not a word of the dictionaries, of a tool or a category, a number, a file or a slip."""
+    def _looks_like_name(self, token: Token, capitalised_inside: bool = False) -> bool:
+        """Not a word of the dictionaries, of a tool or a category, a number, a file or a slip. A word
+        capitalised inside a sentence ("move everything to Pipelinr") is a name even when it is one
+        letter from an English word: people capitalise names, not their typing slips."""
         word = token.stem
         if not UNKNOWN_LENGTH[0] <= len(word) <= UNKNOWN_LENGTH[1]:
             return False
@@ -654,7 +656,7 @@ class Resolver:
             forms.add(word[:-2])
         if any(f in self.ordinary or f in self.rare or f in self.name_words for f in forms):
             return False
-        return not (word.isalpha() and self._near_ordinary(word))
+        return not (word.isalpha() and not capitalised_inside and self._near_ordinary(word))
 
     def _unknown(self, text: str, tokens: List[Token], taken: Set[int]) -> List[str]:
         """Every run of name-like words outside the tools and the category found, as typed; a run
@@ -663,7 +665,11 @@ class Resolver:
         runs: List[List[Token]] = []
         run: List[Token] = []
         for index, token in enumerate([*tokens, None]):
-            if token is not None and index not in taken and self._looks_like_name(token):
+            if (
+                token is not None
+                and index not in taken
+                and self._looks_like_name(token, _capitalised_inside(folded, token))
+            ):
                 last = run[-1] if run else None
                 if last is None or not folded[last.start + len(last.original) : token.start].strip():
                     run.append(token)
@@ -730,3 +736,10 @@ class Resolver:
 def default_resolver() -> Resolver:
     """The resolver over the project's base, built once per process on first use."""
     return Resolver(default_knowledge_base(), common_words(), rare_words())
+
+
+def _capitalised_inside(folded: str, token: Token) -> bool:
+    """ "Pipelinr" in "move everything to Pipelinr": capitalised (not all capitals), after another
+    word of its sentence."""
+    before = folded[: token.start].rstrip(" \t\"'(")
+    return token.original.istitle() and bool(before) and before[-1] not in ".!?:;\n"

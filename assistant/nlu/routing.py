@@ -127,7 +127,7 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\bwhat (?:can|could|should|do|would) (?:{_PEOPLE}) (?:use|try|pick|choose)\b|"
     rf"\bwhat\b.{{0,40}}\b(?:do|does|would|should) (?:{_PEOPLE}) (?:\w+ )?(?:use|recommend|pick)\b|"
     rf"\bwhat (?:do|does) (?:{_PEOPLE}) \w+ .{{0,80}}\bwith\b|"
-    r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b)\w+|"
+    r"\bwhat (?:can|could|will|would) (?!i\b|we\b|you\b|u\b|it\b|this\b|that\b|they\b)\w+|"
     r"\b(?:anything|something|smth|sth|smthg|anythin|somethin) (?:to|for|that)\b|\bwhat to use\b|"
     r"\bwhat(?:'s| is) out there\b|"
     rf"\b(?:give|show|list|name|send) (?:me |us )?(?:\w+ ){{0,3}}(?:{TOOL_NOUNS})\b|"
@@ -168,6 +168,8 @@ _ASKS_A_FACT = re.compile(
 _TOOL_VERBS = (
     r"deploy|run|serv|track|log|train|host|monitor|orchestrat|schedul|version|stor|migrat|switch|integrat|build"
 )
+# "just text me the list of experiment trackers": a kind of tool named after it (the caller checks).
+_LIST_OF = re.compile(r"\b(?:list|names|overview|rundown) of\b")
 # What a name is the name of: "tecson feature store", "the blorp library", "zingle tracker".
 _NAMED_KINDS = (
     r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|dbs?|databases?|trackers?|servers?|"
@@ -207,6 +209,10 @@ _ASKS_FOR_EXAMPLES = re.compile(
 )
 # "and X?", "n X?", "what about X": the last question again, about another tool.
 _FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
+# "which of those", "any of them": some of the tools just listed.
+_OF_THOSE = re.compile(rf"\b(?:which|any|all|some) of (?:{THE_SEVERAL})\b")
+# "ok, and ...", "what about ...": a message that carries the last question on to something else.
+_OPENS_A_FOLLOW_UP = re.compile(r"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:and|also|what about|how about)\b")
 # "my name is ...", "I work at ...": what follows is a person, a company or a place.
 _INTRODUCTION = re.compile(
     r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
@@ -336,7 +342,7 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
     if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
         return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
     name = re.escape(unknown.lower())
-    lowered = text.lower()
+    lowered = re.sub(rf"[\"'‘’“”]({name})[\"'‘’“”]", r"\1", text.lower())  # "switch to 'Driftwarden'"
     if re.search(rf"\b{name}\s+(?:\w+\s+)?(?:{_NAMED_KINDS})\b", lowered):
         return True  # "tecson feature store - worth it?": the name of a store, a library, a tool
     if re.search(
@@ -355,7 +361,7 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
         return True  # "Quantiva AutoML, is it any good?", "evaluate Modelhaven as our model registry"
     return bool(
         re.search(
-            rf"\b(?:is|are|about|of|to|try|tried|trying|use|using|called|named|does|has|heard|whats|"
+            rf"\b(?:is|are|about|of|to|try|tried|trying|use|used|using|called|named|does|has|heard|whats|"
             rf"what's)\s+{name}\b",
             lowered,
         )
@@ -363,19 +369,19 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
 
 
 def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence[str] = ()) -> bool:
-    """ "what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...": a
-    sentence opens by asking what a named tool is (as typed, typos and all)."""
+    """ "what's vllm and why does everyone use it", "Hello, what is Evidentely? Our consultant...",
+    "Before I say yes, what is Prodigy actually?": a sentence, or a clause of it after a comma or
+    colon, opens by asking what a named tool is (as typed, typos and all)."""
     for sentence in sentences(text.lower()):
-        opening = re.match(
-            rf"^\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s| does| do)|wats|wat is) "
+        for opening in re.finditer(
+            rf"(?:^|[,:;]\s)\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s| does| do)|wats|wat is) "
             r"(?:actually |really |exactly )?(?:the |a |an )?([\w.&+-]+)",
             sentence,
-        )
-        if opening and (
-            opening.group(1) in naming_words
-            or any(opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools)
         ):
-            return True
+            if opening.group(1) in naming_words or any(
+                opening.group(1) in name.lower().split() or opening.group(1) == name.lower() for name in tools
+            ):
+                return True
     return False
 
 
@@ -569,6 +575,15 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in", not "our repo uses hydra, no clue what it is"
     if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _FOLLOW_UP.search(m.lowered):
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
+    if (
+        intent == ASK_TOOL_INFO
+        and len(m.resolution.tools) == 1
+        and _OPENS_A_FOLLOW_UP.match(m.lowered)
+        and points_at_one(m.text)
+        and asked_attribute(m.text) is None
+        and not _ASKS_WHAT_IT_IS.search(m.lowered)
+    ):
+        return WHAT_ABOUT  # "ok, and Feast, does that one clear our list?": the last question, about Feast
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
     if (
@@ -632,6 +647,8 @@ def _route_other(m: _Reading) -> Optional[str]:
         and not is_question(m.text)
     ):
         return INFORM  # "only open source. finance gave us zero budget": a requirement, for the list or the advice
+    if not m.names and _OF_THOSE.search(m.lowered) and constraints(m.text).labels:
+        return LIST_TOOLS  # "Which of those could we run in our own data centre?": the last list, narrowed
     if not m.names and _COMPARES_THOSE.search(m.lowered) and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP):
         return COMPARE_TOOLS  # "how do those two stack up? I only have my laptop": the tools discussed
     if (
@@ -677,7 +694,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
-    if m.named_category and not m.names and _names_kinds_only(m.text):
+    if m.named_category and not m.names and (_names_kinds_only(m.text) or _LIST_OF.search(m.lowered)):
         return LIST_TOOLS  # "vector dbs?", "pipeline schedulers": a kind of tool in the plural, nothing else
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
     # a tool question unless the tool is what it is about, or a fact about it is asked.

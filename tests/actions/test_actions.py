@@ -447,7 +447,19 @@ def test_the_opening_question_fills_what_it_says():
         ("self hosted pls", "inform", "recommend_hosting", {"recommend_hosting": "self-hosted"}),
         ("dont care", "skip", "recommend_hosting", {"recommend_hosting": "any"}),
         ("feature store", "inform", "recommend_category", {"recommend_category": "feature-store"}),
-        ("actually managed is better", "inform", "recommend_open_source", {"recommend_hosting": "managed"}),
+        # answered with where it runs: the licence is no requirement, and is not asked twice
+        (
+            "actually managed is better",
+            "inform",
+            "recommend_open_source",
+            {"recommend_hosting": "managed", "recommend_open_source": "any"},
+        ),
+        (
+            "we want to host it ourselves",
+            "affirm",
+            "recommend_open_source",
+            {"recommend_hosting": "self-hosted", "recommend_open_source": "any"},
+        ),
     ],
 )
 def test_form_answers_are_read_from_the_text(text, intent, requested, expected):
@@ -700,6 +712,26 @@ def test_an_unknown_name_asked_about_beats_a_tool_of_the_background():
     }
     messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(talk.events, {}))
     assert responses(messages) == ["utter_tool_unknown"] and messages[0]["query"].lower() == "harborlight"
+
+
+def test_a_capitalised_unknown_name_beats_the_tool_discussed_even_with_near_misses():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is kedro", "ask_tool_info")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()),
+        "a colleague says we should use Pipewright instead, is that one open source?",
+        "ask_tool_attribute",
+    )
+    assert responses(messages) in (["utter_tool_unknown"], ["utter_tool_did_you_mean"])
+    assert messages[0]["query"] == "Pipewright"
+
+
+def test_an_unknown_word_in_a_sentence_that_compares_nothing_is_left_out_of_the_comparison():
+    talk = Conversation()
+    text = "Ollama vs llama.cpp vs vLLM. WHICH ONE. I've read ten reddit threads and I'm more confused"
+    messages = talk.turn(ActionCompareTools(default_resolver()), text, "compare_tools")
+    names = {m.get("name") for m in messages}
+    assert {"Ollama", "llama.cpp", "vLLM"} <= names and "utter_tool_did_you_mean" not in responses(messages)
 
 
 def test_a_comparison_with_an_unknown_name_keeps_the_known_tool():

@@ -67,6 +67,19 @@ def test_conversations_survive_in_an_sqlite_file_through_the_pool(tmp_path, monk
     assert len(asyncio.run(again.retrieve("someone")).events) == len(tracker.events)
 
 
+def test_an_sqlite_file_commits_to_a_write_ahead_log_synced_at_checkpoints(tmp_path, monkeypatch):
+    import sqlalchemy as sa
+    from rasa.shared.core.domain import Domain
+
+    from assistant.stores import EnvironmentSQLTrackerStore
+
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    store = EnvironmentSQLTrackerStore(Domain.from_yaml("version: '3.1'"), db=str(tmp_path / "tracker.db"))
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
 def _two_session_conversation(domain):
     from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker

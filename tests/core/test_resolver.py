@@ -129,3 +129,9 @@ def test_the_rare_words_are_read_apart_from_the_ordinary_ones():
     assert "docket" in rare_words() and "docket" not in common_words()
     assert "perfect" in common_words() and "perfect" not in rare_words()
     assert "[rare]" not in common_words() | rare_words()
+
+
+def test_a_word_capitalised_inside_a_sentence_is_a_name_though_one_letter_from_english():
+    resolver = default_resolver()
+    assert resolver.resolve("A consultant told us to move everything to Pipelinr instead.").unknown == "Pipelinr"
+    assert resolver.resolve("Pipelinr is down again").unknown is None  # the sentence's first word: maybe a slip

@@ -101,6 +101,21 @@ def test_the_intent_classifier_learns_ranks_and_survives_a_reload(storage):
     assert confidences == sorted(confidences, reverse=True) and abs(sum(confidences) - 1) < 1e-6
 
 
+def test_examples_for_the_selector_only_teach_the_selector_and_not_the_intent_classifier(storage):
+    data = training_data()
+    only = message("our model got worse since launch", 0, [1.0, 0.0, 0.0], "faq", "faq/drift")
+    only.set("metadata", {"intent": {"selector_only": True}})
+    data = TrainingData(training_examples=[*data.intent_examples, only], responses=data.responses)
+    intents = LinearIntentClassifier.create(
+        LinearIntentClassifier.get_default_config(), storage, Resource("intents"), context()
+    )
+    selector = LinearResponseSelector.create(
+        LinearResponseSelector.get_default_config(), storage, Resource("selector"), context()
+    )
+    assert only not in intents.labelled_examples(data)[0]
+    assert only in selector.labelled_examples(data)[0]
+
+
 def test_the_attribute_classifier_learns_from_the_blocks_that_name_an_attribute(storage):
     def asks(text, word, dense, attribute=None):
         example = message(text, word, dense, "ask_tool_attribute")

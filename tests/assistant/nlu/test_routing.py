@@ -137,6 +137,8 @@ def test_off_topic_talk_holding_a_tool_word_is_not_a_tool_question():
         ("Prefect or Dagster. pick one. every blog post says 'it depends'", ["Prefect", "Dagster"], "compare_tools"),
         ("How do ONNX and Safetensors differ as ways of saving a model?", ["ONNX", "Safetensors"], "compare_tools"),
         ("can you put SHAP and LIME side by side", ["SHAP", "LIME"], "compare_tools"),
+        ("Before I say yes, what is Prodigy actually?", ["Prodigy"], "ask_tool_info"),
+        ("Let's start with the first: what is Helicone?", ["Helicone"], "ask_tool_info"),
     ],
 )
 def test_a_pointed_tool_question_beats_a_confident_practice_answer(text, tools, expected):
@@ -645,3 +647,23 @@ def test_v_between_two_names_compares_them():
     assert route("dagster v flyte", _parse("ask_tool_info", practice=0.2), _resolution(["Dagster", "Flyte"])) == (
         "compare_tools"
     )
+
+
+@pytest.mark.parametrize(
+    "text, unknown",
+    [
+        ("my CTO wants us to switch our monitoring to 'Driftwarden'. never heard of it. what is it", "Driftwarden"),
+        ("Has anyone used ModelVaultPro? A vendor pitched it to us yesterday.", "ModelVaultPro"),
+    ],
+)
+def test_an_unknown_name_quoted_or_used_is_asked_about(text, unknown):
+    assert route(text, _parse("faq", practice=0.6), _resolution(unknown=unknown)) == "ask_tool_info"
+
+
+def test_what_a_thing_would_do_asks_no_tools():
+    assert not asks_for_tools("My team keeps saying we need a model registry. What would it actually do for us?")
+
+
+def test_the_list_of_a_named_kind_lists_it():
+    parse = _parse("faq", practice=0.4, category="experiment-tracking")
+    assert route("just text me the list of experiment trackers. no essay", parse, _resolution()) == "list_tools"
