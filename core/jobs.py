@@ -2,8 +2,8 @@
 
 "Where do teams park trained models before they go live?" names no category, but its meaning is
 near the model registries' summaries. Every tool's summary and `best_for`, and every category's
-label and phrases, is a document labelled with its category; the documents nearest to a message
-vote for their category, weighted by how near they are.
+label, phrases and jobs (the job in people's words), is a document labelled with its category;
+the documents nearest to a message vote for their category, weighted by how near they are.
 
 Pure: the vectors come from whoever embeds the texts (the NLU pipeline's sentence encoder,
 assistant/nlu/job_finder.py); this module only says what the documents are and counts the votes.
@@ -35,7 +35,7 @@ def documents(kb: KnowledgeBase) -> List[Tuple[str, str]]:
     for tool in kb.tools:
         docs += [(tool.summary, tool.category), (tool.best_for, tool.category)]
     for category in kb.categories:
-        docs += [(category.label, category.id)] + [(phrase, category.id) for phrase in category.phrases]
+        docs += [(category.label, category.id)] + [(text, category.id) for text in (*category.phrases, *category.jobs)]
     return docs
 
 

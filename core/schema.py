@@ -159,6 +159,9 @@ class Category(Strict):
     phrases: List[NonEmpty]
     # Practice topics whose "any tools for that?" this category answers (each topic in one category).
     practices: List[SnakeCase] = []
+    # The job its tools do, in the words of people who need it ("stop a broken data file from
+    # reaching training"): searched by meaning only (core/jobs.py), never matched as words.
+    jobs: List[NonEmpty] = []
 
 
 class CategoryFile(Strict):

@@ -9,8 +9,10 @@ which uses it only for a message that asks for tools without naming their catego
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Any, Dict, List, Optional, Sequence
+import logging
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,9 +27,19 @@ from assistant.nlu.sentence_embeddings import sentence_embeddings
 from core import jobs
 from core.loader import default_knowledge_base
 
+logger = logging.getLogger(__name__)
 JOB = "job"  # the message attribute this component writes
 VECTORS_FILE = "vectors.npy"
 CATEGORIES_FILE = "categories.json"
+DOCUMENTS_FILE = "documents.sha256"  # which documents the vectors are of
+
+
+def _digest(docs: Sequence[Tuple[str, str]]) -> str:
+    return hashlib.sha256(json.dumps(list(docs)).encode("utf-8")).hexdigest()
+
+
+def _embedded(docs: Sequence[Tuple[str, str]]) -> Tuple[np.ndarray, List[str]]:
+    return sentence_embeddings([text for text, _ in docs]), [category for _, category in docs]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -63,11 +75,11 @@ class JobFinder(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         docs = jobs.documents(default_knowledge_base())
-        self.vectors = sentence_embeddings([text for text, _ in docs])
-        self.categories = [category for _, category in docs]
+        self.vectors, self.categories = _embedded(docs)
         with self._model_storage.write_to(self._resource) as directory:
             np.save(directory / VECTORS_FILE, self.vectors)
             (directory / CATEGORIES_FILE).write_text(json.dumps(self.categories))
+            (directory / DOCUMENTS_FILE).write_text(_digest(docs))
         return self._resource
 
     @classmethod
@@ -83,8 +95,15 @@ class JobFinder(GraphComponent):
             with model_storage.read_from(resource) as directory:
                 vectors = np.load(directory / VECTORS_FILE)
                 categories = json.loads((directory / CATEGORIES_FILE).read_text())
+                trained_on = (directory / DOCUMENTS_FILE).read_text() if (directory / DOCUMENTS_FILE).exists() else ""
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)
+        docs = jobs.documents(default_knowledge_base())
+        if trained_on != _digest(docs):
+            # Rasa restores a trained component from its cache when the NLU data and the config are
+            # unchanged, so a knowledge base edited since (a summary, a category's jobs) is embedded here
+            logger.info("JobFinder: the knowledge base's texts changed since training; embedding them again.")
+            vectors, categories = _embedded(docs)
         return cls(config, model_storage, resource, vectors, categories)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

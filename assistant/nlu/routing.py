@@ -133,7 +133,8 @@ _ASKS_FOR_TOOLS = re.compile(
     rf"\b(?:give|show|list|name|send) (?:me |us )?(?:\w+ ){{0,3}}(?:{TOOL_NOUNS})\b|"
     rf"\bwhat(?:'s| is) available\b|\bwhere (?:do|does|can|should|would) (?:{_PEOPLE}) (?:keep|store|put|host|run)\b|"
     r"\bis there (?:a|an|any) (?:tool|library|lib|framework|platform)\b|"
-    r"\bjust (?:the )?names\b|\bnames\W*(?:asap|please|pls|plz|only)?\W*$"  # "experiment tracker names asap"
+    # "experiment tracker names asap"
+    r"\bjust (?:the )?names\b|\bnames\W*(?:asap|as soon as possible|please|pls|plz|only)?\W*$"
 )
 # "the options", "what tools", "libraries": asking for a list rather than one recommendation.
 _ASKS_FOR_SEVERAL = re.compile(
@@ -342,7 +343,8 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
     if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
         return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
     name = re.escape(unknown.lower())
-    lowered = re.sub(rf"[\"'‘’“”]({name})[\"'‘’“”]", r"\1", text.lower())  # "switch to 'Driftwarden'"
+    quote = "[\"'\u2018\u2019\u201c\u201d]"
+    lowered = re.sub(rf"{quote}({name}){quote}", r"\1", text.lower())  # "switch to 'Driftwarden'"
     if re.search(rf"\b{name}\s+(?:\w+\s+)?(?:{_NAMED_KINDS})\b", lowered):
         return True  # "tecson feature store - worth it?": the name of a store, a library, a tool
     if re.search(

@@ -16,6 +16,13 @@ def test_every_tool_and_category_has_documents_labelled_with_its_category():
     )
 
 
+def test_each_category_says_its_job_in_peoples_words_and_those_words_are_documents():
+    kb = default_knowledge_base()
+    docs = set(jobs.documents(kb))
+    assert all(len(c.jobs) >= 5 for c in kb.categories)
+    assert all((job, c.id) in docs for c in kb.categories for job in c.jobs)
+
+
 def test_the_nearest_documents_vote_with_their_similarity():
     ranked = jobs.vote([0.9, 0.8, 0.7, 0.1], ["a", "b", "b", "c"], voters=3)
     assert [j.category for j in ranked] == ["b", "a"]  # 0.8 + 0.7 beats 0.9; "c" is not near enough to vote
