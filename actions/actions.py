@@ -429,8 +429,10 @@ class ActionToolInfo(KnowledgeBaseAction):
         return ACTION_TOOL_INFO
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
-        # "...a contractor keeps mentioning BentoML. What is it?": the background's tool; never an older one
-        return self.ask(INFO, dispatcher, tracker, use_remembered=bool(_context_tools(tracker)))
+        # "...a contractor keeps mentioning BentoML. What is it?": the background's tool; "and what even
+        # IS it?" right after a fact about Kueue: Kueue; never a tool from further back
+        just_answered = _last_answer(tracker) in TOOL_ANSWERS and points_at_one(_text(tracker))
+        return self.ask(INFO, dispatcher, tracker, use_remembered=bool(_context_tools(tracker)) or just_answered)
 
 
 class ActionToolAttribute(KnowledgeBaseAction):

@@ -324,10 +324,22 @@ class Parse:
     job_share: float = 0.0  # that category's part of the nearest documents' vote
 
 
+def _carries_the_last_question(text: str) -> bool:
+    """ "and tecton?", "ok, and Feast, does that one clear our list?": the last question again, about
+    the one tool this message names; not when it asks a fact of its own or what the tool is."""
+    lowered = text.lower()
+    return bool(_FOLLOW_UP.search(lowered)) or (
+        bool(_OPENS_A_FOLLOW_UP.match(lowered))
+        and any(points_at_one(s) and s.rstrip().endswith("?") for s in sentences(text))
+        and asked_attribute(text) is None
+        and not _ASKS_WHAT_IT_IS.search(lowered)
+    )
+
+
 def _tool_question(text: str, tool_count: int) -> str:
     """Which kind of tool question a message with names in it asks."""
     lowered = text.lower()
-    if tool_count == 1 and _FOLLOW_UP.search(lowered):
+    if tool_count == 1 and _carries_the_last_question(text):
         return WHAT_ABOUT  # "n tecton?": the last question again, about Tecton
     if tool_count >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
@@ -575,17 +587,8 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         and not _ASKS_WHAT_IT_IS.search(m.lowered)
     ):
         return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in", not "our repo uses hydra, no clue what it is"
-    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _FOLLOW_UP.search(m.lowered):
+    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _carries_the_last_question(m.text):
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
-    if (
-        intent == ASK_TOOL_INFO
-        and len(m.resolution.tools) == 1
-        and _OPENS_A_FOLLOW_UP.match(m.lowered)
-        and points_at_one(m.text)
-        and asked_attribute(m.text) is None
-        and not _ASKS_WHAT_IT_IS.search(m.lowered)
-    ):
-        return WHAT_ABOUT  # "ok, and Feast, does that one clear our list?": the last question, about Feast
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
     if (

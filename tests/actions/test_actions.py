@@ -734,6 +734,13 @@ def test_an_unknown_word_in_a_sentence_that_compares_nothing_is_left_out_of_the_
     assert {"Ollama", "llama.cpp", "vLLM"} <= names and "utter_tool_did_you_mean" not in responses(messages)
 
 
+def test_what_it_is_right_after_a_fact_about_a_tool_is_that_tool():
+    talk = Conversation()
+    talk.turn(ActionToolAttribute(default_resolver()), "where are the docs for Kueue", "ask_tool_attribute")
+    messages = talk.turn(ActionToolInfo(default_resolver()), "and what even IS it, another scheduler?", "ask_tool_info")
+    assert responses(messages)[0].startswith("utter_tool_summary") and messages[0]["name"] == "Kueue"
+
+
 def test_a_comparison_with_an_unknown_name_keeps_the_known_tool():
     talk = Conversation()
     talk.turn(ActionToolInfo(default_resolver()), "mlflow", "ask_tool_info")

@@ -667,3 +667,9 @@ def test_what_a_thing_would_do_asks_no_tools():
 def test_the_list_of_a_named_kind_lists_it():
     parse = _parse("faq", practice=0.4, category="experiment-tracking")
     assert route("just text me the list of experiment trackers. no essay", parse, _resolution()) == "list_tools"
+
+
+def test_a_follow_up_naming_one_tool_and_pointing_at_it_carries_the_last_question_on():
+    parse = _parse("nlu_fallback", practice=0.1)
+    assert route("ok, and Feast, does that one clear our list?", parse, _resolution(["Feast"])) == "what_about"
+    assert route("ok, and Feast, what is it?", parse, _resolution(["Feast"])) == "ask_tool_info"
