@@ -36,7 +36,9 @@ _CLOUD_ONLY = (
     r"(?:cloud|saas|managed)[\s-]?only|only (?:in|on) (?:the |their )?cloud|only (?:as )?(?:a )?(?:saas|managed)"
 )
 # A question about where a named tool runs: "can we self-host it", "is it cloud only".
-HOSTING_ASKED = f"{_SELF_HOSTED}|{_CLOUD_ONLY}"
+# "a library or a server we must run?", "is that one a lib or a service": what it is delivered as.
+_LIBRARY_OR_SERVICE = r"\blib(?:rary)?\b.{0,20}\bor\b.{0,20}\b(?:service|server|saas|platform)\b"
+HOSTING_ASKED = f"{_SELF_HOSTED}|{_CLOUD_ONLY}|{_LIBRARY_OR_SERVICE}"
 
 
 # Words that point back at what the conversation was about, defined once for the router and the actions:
@@ -61,7 +63,7 @@ def points_at_several(text: str) -> bool:
 
 # One more tool for a comparison: "throw Hyperopt into the comparison too", "compare them + deequ".
 _ADDS_TO_COMPARISON = re.compile(
-    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|\b(?:add|throw|include|put)\b.{0,40}\bcompar\w*"
+    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|\b(?:add|throw|include|put)\b.{0,40}\b(?:compar\w*|mix)\b"
 )
 
 

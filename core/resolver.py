@@ -354,6 +354,9 @@ class Resolver:
                 tokens = tokenize(phrase)
                 self.phrases.setdefault(self._phrase_key(tokens), category.id)
                 self.name_words.update(t.text for t in tokens)
+        # licences ("hm, busl. alternatives?", "agpl is a no-go"): the base's own words, never a tool's name
+        for tool in kb.tools:
+            self.name_words.update(t.text for t in tokenize(re.sub(r"[-.]", " ", tool.license)) if t.text.isalpha())
         self.fuzzy_phrases = [p for p in self.phrases if len(p) >= 6]
         # the first word of every phrase, for shorthand: "orch tools", "monit tools"
         self.phrase_heads: Dict[str, Set[str]] = {}

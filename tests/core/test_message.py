@@ -6,6 +6,7 @@ from core.message import (
     Attribute,
     Constraints,
     Hosting,
+    adds_to_comparison,
     asked_about_a_name,
     asked_attribute,
     asked_attributes,
@@ -227,3 +228,15 @@ def test_without_own_platform(text, rest):
 )
 def test_names_an_unknown_tool(text, name, named):
     assert names_an_unknown_tool(text, name) is named
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["It is a library or a server which we must run?", "is that one a lib or a service", "can i run it on my own box"],
+)
+def test_what_a_tool_is_delivered_as_is_where_it_runs(text):
+    assert asked_attribute(text) is Attribute.HOSTING
+
+
+def test_throwing_a_tool_into_the_mix_adds_it_to_the_comparison():
+    assert adds_to_comparison("what if we throw whylogs into the mix too?")

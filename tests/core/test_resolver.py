@@ -135,3 +135,7 @@ def test_a_word_capitalised_inside_a_sentence_is_a_name_though_one_letter_from_e
     resolver = default_resolver()
     assert resolver.resolve("A consultant told us to move everything to Pipelinr instead.").unknown == "Pipelinr"
     assert resolver.resolve("Pipelinr is down again").unknown is None  # the sentence's first word: maybe a slip
+
+
+def test_a_licence_the_base_names_is_never_an_unknown_tool():
+    assert default_resolver().resolve("hm, busl. alternatives?").unknown is None
