@@ -76,6 +76,8 @@ E2E_SETS = (
     ("e2e-personas3", "tests/data/e2e/personas3"),
     ("e2e-personas4", "tests/data/e2e/personas4"),
     ("e2e-personas5", "tests/data/e2e/personas5"),
+    ("e2e-personas6", "tests/data/e2e/personas6"),
+    ("e2e-personas7", "tests/data/e2e/personas7"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set

@@ -99,6 +99,8 @@ def test_rendered_summary(tmp_path):
         "End-to-end (e2e-personas3): not run",
         "End-to-end (e2e-personas4): not run",
         "End-to-end (e2e-personas5): not run",
+        "End-to-end (e2e-personas6): not run",
+        "End-to-end (e2e-personas7): not run",
     ]
 
 
