@@ -73,6 +73,12 @@ class JobFinder(GraphComponent):
     ) -> JobFinder:
         return cls(config, model_storage, resource)
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The knowledge base's job texts are read outside the graph: without them in the fingerprint,
+        Rasa would restore the vectors of an older base from its cache."""
+        return _digest(jobs.documents(default_knowledge_base()))
+
     def train(self, training_data: TrainingData) -> Resource:
         docs = jobs.documents(default_knowledge_base())
         self.vectors, self.categories = _embedded(docs)
@@ -100,8 +106,8 @@ class JobFinder(GraphComponent):
             return cls(config, model_storage, resource)
         docs = jobs.documents(default_knowledge_base())
         if trained_on != _digest(docs):
-            # Rasa restores a trained component from its cache when the NLU data and the config are
-            # unchanged, so a knowledge base edited since (a summary, a category's jobs) is embedded here
+            # a model trained before the knowledge base last changed (a summary, a category's jobs),
+            # served without training again: the vectors of the base the actions read
             logger.info("JobFinder: the knowledge base's texts changed since training; embedding them again.")
             vectors, categories = _embedded(docs)
         return cls(config, model_storage, resource, vectors, categories)

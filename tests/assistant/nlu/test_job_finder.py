@@ -44,3 +44,10 @@ def test_a_knowledge_base_changed_since_training_is_embedded_again_at_load(stora
     monkeypatch.setattr(job_finder.jobs, "documents", lambda kb: list(changed))  # Rasa's cache restored the old vectors
     loaded = _load(storage)
     assert loaded.categories == [c for _, c in changed] and loaded.vectors.shape[0] == 3
+
+
+def test_the_fingerprint_changes_with_the_knowledge_bases_job_texts(monkeypatch):
+    monkeypatch.setattr(job_finder.jobs, "documents", lambda kb: list(DOCS))
+    before = JobFinder.fingerprint_addon(JobFinder.get_default_config())
+    monkeypatch.setattr(job_finder.jobs, "documents", lambda kb: [*DOCS, ("label images", "labeling")])
+    assert JobFinder.fingerprint_addon(JobFinder.get_default_config()) != before
