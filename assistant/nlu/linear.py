@@ -227,7 +227,7 @@ class LinearIntentClassifier(_LinearModel, IntentClassifier):
 
     Examples whose block says `metadata: {selector_only: true}` are left out: they teach the response
     selector which practice topic a question is about, and would only add weight to `faq` here.
-    Adding 1,314 practice questions to the intent classifier's 8,700 moved off-topic requests and
+    Adding 1,312 practice questions to the intent classifier's 8,700 moved off-topic requests and
     lists of tools to `faq` (docs/evaluation.md)."""
 
     SELECTOR_ONLY = "selector_only"
