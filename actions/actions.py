@@ -784,11 +784,13 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
         return "validate_tool_recommendation_form"
 
     @staticmethod
-    def _reads(tracker: Tracker, slot: str) -> bool:
+    def _reads(tracker: Tracker, slot: Optional[str]) -> bool:
+        """Whether the message answers the form's question for `slot` (None: any of its questions)."""
         intent = _intent(tracker)
         if intent in STATES_REQUIREMENTS:
             return True
-        return tracker.get_slot("requested_slot") == slot and intent not in NOT_AN_ANSWER
+        requested = tracker.get_slot("requested_slot")
+        return requested is not None and (slot is None or requested == slot) and intent not in NOT_AN_ANSWER
 
     async def extract_recommend_category(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -826,10 +828,7 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         stated = constraints(_text(tracker)).hosting
-        answers_another_question = (
-            tracker.get_slot("requested_slot") is not None and _intent(tracker) not in NOT_AN_ANSWER
-        )
-        if not (self._reads(tracker, HOSTING_SLOT) or (answers_another_question and stated is not None)):
+        if not self._reads(tracker, HOSTING_SLOT if stated is None else None):
             return {}  # a hosting requirement counts whichever of the form's questions it answers
         if stated is not None:
             return {HOSTING_SLOT: stated.value}

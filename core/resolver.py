@@ -339,6 +339,8 @@ class Resolver:
         self.first_words: Dict[str, List[Tool]] = {}
         self.name_words: Set[str] = set()  # every word of every name: never an unknown name
         for tool in kb.tools:
+            # its licence too ("hm, busl. alternatives?", "agpl is a no-go"): the base's words, never a name
+            self.name_words.update(t.text for t in tokenize(re.sub(r"[-.]", " ", tool.license)) if t.text.isalpha())
             for form in tool.surface_forms:
                 words = [t.text for t in tokenize(form)]
                 self.name_words.update(words)
@@ -354,9 +356,6 @@ class Resolver:
                 tokens = tokenize(phrase)
                 self.phrases.setdefault(self._phrase_key(tokens), category.id)
                 self.name_words.update(t.text for t in tokens)
-        # licences ("hm, busl. alternatives?", "agpl is a no-go"): the base's own words, never a tool's name
-        for tool in kb.tools:
-            self.name_words.update(t.text for t in tokenize(re.sub(r"[-.]", " ", tool.license)) if t.text.isalpha())
         self.fuzzy_phrases = [p for p in self.phrases if len(p) >= 6]
         # the first word of every phrase, for shorthand: "orch tools", "monit tools"
         self.phrase_heads: Dict[str, Set[str]] = {}
