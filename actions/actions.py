@@ -84,6 +84,7 @@ from core.names import (
     THANKS,
     TOOL_ENTITY,
     TOOLS_SLOT,
+    TOPIC_SLOT,
     UTTER_FAQ,
     WHAT_ABOUT,
 )
@@ -264,8 +265,11 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
 
     def category_said(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names in words (NLU's entity or the resolver), not
-        one guessed from the job it describes."""
-        for value in _entity_values(tracker, CATEGORY_ENTITY):
+        one guessed from the job it describes. In a long message only its question counts: "a
+        volunteer built it in a notebook ... what tools do ppl use to run a bot over sms" names no
+        kind of tool in its question."""
+        in_the_question = _text(tracker) == _whole_text(tracker)  # NLU's entities cover the whole text
+        for value in _entity_values(tracker, CATEGORY_ENTITY) if in_the_question else []:
             category = value if self.kb.category(value) else self.resolver.resolve(value).category
             if category:
                 return category
@@ -458,6 +462,15 @@ class ActionToolAttribute(KnowledgeBaseAction):
             and not self.lookup(tracker).tools
         ):
             return self.last_list_meeting(Constraints(open_source=True), dispatcher, tracker)
+        if (
+            asked[:1] == [Attribute.OPEN_SOURCE]
+            and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE)
+            and tracker.get_slot(TOPIC_SLOT)
+            and points_at_several(text)
+            and not self.lookup(tracker).tools
+        ):
+            # "which of those are open source?" after a practice answer: that topic's open-source tools
+            return await ActionListTools(self.resolver).run(dispatcher, tracker, domain)
         if not asked:  # the attribute is not one we can name: the summary holds them all
             return self.ask(INFO, dispatcher, tracker)
         return self.ask(ATTRIBUTE + ATTRIBUTES_JOINED.join(a.value for a in asked), dispatcher, tracker)
@@ -525,6 +538,10 @@ class ActionCompareTools(KnowledgeBaseAction):
             if len(earlier) < wanted - 1:
                 earlier += [t for t in self.tools(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER + 1)) if t not in earlier]
             tools = [t for t in earlier if t.name != tools[0].name][: wanted - 1] + tools
+        elif 2 <= len(tools) < MAX_TOOLS_PER_ANSWER and points_at_one(_text(tracker)) and self.remembered(tracker):
+            # "how does it stack up against SGLang and TGI?": the tool discussed, and these
+            discussed = self.remembered(tracker)[0]
+            tools = ([discussed] if discussed not in tools else []) + tools
         elif not tools and not found.candidates:  # "compare them": the list shown, else the tools discussed
             tools = self.remembered(tracker)[: referred_count(_text(tracker)) or None]  # "those two": two
             if len(tools) < 2 and _last_answer(tracker) in LISTING_ACTIONS:
@@ -607,7 +624,9 @@ class ActionListTools(KnowledgeBaseAction):
         category = self.category_named(tracker)
         open_source = constraints(_whole_text(tracker)).open_source is True
         narrows = self.refers_to_last_list(tracker) or (
-            _last_answer(tracker) in LISTING_ACTIONS and not self.lookup(tracker).tools
+            _last_answer(tracker) in LISTING_ACTIONS
+            and bool(tracker.get_slot(SHOWN_SLOT))
+            and not self.lookup(tracker).tools
         )
         explicitly = re.search(
             rf"\b(?:which|any|some) of (?:{THE_SEVERAL})\b|\bfrom (?:{THE_SEVERAL})\b", _text(tracker).lower()
@@ -616,8 +635,8 @@ class ActionListTools(KnowledgeBaseAction):
             # "only open source" right after a list, "which of those are open source, not another dashboard"
             return self.last_list_meeting(Constraints(open_source=True), dispatcher, tracker)
         if category is None and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
-            # "explain feature stores", then "any tools for that?"
-            topic = _last_faq_topic(tracker)
+            # "explain feature stores", then "any tools for that?", also with a turn not understood between
+            topic = tracker.get_slot(TOPIC_SLOT) or _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
         asked = asked_attribute(_text(tracker))
         if category is None and asked is not None and self.remembered(tracker):
@@ -647,12 +666,21 @@ def _events_before_this_message(tracker: Tracker) -> List[Dict[str, Any]]:
     return list(reversed(events[:latest_user]))
 
 
+def _selected_response(tracker: Tracker) -> Dict[str, Any]:
+    return ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+
+
+def _selected_practice_topic(tracker: Tracker) -> Optional[str]:
+    """The practice topic NLU's response selector picked for the latest message ("data_drift")."""
+    key = str(_selected_response(tracker).get("intent_response_key") or "")
+    return key.split("/", 1)[1] if key.startswith("faq/") else None
+
+
 def _sure_practice_answer(tracker: Tracker) -> Optional[str]:
     """The practice answer NLU's response selector picked for the latest message, if it was sure."""
-    selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-    key = str(selected.get("intent_response_key") or "")
-    if key.startswith("faq/") and float(selected.get("confidence") or 0.0) >= SURE_PRACTICE:
-        return PRACTICE_ANSWER + key.split("/", 1)[1]
+    topic = _selected_practice_topic(tracker)
+    if topic and float(_selected_response(tracker).get("confidence") or 0.0) >= SURE_PRACTICE:
+        return PRACTICE_ANSWER + topic
     return None
 
 
@@ -743,7 +771,9 @@ class ActionNoteTools(KnowledgeBaseAction):
         names = self.resolver.resolve(_names_text(tracker)).tools
         for tool in self.tools(names)[:MAX_TOOLS_PER_ANSWER]:
             _send(dispatcher, answers.note(tool, self.kb))
-        return [SlotSet(TOOLS_SLOT, names), SlotSet(LAST_QUESTION_SLOT, INFO)] if names else []
+        topic = _selected_practice_topic(tracker)
+        events: List[EventType] = [SlotSet(TOPIC_SLOT, topic)] if topic else []
+        return events + ([SlotSet(TOOLS_SLOT, names), SlotSet(LAST_QUESTION_SLOT, INFO)] if names else [])
 
 
 # -- the recommendation form ---------------------------------------------------------------------

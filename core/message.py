@@ -152,12 +152,15 @@ LONG_MESSAGE_WORDS = 40
 
 def focus(text: str) -> str:
     """The part of a message that asks: in a long message, its question sentences, so the tools
-    named in the background are context, not the subject. A short message, or one with no question
-    mark ("and where are ITS docs. a link. please."), is all question."""
+    named in the background are context, not the subject; with no question mark, its last sentence
+    when that opens like a question. A short message, or one with no question mark and no such last
+    sentence ("and where are ITS docs. a link. please."), is all question."""
     parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
     if len(parts) < 2 or (len(parts) < LONG_MESSAGE_SENTENCES and len(text.split()) < LONG_MESSAGE_WORDS):
         return text
     questions = [p for p in parts if p.rstrip().endswith("?")]
+    if not questions and re.match(_QUESTION_OPENING, parts[-1].lower()):
+        return parts[-1]  # a texted paragraph that ends "... what tools do ppl use to run a bot over sms"
     return " ".join(questions) if questions else text
 
 
@@ -262,7 +265,8 @@ _ORDINAL_WORDS = [w for w in _ORDINALS if len(w) >= 4]
 
 
 def _ordinal_word(words: Sequence[str]) -> Optional[int]:
-    """ "second", "secnd", "3rd"; a bare "one" only when no other ordinal is there ("the secnd one")."""
+    """ "second", "secnd", "3rd"; a bare "one" only when no other ordinal is there ("the secnd one"),
+    and never before "of": "is Featurely one of them?" counts, it picks nothing."""
     for word in words:
         if word in _ORDINALS and word != "one":
             return _ORDINALS[word]
@@ -270,7 +274,8 @@ def _ordinal_word(words: Sequence[str]) -> Optional[int]:
             match = process.extractOne(word, _ORDINAL_WORDS, scorer=fuzz.ratio, score_cutoff=80)
             if match is not None:
                 return _ORDINALS[match[0]]
-    return 1 if "one" in words and not {"other", "which", "any", "no"} & set(words) else None
+    counts = any(w == "one" and after == "of" for w, after in zip(words, words[1:]))
+    return 1 if "one" in words and not counts and not {"other", "which", "any", "no"} & set(words) else None
 
 
 _HOW_MANY = {"both": 2, "two": 2, "2": 2, "three": 3, "3": 3, "all": 3}
@@ -283,12 +288,14 @@ def referred_count(text: str) -> Optional[int]:
 
 
 _PLACES = ("first", "second", "third", "fourth", "fifth", "last")
+# "last" before a noun other than an option's is a time ("a vendor pitched it last week"), no place
+_LAST_AS_TIME = re.compile(r"\blast\s+(?!(?:one|ones|option|options|tool|item|pick|entry|of|on|in)\b)[a-z]+")
 
 
 def names_a_place(text: str) -> bool:
     """ "the first one", "the frist", "the last": a place in a list, in words (cardinals like "one"
     and "two" are left out: they count things as often as they pick them)."""
-    words = [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4]
+    words = [w for w in re.findall(r"[a-z]+", _LAST_AS_TIME.sub(" ", text.lower())) if len(w) >= 4]
     return any(process.extractOne(w, _PLACES, scorer=fuzz.ratio, score_cutoff=80) for w in words)
 
 
@@ -297,7 +304,7 @@ def chosen_option(text: str, option_count: int) -> Optional[int]:
 
     None when the reply picks nothing, or a number outside the options shown.
     """
-    lowered = text.lower()
+    lowered = _LAST_AS_TIME.sub(" ", text.lower())
     number: Optional[int] = None
     digits = re.search(r"\d+", lowered)
     if digits:

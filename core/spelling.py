@@ -16,6 +16,10 @@ with digits, a word near no word the data uses often. A word the resolver reads 
 uses very often ("compair" -> "compare"). Only sure corrections reach the text names are read from
 (`sure_only`), so "kubeflux" stays an unknown tool and never becomes Kubeflow.
 
+When several words are as near to a slip, the one the data uses beside the slip's neighbours wins
+("opne source" is "open source", not "one source"; "compair the two" is "compare", not "company"),
+then the one it uses most. The neighbours are counted from the same data (`word_pairs`).
+
 Pure: no Rasa. The NLU pipeline builds one `SpellingNormaliser` per model (assistant/nlu/spelling.py).
 """
 
@@ -74,6 +78,21 @@ def english_words() -> FrozenSet[str]:
     return frozenset(line.partition(" ")[0] for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines())
 
 
+def _words(text: str) -> List[str]:
+    return [w for w in (m.group().lower().strip("'") for m in _WORD.finditer(text)) if w]
+
+
+def word_pairs(texts: Iterable[str]) -> Dict[str, int]:
+    """How often each two words follow each other in `texts` ("open source"), counted."""
+    counts: Dict[str, int] = {}
+    for text in texts:
+        words = _words(text)
+        for pair in zip(words, words[1:]):
+            key = " ".join(pair)
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 def vocabulary(texts: Iterable[str]) -> Dict[str, int]:
     """The lower-case words of `texts`, counted: the assistant's own vocabulary."""
     counts: Dict[str, int] = {}
@@ -95,12 +114,15 @@ class SpellingNormaliser:
         names: Iterable[str] = (),
         english: Optional[Iterable[str]] = None,
         lexicon: Optional[Mapping[str, str]] = None,
+        own_pairs: Optional[Mapping[str, int]] = None,
     ) -> None:
         """`own_words`: the assistant's vocabulary and how often its data uses each word (`vocabulary`);
+        `own_pairs`: how often its data uses two words side by side (`word_pairs`);
         `known_words`: more words never to correct (the resolver's word lists); `names`: tools'
         names and aliases, never corrected and never a correction."""
         self.lexicon = dict(shorthand() if lexicon is None else lexicon)
         self.own = {w.lower(): n for w, n in own_words.items() if w.isalpha()}
+        self.pairs = dict(own_pairs or {})
         name_words = [re.findall(r"[a-z0-9]+", name.lower()) for name in names]
         one_word_names = {words[0] for words in name_words if len(words) == 1}  # "kubeflow"; not "detect"
         self.known: FrozenSet[str] = (
@@ -114,8 +136,9 @@ class SpellingNormaliser:
             if uses >= OWN_WORD_USES and word not in one_word_names:
                 self._spell.create_dictionary_entry(word, uses)
 
-    def correct_word(self, word: str) -> Optional[Correction]:
-        """What `word` means if it is shorthand or a slip, else None."""
+    def correct_word(self, word: str, before: str = "", after: str = "") -> Optional[Correction]:
+        """What `word` means if it is shorthand or a slip, else None; `before` and `after` are its
+        neighbours (lower case), which choose among words as near."""
         lowered = word.lower()
         if lowered in self.lexicon:
             return Correction(word, self.lexicon[lowered], sure=True)
@@ -125,7 +148,11 @@ class SpellingNormaliser:
         found = self._spell.lookup(lowered, Verbosity.CLOSEST, max_edit_distance=distance)
         if not found:
             return None
-        best = max(found, key=lambda s: s.count)  # all at the closest distance: the one the data uses most
+        # all at the closest distance: the one the data uses beside these neighbours, then the most used
+        best = max(
+            found,
+            key=lambda s: (self.pairs.get(f"{before} {s.term}", 0) + self.pairs.get(f"{s.term} {after}", 0), s.count),
+        )
         return Correction(word, best.term, sure=best.count >= SURE_WORD_USES)
 
     def corrections(self, text: str) -> List[Tuple[int, int, Correction]]:
@@ -133,14 +160,17 @@ class SpellingNormaliser:
         name as written ("Superwise", "WhyLabs", "GPU") is left out."""
         found = []
         sentence_start = True
-        for match in _WORD.finditer(text):
+        matches = list(_WORD.finditer(text))
+        for index, match in enumerate(matches):
             word = match.group()
             starts_sentence = sentence_start
             sentence_start = bool(_SENTENCE_END.search(text[match.end() : match.end() + 2]))
             looks_like_a_name = (word[1:] != word[1:].lower()) or (word[0].isupper() and not starts_sentence)
             if looks_like_a_name and word.lower() not in self.lexicon:
                 continue
-            correction = self.correct_word(word)
+            before = matches[index - 1].group().lower() if index else ""
+            after = matches[index + 1].group().lower() if index + 1 < len(matches) else ""
+            correction = self.correct_word(word, before, after)
             if correction is None:
                 continue
             meant = correction.meant

@@ -176,10 +176,11 @@ _NAMED_KINDS = (
     r"stores?|tools?|librar(?:y|ies)|libs?|frameworks?|platforms?|dbs?|databases?|trackers?|servers?|"
     r"orchestrators?|registr(?:y|ies)"
 )
-# "tools for that", "which tools do it", "any that do this": the message points back at the last answer.
+# "tools for that", "which tools do it", "any that do this", "tools that can detect it automatically",
+# "what could check all that": the message points back at the last answer ("it" is always a pronoun).
 _REFERS_BACK = re.compile(
     rf"\b(?:{THE_LAST}|{THE_SEVERAL})\W*$|"
-    rf"\b(?:for|do|does|with|about|like) (?:{THE_LAST}|{THE_SEVERAL})\b"
+    rf"\b(?:for|do|does|with|about|like) (?:{THE_LAST}|{THE_SEVERAL})\b|\b(?:it|all (?:that|this))\b(?!')"
 )
 # "compare them", "how do those two stack up", "compare all three": the tools discussed, compared.
 _COMPARES_THOSE = re.compile(
@@ -495,8 +496,17 @@ class _Reading:
         return self.parse.practice_confidence < PRACTICE_CONFIDENCE or not self.on_topic
 
     @property
+    def unknown(self) -> Optional[str]:
+        """The name the base does not know, unless the asker owns it: "everything sits in our own
+        datacenter" speaks of their thing, not of a tool."""
+        unknown = self.resolution.unknown
+        if unknown and re.search(rf"\b(?:our|my|your|their|own)\s+{re.escape(unknown.lower())}\b", self.lowered):
+            return None
+        return unknown
+
+    @property
     def names(self) -> int:
-        return len(self.resolution.tools) + (1 if self.resolution.unknown else 0)
+        return len(self.resolution.tools) + (1 if self.unknown else 0)
 
     @property
     def named_category(self) -> Optional[str]:
@@ -553,7 +563,7 @@ class _Reading:
         return _pointed_question(
             self.text,
             len(self.resolution.tools),
-            self.resolution.unknown,
+            self.unknown,
             self.resolution.tools,
             self.resolution.naming_words,
         )
@@ -587,6 +597,13 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         and not _ASKS_WHAT_IT_IS.search(m.lowered)
     ):
         return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in", not "our repo uses hydra, no clue what it is"
+    if (
+        intent == ASK_ALTERNATIVES
+        and asked_attribute(m.text) is Attribute.OPEN_SOURCE
+        and not _ALTERNATIVES.search(m.lowered)
+        and is_question(m.text)
+    ):
+        return ASK_TOOL_ATTRIBUTE  # "is that thing even open source or are we completely locked in?": the fact
     if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _carries_the_last_question(m.text):
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
@@ -647,11 +664,12 @@ def _route_other(m: _Reading) -> Optional[str]:
         and not m.named_category
         and intent in (FALLBACK, OUT_OF_SCOPE, FAQ)
         and m.parse.practice_confidence < SURE_PRACTICE
-        and _content_words(m.text) <= MAX_CONSTRAINT_WORDS
-        and constraints(m.text).labels
+        and any(_content_words(s) <= MAX_CONSTRAINT_WORDS and constraints(s).labels for s in sentences(m.text))
         and not is_question(m.text)
     ):
-        return INFORM  # "only open source. finance gave us zero budget": a requirement, for the list or the advice
+        # "only open source. finance gave us zero budget", "self-hosted. everything we run sits in our own
+        # datacenter": a requirement (in a sentence of its own), for the list or the advice
+        return INFORM
     if not m.names and _OF_THOSE.search(m.lowered) and constraints(m.text).labels:
         return LIST_TOOLS  # "Which of those could we run in our own data centre?": the last list, narrowed
     if not m.names and _COMPARES_THOSE.search(m.lowered) and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP):
@@ -721,6 +739,8 @@ def _route_other(m: _Reading) -> Optional[str]:
             or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
         ):
             return _tool_question(m.text, m.names)
+    if m.unknown and not m.resolution.tools and intent == FALLBACK and asks_a_fact and not m.introduces_someone:
+        return _tool_question(m.text, 1)  # "And FeatureVault, is that one free too?": we don't know it
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:
@@ -749,7 +769,10 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     "the main theme of kafka's metamorphosis" stay off-topic."""
     tools = m.resolution.tools
     if not tools:
-        return _tool_question(m.text, 1) if m.unknown_asked_about else None  # "how do i deploy with kubrixa"
+        # "how do i deploy with kubrixa" asks about a tool; "a good recipe of pierogi?", written in lower
+        # case and nearer to off-topic talk than to any practice question, is about food
+        off_topic_word = m.unknown is not None and m.unknown.islower() and not m.on_topic
+        return _tool_question(m.text, 1) if m.unknown_asked_about and not off_topic_word else None
     only_the_name = not _words_besides(m.text, m.resolution.naming_words)
     how = re.search(r"\bhow (?:does|do) ([\w\s.&+-]{1,40}?) (?:actually |really )?work\b", m.lowered)
     asks_how_it_works = how is not None and not _words_besides(how.group(1), m.resolution.naming_words)

@@ -26,11 +26,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from core.loader import default_knowledge_base
 from core.resolver import Resolver, common_words, default_resolver, rare_words
-from core.spelling import SpellingNormaliser, vocabulary
+from core.spelling import SpellingNormaliser, vocabulary, word_pairs
 
 TEXT_AS_WRITTEN = "text_as_written"  # the message attribute with the text before correction
 TEXT_FOR_NAMES = "text_for_names"  # and with only the sure corrections: where names are read
 VOCABULARY_FILE = "vocabulary.json"
+PAIRS_FILE = "word_pairs.json"
 
 
 def _response_texts(training_data: TrainingData) -> List[str]:
@@ -44,10 +45,15 @@ class SpellingNormaliserComponent(GraphComponent):
     """Replaces a message's text with its spelling put right, keeping the text as written."""
 
     def __init__(
-        self, model_storage: ModelStorage, resource: Resource, own_words: Optional[Dict[str, int]] = None
+        self,
+        model_storage: ModelStorage,
+        resource: Resource,
+        own_words: Optional[Dict[str, int]] = None,
+        own_pairs: Optional[Dict[str, int]] = None,
     ) -> None:
         self._model_storage, self._resource = model_storage, resource
         self.own_words = own_words or {}
+        self.own_pairs = own_pairs or {}
         self._normaliser: Optional[SpellingNormaliser] = None
         self.resolver: Resolver = default_resolver()
 
@@ -59,7 +65,9 @@ class SpellingNormaliserComponent(GraphComponent):
     def normaliser(self) -> SpellingNormaliser:
         if self._normaliser is None:
             names = [name for tool in default_knowledge_base().tools for name in tool.surface_forms]
-            self._normaliser = SpellingNormaliser(self.own_words, common_words() | rare_words(), names)
+            self._normaliser = SpellingNormaliser(
+                self.own_words, common_words() | rare_words(), names, own_pairs=self.own_pairs
+            )
         return self._normaliser
 
     @classmethod
@@ -74,9 +82,11 @@ class SpellingNormaliserComponent(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         texts = [str(m.get(TEXT) or "") for m in training_data.training_examples]
-        self.own_words = vocabulary(texts + _response_texts(training_data))
+        texts += _response_texts(training_data)
+        self.own_words, self.own_pairs = vocabulary(texts), word_pairs(texts)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / VOCABULARY_FILE).write_text(json.dumps(self.own_words, sort_keys=True))
+            (directory / PAIRS_FILE).write_text(json.dumps(self.own_pairs, sort_keys=True))
         return self._resource
 
     @classmethod
@@ -91,9 +101,11 @@ class SpellingNormaliserComponent(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 own_words = json.loads((directory / VOCABULARY_FILE).read_text())
+                pairs = directory / PAIRS_FILE
+                own_pairs = json.loads(pairs.read_text()) if pairs.exists() else {}
         except (ValueError, FileNotFoundError):
-            own_words = {}
-        component = cls(model_storage, resource, own_words)
+            own_words, own_pairs = {}, {}
+        component = cls(model_storage, resource, own_words, own_pairs)
         component.build()  # with the model, so the first message does not wait for it
         return component
 

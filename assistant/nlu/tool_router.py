@@ -31,11 +31,22 @@ from core.resolver import Resolver, default_resolver
 RESPONSE_SELECTOR = "response_selector"
 
 
-def _parse(message: Message, topic_category: Callable[[str], Optional[str]]) -> routing.Parse:
+def _parse(message: Message, topic_category: Callable[[str], Optional[str]], asked: str = "") -> routing.Parse:
+    """NLU's reading of the message; a category entity counts only when it is in `asked`, the
+    message's question (in a long message the background's kinds of tool are context)."""
     intent = message.get(INTENT) or {}
     ranking = [(str(i.get("name")), float(i.get("confidence") or 0.0)) for i in message.get(INTENT_RANKING_KEY) or []]
     selected = (message.get(RESPONSE_SELECTOR) or {}).get(routing.FAQ, {}).get("response", {})
-    category = next((str(e.get("value")) for e in message.get(ENTITIES) or [] if e.get("entity") == "category"), None)
+    text = str(message.get(TEXT) or "")
+    category = next(
+        (
+            str(e.get("value"))
+            for e in message.get(ENTITIES) or []
+            if e.get("entity") == "category"
+            and (not asked or text[int(e.get("start") or 0) : int(e.get("end") or 0)].lower() in asked.lower())
+        ),
+        None,
+    )
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
     job = message.get(JOB) or {}
     return routing.Parse(
@@ -103,9 +114,9 @@ class ToolRouter(GraphComponent):
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
             written = for_names(message)  # only sure corrections: "modelbit" stays a name, not "modelkit"
-            message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
-            parse = _parse(message, self.topic_category)
             asked, asked_as_written = focus(text), focus(written)  # a long message's question
+            parse = _parse(message, self.topic_category, asked)
+            message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
             # Names are read as written, the rest corrected.
             resolution = self.resolver.resolve(asked_as_written)
             everything = resolution if asked_as_written == written else self.resolver.resolve(written)

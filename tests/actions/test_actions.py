@@ -84,12 +84,31 @@ class Conversation:
         return messages
 
     def practice_answer(self, text: str, topic: str) -> None:
-        """A practice question answered by the rules (utter_faq), as Rasa records it."""
+        """A practice question answered by the rules (utter_faq, then action_note_tools), as Rasa records it."""
         self.events.append(user_event(text, "faq", response_key=f"faq/{topic}"))
         self.events += [
             {"event": "action", "name": "utter_faq"},
             {"event": "bot", "text": "", "metadata": {"utter_action": f"utter_faq/{topic}"}},
         ]
+        self.after(ActionNoteTools(default_resolver()))
+
+    def not_understood(self, text: str, response_key: str) -> None:
+        """A message NLU fell back on, answered by the rules with utter_default."""
+        self.events.append(user_event(text, "nlu_fallback", response_key=response_key))
+        self.events += [
+            {"event": "action", "name": "utter_default"},
+            {"event": "bot", "text": "", "metadata": {"utter_action": "utter_default"}},
+        ]
+
+    def after(self, action) -> List[Dict[str, Any]]:
+        """`action` run after the rules' last one, on the same user message."""
+        messages, events = run(action, make_tracker(self.events, dict(self.slots)))
+        self.events.append({"event": "action", "name": action.name()})
+        for event in events:
+            self.events.append(event)
+            if event["event"] == "slot":
+                self.slots[event["name"]] = event["value"]
+        return messages
 
 
 def responses(messages) -> List[str]:
@@ -186,12 +205,16 @@ def test_practice_question_naming_a_tool_gets_a_note_and_sets_the_slot():
     )
     messages, events = run(ActionNoteTools(default_resolver()), tracker)
     assert [(m["response"], m["name"]) for m in messages] == [("utter_tool_note", "MLflow")]
-    assert events == [SlotSet("tools", ["MLflow"]), SlotSet("last_question", "info")]
+    assert events == [
+        SlotSet("topic", "experiment_tracking"),
+        SlotSet("tools", ["MLflow"]),
+        SlotSet("last_question", "info"),
+    ]
 
 
-def test_practice_question_without_a_tool_adds_nothing():
+def test_practice_question_without_a_tool_adds_no_note_and_keeps_only_the_topic():
     tracker = make_tracker([user_event("what is data drift", "faq", response_key="faq/data_drift")])
-    assert run(ActionNoteTools(default_resolver()), tracker) == ([], [])
+    assert run(ActionNoteTools(default_resolver()), tracker) == ([], [SlotSet("topic", "data_drift")])
 
 
 def test_the_action_server_registers_exactly_the_domain_actions():
@@ -316,6 +339,18 @@ def test_compare_it_with_another_uses_the_tool_just_discussed():
     talk.turn(ActionToolInfo(default_resolver()), "what is prefect", "ask_tool_info")
     messages = talk.turn(ActionCompareTools(default_resolver()), "compare it with dagster", "compare_tools")
     assert [m.get("name") for m in messages[:2]] == ["Prefect", "Dagster"]
+
+
+def test_how_does_it_stack_up_against_two_others_compares_all_three():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is vLLM exactly?", "ask_tool_info")
+    messages = talk.turn(
+        ActionCompareTools(default_resolver()),
+        "how does it stack up against SGLang and Text Generation Inference?",
+        "compare_tools",
+    )
+    compared = [m["name"] for m in messages if m.get("name")]
+    assert compared[:3] == ["vLLM", "SGLang", "Text Generation Inference"]
 
 
 def test_compare_with_one_tool_and_nothing_remembered_asks_for_two():
@@ -521,6 +556,35 @@ def test_any_tools_for_that_after_a_practice_answer_lists_the_topics_category():
     talk.practice_answer("explain feature stores", "feature_store")
     messages = talk.turn(ActionListTools(default_resolver()), "any tools for that?", "list_tools")
     assert responses(messages)[0] == "utter_tool_list" and messages[0]["category"] == "Feature stores"
+
+
+def test_a_practice_answer_keeps_its_topic_in_a_slot():
+    talk = Conversation()
+    talk.practice_answer("what is data drift", "data_drift")
+    assert talk.slots["topic"] == "data_drift"
+
+
+def test_any_tools_for_that_after_a_turn_not_understood_lists_the_last_topics_tools():
+    talk = Conversation()
+    talk.practice_answer("what should we watch now that the model is live", "monitoring")
+    talk.not_understood("every month the store managers complain a bit more", "faq/business_metrics")
+    messages = talk.turn(ActionListTools(default_resolver()), "any tools for that?", "list_tools")
+    kb = default_resolver().kb
+    assert responses(messages)[0] == "utter_tool_list"
+    assert messages[0]["category"] == kb.category("monitoring").label
+
+
+def test_which_of_those_are_open_source_after_a_practice_answer_lists_the_topics_open_source_tools():
+    talk = Conversation()
+    talk.practice_answer("what can we store the embeddings in?", "embeddings_vector_databases")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()),
+        "which of those are open source? it must stay in-house",
+        "ask_tool_attribute",
+    )
+    kb = default_resolver().kb
+    assert messages and messages[0]["category"] == kb.category("vector-db").label
+    assert talk.slots["shown_tools"] and all(kb.find(name).open_source for name in talk.slots["shown_tools"])
 
 
 def test_what_would_replace_that_after_a_practice_answer_lists_the_topics_tools():

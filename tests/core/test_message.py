@@ -71,6 +71,11 @@ def test_asked_attribute(text, attribute):
         ("third one pls", 3, 2),
         ("the one", 2, 0),
         ("no. 2", 2, 1),
+        ("is Featurely one of them?", 3, None),  # "one of" counts, it picks nothing
+        ("the first one of them", 3, 0),
+        ("a vendor pitched it last week", 3, None),  # a time, not a place
+        ("the last one", 3, 2),
+        ("last", 3, 2),
     ],
 )
 def test_chosen_option(text, count, index):
@@ -163,6 +168,15 @@ def test_a_long_message_is_read_from_its_question():
     assert focus(LONG) == "How do those two stack up against each other?"
 
 
+def test_a_long_message_with_no_question_mark_asks_in_its_last_sentence_when_that_opens_like_a_question():
+    text = (
+        "hi im a field coordinator for a farming ngo, texting from my phone. a volunteer built a crop model "
+        "in a notebook and we want farmers to text a question and get an answer back. what tools do ppl use "
+        "to run a bot over sms"
+    )
+    assert focus(text) == "what tools do ppl use to run a bot over sms"
+
+
 @pytest.mark.parametrize(
     "text",
     ["is kserve open source?", "we use dvc. is it free?", "and where are ITS docs. a link. please. I'm begging."],
@@ -173,7 +187,12 @@ def test_a_short_message_or_one_with_no_question_mark_is_all_question(text):
 
 @pytest.mark.parametrize(
     "text, names",
-    [("is the frist one open source", True), ("the last one pls", True), ("we have one model", False)],
+    [
+        ("is the frist one open source", True),
+        ("the last one pls", True),
+        ("we have one model", False),
+        ("is Featurely one of them? a vendor pitched it to us last week", False),  # a time, not a place
+    ],
 )
 def test_names_a_place_in_words_not_in_numbers(text, names):
     assert names_a_place(text) is names

@@ -8,7 +8,7 @@ import pytest
 
 from core.loader import default_knowledge_base
 from core.resolver import common_words, rare_words
-from core.spelling import OWN_WORD_USES, SURE_WORD_USES, SpellingNormaliser, shorthand, vocabulary
+from core.spelling import OWN_WORD_USES, SURE_WORD_USES, SpellingNormaliser, shorthand, vocabulary, word_pairs
 
 OWN_TEXTS = [
     "how do I detect data drift",
@@ -21,6 +21,8 @@ OWN_TEXTS = [
     "which libraries help with annotating text",
     "our company runs spark",
     "good libs for labelling images",
+    "is it open source",
+    "which one is best",
 ]
 
 
@@ -29,7 +31,7 @@ def normaliser() -> SpellingNormaliser:
     names = [name for tool in default_knowledge_base().tools for name in tool.surface_forms]
     own = dict.fromkeys(vocabulary(OWN_TEXTS), SURE_WORD_USES)  # words the data uses often
     own.update(trivia=1, semantic=OWN_WORD_USES, kubeflow=SURE_WORD_USES)  # once; now and then; a name
-    return SpellingNormaliser(own, common_words() | rare_words(), names)
+    return SpellingNormaliser(own, common_words() | rare_words(), names, own_pairs=word_pairs(OWN_TEXTS))
 
 
 @pytest.mark.parametrize(
@@ -43,6 +45,8 @@ def normaliser() -> SpellingNormaliser:
         ("hw do u kno ur model is drifting", "how do you know your model is drifting"),  # shorthand
         ("gud libs for tagging imgs?", "good libs for tagging images?"),
         ("Detcet drift how?", "Detect drift how?"),  # a sentence's first word keeps its capital
+        ("is it opne source", "is it open source"),  # "one" is as near; the data says "open source"
+        ("ok compair the 2", "ok compare the 2"),  # and "compare the", never "company the"
     ],
 )
 def test_slips_and_shorthand_in_ordinary_words_are_put_right(written: str, meant: str) -> None:
@@ -93,6 +97,10 @@ def test_only_words_the_data_uses_often_enough_are_corrections() -> None:
     speller = SpellingNormaliser(own, frozenset(), english=())
     assert speller.normalise("mlosp drfit") == "mlops drfit"  # "drfit" is the data's own: known
     assert speller.normalise("drif") == "drif"  # "drift" is too rare in this data to land on
+
+
+def test_word_pairs_count_neighbours_in_lower_case() -> None:
+    assert word_pairs(["Open source, open SOURCE", "is it"]) == {"open source": 2, "source open": 1, "is it": 1}
 
 
 def test_the_vocabulary_counts_lower_case_words() -> None:

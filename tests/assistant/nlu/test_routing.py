@@ -68,6 +68,32 @@ def test_an_unknown_name_makes_a_tool_question_the_assistant_can_admit_it_does_n
     assert route(text, _parse(intent, practice=0.3), _resolution(unknown="zorbulator")) == expected
 
 
+def test_a_fact_asked_about_an_unknown_name_nlu_was_unsure_of_is_a_tool_question():
+    text = "And FeatureVault, is that one free too?"
+    assert (
+        route(text, _parse("nlu_fallback", practice=0.1), _resolution(unknown="FeatureVault")) == "ask_tool_attribute"
+    )
+
+
+def test_an_open_source_question_is_that_fact_even_when_nlu_heard_alternatives():
+    text = "is that thing even open source or are we completely locked in?"
+    assert route(text, _parse("ask_alternatives"), _resolution()) == "ask_tool_attribute"
+    assert route("any open source alternatives?", _parse("ask_alternatives"), _resolution()) is None
+
+
+def test_an_odd_lower_case_word_in_a_sure_off_topic_message_nearer_to_off_topic_talk_stays_off_topic():
+    text = "Can you recommend me a good recipe of pierogi? My mother-in-law is coming on Sunday."
+    off_topic = Parse("out_of_scope", 0.98, (("out_of_scope", 0.98),), 0.07, None, 0.34, None, 0.48)
+    assert route(text, off_topic, _resolution(unknown="pierogi")) is None
+    on_topic = Parse("out_of_scope", 0.98, (("out_of_scope", 0.98),), 0.07, None, 0.6, None, 0.3)
+    assert route("how do i deploy with kubrixa", on_topic, _resolution(unknown="kubrixa")) == "ask_tool_info"
+
+
+def test_an_unknown_word_the_asker_owns_is_no_tool_name():
+    text = "self-hosted. everything we run sits in our own datacenter"
+    assert route(text, _parse("nlu_fallback", practice=0.3), _resolution(unknown="datacenter")) != "ask_tool_attribute"
+
+
 def test_compare_with_an_unknown_name_is_a_comparison():
     assert (
         route(
@@ -529,6 +555,14 @@ def test_a_named_category_or_a_sure_practice_topic_comes_before_the_job_found_by
     )
     assert unnamed_category(text, parse, _resolution()) == "feature-store"
     assert unnamed_category(text, parse, _resolution(category="labeling")) is None  # named: the action reads it
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Are there tools that can detect it automatically?", "and what tools could check all that automatically?"],
+)
+def test_a_short_request_with_an_object_pronoun_points_back(text):
+    assert points_back(text)  # the job is the last answer's, not "automatically"'s (AutoML)
 
 
 def test_a_long_message_that_describes_its_own_job_does_not_point_back():
