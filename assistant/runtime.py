@@ -15,6 +15,10 @@ changes (docs/performance.md). Here the schema is checked and the validator buil
 call; responses are accepted and refused as before, with Rasa's own error message
 (tests/assistant/test_runtime.py compares the two on valid and invalid responses).
 
+**The prediction graph runs without dask** (`assistant/graph_runner.py`): the models the servers
+and `rasa shell` load run their nodes in an order worked out once, not through a dask graph built
+for every run.
+
 **Off this machine, every door needs a key** (`doors`). `rasa run` listens on every interface unless
 `--interface` names one (`make serve` names 127.0.0.1, `RASA_HOST` another). When the interface is
 not loopback (127.0.0.0/8, ::1, localhost):
@@ -170,9 +174,12 @@ def validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
 
 def apply() -> None:
     """Applies the changes above to Rasa in this process, and masks phone numbers in its logs."""
+    import rasa.core.processor
     from rasa.core.actions.action import RemoteAction
 
+    from assistant.graph_runner import SequentialGraphRunner
     from core import privacy
 
     privacy.install()
     RemoteAction._validate_action_result = validate_action_result
+    rasa.core.processor.DaskGraphRunner = SequentialGraphRunner  # the models it loads run without dask

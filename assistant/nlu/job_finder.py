@@ -124,7 +124,10 @@ class JobFinder(GraphComponent):
                 continue
             embedding = np.asarray(features.features, dtype=np.float32).reshape(-1)
             embedding /= max(float(np.linalg.norm(embedding)), 1e-9)
-            ranked = jobs.vote(list(self.vectors @ embedding), self.categories, int(self.config["voters"]))
+            similarities = self.vectors @ embedding
+            voters = min(int(self.config["voters"]), len(similarities))
+            nearest = np.argpartition(-similarities, voters - 1)[:voters]  # the voters, found in numpy
+            ranked = jobs.vote([similarities[i] for i in nearest], [self.categories[i] for i in nearest], voters)
             if ranked:
                 best = ranked[0]
                 job = {
