@@ -51,9 +51,19 @@ THE_SEVERAL = (
 )
 
 
+# "Is that actually free to use?", "does this run on k8s": a question that opens on "that" or "this"
+_OPENS_ON_THE_ONE = re.compile(r"^\W*(?:(?:and|so|ok|but)\W+)?(?:is|was|does|can|will|could) (?:that|this)\b")
+
+
 def points_at_one(text: str) -> bool:
     """ "is it open source?", "that one": the message is about one tool discussed before."""
     return bool(re.search(rf"\b(?:{THE_ONE})\b", text.lower()))
+
+
+def opens_on_the_one(text: str) -> bool:
+    """ "Is that actually free to use?", "does this run on k8s": a question about the thing just
+    mentioned, a tool or not ("Is that normal?")."""
+    return bool(_OPENS_ON_THE_ONE.search(text.lower()))
 
 
 def points_at_several(text: str) -> bool:

@@ -32,6 +32,7 @@ from core.message import (
     asked_attribute,
     constraints,
     is_question,
+    opens_on_the_one,
     points_at_one,
     points_at_several,
     sentences,
@@ -246,6 +247,9 @@ _FILLER = frozenset(
     "it its i keep hearing deal with exactly so ok okay hey hi and or vs versus quick summary overview who "
     "made makes give some details detail more re regarding".split()
 )
+# A fact only a tool has (a practice has no licence): asked with no name, it is asked of the tool
+# discussed. (The language and link cues are looser: "a hand written if-statement" asks no language.)
+TOOLS_ONLY_FACTS = (Attribute.LICENCE,)
 # Content words besides the names up to which a message is still just "about X".
 MAX_SUBJECT_WORDS = 3
 # Content words up to which a stated requirement ("only open source, no budget") is only that.
@@ -277,6 +281,13 @@ def says_only_names(text: str, resolution: Resolution) -> bool:
 def points_at_the_discussed(text: str) -> bool:
     """ "what is it?", "how do those two stack up?": the question is about tools named before it."""
     return points_at_one(text) or points_at_several(text)
+
+
+def asks_of_the_background(text: str) -> bool:
+    """The question of a long message is about the tools its background named: it points at them
+    ("What is it?"), or opens on "that"/"this" and asks a fact ("Is that actually free to use?",
+    not "Is that normal?")."""
+    return points_at_the_discussed(text) or (opens_on_the_one(text) and asked_attribute(text) is not None)
 
 
 def points_back(text: str) -> bool:
@@ -353,8 +364,8 @@ def _tool_question(text: str, tool_count: int) -> str:
 
 def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[str] = ()) -> bool:
     """ "is quibblenet a good feature store?", "quibblenet vs mlflow": the unknown name is the subject."""
-    if re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown.lower()):
-        return False  # "is anonymising a dataset enough": an English word the dictionary lacks, not a name
+    if unknown.islower() and re.search(r"(?:ing|ed|ly|ise|ised|ising|isation|ize|ized|izing)$", unknown):
+        return False  # "is anonymising a dataset enough": an English word the dictionary lacks; "Featurely" is a name
     name = re.escape(unknown.lower())
     quote = "[\"'\u2018\u2019\u201c\u201d]"
     lowered = re.sub(rf"{quote}({name}){quote}", r"\1", text.lower())  # "switch to 'Driftwarden'"
@@ -615,6 +626,8 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         and asks_for_tools(m.text)
     ):
         return LIST_TOOLS  # "hpo libs?", "libraries for it?": tools for a job, not a fact about a tool
+    if intent == ASK_ALTERNATIVES and not m.names and m.named_category and asks_for_tools(m.text):
+        return LIST_TOOLS  # "our chatbot leaks PII. what guardrail tools exist": a kind of tool, no tool to replace
     return None
 
 
@@ -686,8 +699,8 @@ def _route_other(m: _Reading) -> Optional[str]:
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
         if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
-    if not m.names and not m.category and intent == FALLBACK and asked_attribute(m.text) is not None:
-        return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool
+    if not m.names and not m.named_category and intent == FALLBACK and asked_attribute(m.text) is not None:
+        return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool; "ok which ones are open source" after a list
     if (
         not m.names
         and _ASKS_FOR_HELP.search(m.lowered)
@@ -700,12 +713,13 @@ def _route_other(m: _Reading) -> Optional[str]:
         and intent in (HELP, OUT_OF_SCOPE, FAQ, FALLBACK)
         and not (intent in (HELP, OUT_OF_SCOPE) and m.parse.confidence >= SURE_SMALL_TALK)
         and asked_attribute(m.text) is not None
-        and points_at_the_discussed(m.text)
+        and (points_at_the_discussed(m.text) or asked_attribute(m.text) in TOOLS_ONLY_FACTS)
         and is_question(m.text)
         and not asks_for_tools(m.text)
     ):
-        # "could it run in our own data centre?", "what category would u put it in" after a tool: the
-        # action answers for the tool discussed, or gives the practice answer when there is none
+        # "could it run in our own data centre?", "what category would u put it in", "and the exact
+        # licence?" after a tool: the action answers for the tool discussed, or gives the practice
+        # answer when there is none
         return ASK_TOOL_ATTRIBUTE
     if (
         not m.names

@@ -135,8 +135,10 @@ class ToolRouter(GraphComponent):
             if routing.says_only_names(asked_as_written, resolution) and message.get(LEARNED_ATTRIBUTE):
                 message.set(LEARNED_ATTRIBUTE, None, add_to_output=True)  # "langchain??" asks no fact: "lang" is a name
             whole, text = text, asked
-            if context and not resolution.tools and not resolution.unknown and routing.points_at_the_discussed(text):
-                resolution = everything  # "...BentoML. What is it?": the background's tools; not "what is Opik and..."
+            if context and not resolution.tools and not resolution.unknown and routing.asks_of_the_background(text):
+                # "...BentoML. What is it?", "...'Great Expectatons'... Is that actually free to use?": the
+                # background's tools; not "what is Opik and..."
+                resolution = everything
             new_intent = routing.route(text, parse, resolution)
             intent = parse.intent if new_intent is None else new_intent
             category = (

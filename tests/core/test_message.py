@@ -17,6 +17,7 @@ from core.message import (
     names_a_place,
     names_an_unknown_tool,
     open_source_optional,
+    opens_on_the_one,
     referred_count,
     without_own_platform,
 )
@@ -259,3 +260,16 @@ def test_what_a_tool_is_delivered_as_is_where_it_runs(text):
 
 def test_throwing_a_tool_into_the_mix_adds_it_to_the_comparison():
     assert adds_to_comparison("what if we throw whylogs into the mix too?")
+
+
+@pytest.mark.parametrize(
+    "text, points",
+    [
+        ("Is that actualy free to use?", True),
+        ("and does this run on k8s", True),
+        ("tools that check data", False),  # "that" starting a clause
+        ("what is feast", False),
+    ],
+)
+def test_a_question_opening_on_that_or_this_is_about_what_was_just_mentioned(text, points):
+    assert opens_on_the_one(text) is points

@@ -89,6 +89,28 @@ def test_an_odd_lower_case_word_in_a_sure_off_topic_message_nearer_to_off_topic_
     assert route("how do i deploy with kubrixa", on_topic, _resolution(unknown="kubrixa")) == "ask_tool_info"
 
 
+def test_a_capitalised_unknown_name_with_an_english_ending_is_still_a_name():
+    text = "Is Featurely a good one to start with?"
+    parse = _parse("faq", practice=0.84)
+    assert route(text, parse, _resolution(unknown="Featurely")) == "ask_tool_info"
+    assert route("is anonymising a dataset enough", parse, _resolution(unknown="anonymising")) is None
+
+
+def test_a_fact_only_a_tool_has_asked_with_no_name_is_asked_of_the_tool_discussed():
+    text = "nice. and the exact licence? our compliance people will ask"
+    assert route(text, _parse("faq", practice=0.48), _resolution()) == "ask_tool_attribute"
+
+
+def test_alternatives_heard_for_a_kind_of_tool_and_no_tool_are_a_list():
+    text = "our chatbot leaks PII sometimes. what guardrail tools exist"
+    assert route(text, _parse("ask_alternatives"), _resolution(category="privacy-security")) == "list_tools"
+
+
+def test_a_fact_nlu_was_unsure_of_is_asked_of_the_last_answer_even_when_the_selector_guessed_a_topic():
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4),), 0.26, None, 0.57, "llm-serving", 0.24)
+    assert route("ok which ones are open source", parse, _resolution()) == "ask_tool_attribute"
+
+
 def test_an_unknown_word_the_asker_owns_is_no_tool_name():
     text = "self-hosted. everything we run sits in our own datacenter"
     assert route(text, _parse("nlu_fallback", practice=0.3), _resolution(unknown="datacenter")) != "ask_tool_attribute"
