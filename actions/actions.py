@@ -215,8 +215,15 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
     def lookup(self, tracker: Tracker) -> Lookup:
         """The tools the latest message names: the resolver's reading of the whole message first
         (it sees "kube flow" and typos the lookup tables miss), else NLU's entities (button payloads)."""
-        resolution = self.resolver.resolve(without_own_platform(_names_text(tracker)))
+        text = _names_text(tracker)
+        resolution = self.resolver.resolve(without_own_platform(text))
         found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools)}
+        # "...run on our own kubernetes cluster": their platform, which NLU's entities still name
+        platform = (
+            set(self.resolver.resolve(text).tools) - set(resolution.tools)
+            if without_own_platform(text) != text
+            else set()
+        )
         candidates: List[str] = list(resolution.candidates)
         picked = self.picked_by_position(tracker)
         if picked is not None and not found:  # "is the first one open source?", "alternatives to the second one"
@@ -227,6 +234,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         if not found:
             for value in entity_values:
                 tool = self.kb.find(value)
+                if tool is not None and tool.name in platform:
+                    continue
                 if tool is None:
                     by_value = self.resolver.resolve(value)
                     found.update((t.name, t) for t in self.tools(by_value.tools))
@@ -407,6 +416,12 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
                 return self.did_you_mean(kind, found, dispatcher, tracker)
             return self.unknown(found, dispatcher)
         remembered = self.remembered(tracker)
+        if use_remembered and points_at_several(_text(tracker)) and not found.candidates and not found.unknown:
+            # "which of the two could we run on our own servers?", "are both of them open source?": each
+            several = remembered if len(remembered) >= 2 else self.tools(_recent_tools(tracker, 2))
+            if len(several) >= 2:
+                wanted = min(max(referred_count(_text(tracker)) or 2, 2), MAX_TOOLS_PER_ANSWER)
+                return self.answer(kind, several[:wanted], dispatcher, tracker)
         if use_remembered and remembered and points_at_one(_text(tracker)):  # "what lang is it written in"
             one = _context_tools(tracker) and not points_at_several(_text(tracker))
             return self.answer(kind, remembered[:1] if one else remembered, dispatcher, tracker)
@@ -466,7 +481,7 @@ class ActionToolAttribute(KnowledgeBaseAction):
             asked[:1] == [Attribute.OPEN_SOURCE]
             and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE)
             and tracker.get_slot(TOPIC_SLOT)
-            and points_at_several(text)
+            and (points_at_several(text) or re.match(r"^\W*which\b", text.lower()))
             and not self.lookup(tracker).tools
         ):
             # "which of those are open source?" after a practice answer: that topic's open-source tools

@@ -78,6 +78,8 @@ E2E_SETS = (
     ("e2e-personas5", "tests/data/e2e/personas5"),
     ("e2e-personas6", "tests/data/e2e/personas6"),
     ("e2e-personas7", "tests/data/e2e/personas7"),
+    ("e2e-personas8", "tests/data/e2e/personas8"),
+    ("e2e-personas9", "tests/data/e2e/personas9"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set

@@ -30,6 +30,7 @@ from core.message import (
     Attribute,
     adds_to_comparison,
     asked_attribute,
+    asked_attributes,
     constraints,
     is_question,
     opens_on_the_one,
@@ -605,9 +606,11 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         intent == ASK_TOOL_INFO
         and m.names
         and asked_attribute(m.text) not in (None, Attribute.CATEGORY)
-        and not _ASKS_WHAT_IT_IS.search(m.lowered)
+        and (not _ASKS_WHAT_IT_IS.search(m.lowered) or len(asked_attributes(m.text)) >= 2)
     ):
-        return ASK_TOOL_ATTRIBUTE  # "what's airflow coded in", not "our repo uses hydra, no clue what it is"
+        # "what's airflow coded in", not "our repo uses hydra, no clue what it is"; "what KIND of tool is
+        # it and what is it even written in" asks two facts
+        return ASK_TOOL_ATTRIBUTE
     if (
         intent == ASK_ALTERNATIVES
         and asked_attribute(m.text) is Attribute.OPEN_SOURCE

@@ -353,6 +353,28 @@ def test_how_does_it_stack_up_against_two_others_compares_all_three():
     assert compared[:3] == ["vLLM", "SGLang", "Text Generation Inference"]
 
 
+def test_a_fact_asked_of_both_tools_discussed_one_after_the_other_answers_for_each():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "What is Ollama?", "ask_tool_info")
+    talk.turn(ActionWhatAbout(default_resolver()), "and llama.cpp?", "what_about")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()), "Are both of them open source, or only one?", "ask_tool_attribute"
+    )
+    assert sorted(m["name"] for m in messages if m.get("name")) == ["Ollama", "llama.cpp"]
+
+
+def test_the_askers_own_kubernetes_named_by_nlu_is_not_the_tool_asked_about():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is seldon core", "ask_tool_info")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()),
+        "can it run on our own kubernetes cluster?",
+        "ask_tool_attribute",
+        [{"entity": "tool", "value": "Kubernetes"}],
+    )
+    assert [m["name"] for m in messages if m.get("name")] == ["Seldon Core"]
+
+
 def test_compare_with_one_tool_and_nothing_remembered_asks_for_two():
     messages = Conversation().turn(ActionCompareTools(default_resolver()), "compare mlflow", "compare_tools")
     assert responses(messages) == ["utter_compare_needs_two"]
@@ -585,6 +607,14 @@ def test_which_of_those_are_open_source_after_a_practice_answer_lists_the_topics
     kb = default_resolver().kb
     assert messages and messages[0]["category"] == kb.category("vector-db").label
     assert talk.slots["shown_tools"] and all(kb.find(name).open_source for name in talk.slots["shown_tools"])
+
+
+def test_which_r_open_source_texted_after_a_practice_answer_lists_the_topics_open_source_tools():
+    talk = Conversation()
+    talk.practice_answer("need model monitoring tools asap our model went weird overnight", "monitoring")
+    messages = talk.turn(ActionToolAttribute(default_resolver()), "which r open source", "ask_tool_attribute")
+    kb = default_resolver().kb
+    assert messages and messages[0]["category"] == kb.category("monitoring").label
 
 
 def test_what_would_replace_that_after_a_practice_answer_lists_the_topics_tools():

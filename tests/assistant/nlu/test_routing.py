@@ -111,6 +111,12 @@ def test_a_fact_nlu_was_unsure_of_is_asked_of_the_last_answer_even_when_the_sele
     assert route("ok which ones are open source", parse, _resolution()) == "ask_tool_attribute"
 
 
+def test_two_facts_asked_of_a_tool_are_an_attribute_question_even_with_what_is_it():
+    text = "the platform team keeps saying Kueue at me. what KIND of tool is it and what is it even written in"
+    assert route(text, _parse("ask_tool_info"), _resolution(["Kueue"])) == "ask_tool_attribute"
+    assert route("no clue what it is, kueue", _parse("ask_tool_info"), _resolution(["Kueue"])) is None
+
+
 def test_an_unknown_word_the_asker_owns_is_no_tool_name():
     text = "self-hosted. everything we run sits in our own datacenter"
     assert route(text, _parse("nlu_fallback", practice=0.3), _resolution(unknown="datacenter")) != "ask_tool_attribute"
