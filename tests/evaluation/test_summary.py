@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from evaluation.summary import read_classifier_report, render_summary, summarise, weakest
+from evaluation.summary import E2E_SETS, read_classifier_report, render_summary, summarise, weakest
 
 
 def label(f1: float, support: int) -> dict:
@@ -91,17 +91,9 @@ def test_rendered_summary(tmp_path):
         f"Stories: 9/10 right, action accuracy 0.980; failed: {tmp_path / 'core' / 'failed_test_stories.yml'}",
         "Resolver: top-1 1.000 on 221 cases, wrong matches 0.000 on 62 negatives, p50 0.109 ms, p99 0.603 ms",
         "  generated typos: top-1 0.986 of 441, wrong tool 0.002",
-        "End-to-end (e2e): not run",
-        "End-to-end (e2e-fresh): not run",
-        "End-to-end (e2e-unseen): not run",
-        "End-to-end (e2e-personas): not run",
-        "End-to-end (e2e-personas2): not run",
-        "End-to-end (e2e-personas3): not run",
-        "End-to-end (e2e-personas4): not run",
-        "End-to-end (e2e-personas5): not run",
-        "End-to-end (e2e-personas6): not run",
-        "End-to-end (e2e-personas7): not run",
+        *[f"End-to-end ({name}): not run" for name, _ in E2E_SETS],  # each set, in make eval's order
     ]
+    assert [name for name, _ in E2E_SETS][:3] == ["e2e", "e2e-fresh", "e2e-unseen"]
 
 
 def test_summary_says_what_did_not_run(tmp_path):
