@@ -773,10 +773,12 @@ class ActionTellMeMore(KnowledgeBaseAction):
 
 
 class ActionNoteTools(KnowledgeBaseAction):
-    """After a practice answer: a one-line note on each tool the question named, if any.
+    """After a practice answer: a one-line note on each tool the question named, if any, and the
+    answer's topic kept in the `topic` slot.
 
     "How do I track experiments with mlflow?" gets the practice answer from the ResponseSelector,
-    then this note, and the tools slot is set so "is it open source?" can follow.
+    then this note, and the tools slot is set so "is it open source?" can follow; the topic slot
+    lets "any tools for that?" list the topic's tools later.
     """
 
     def name(self) -> str:
