@@ -26,12 +26,15 @@ Step = Tuple[str, Tuple[str, ...]]  # a node, and the nodes or inputs it needs, 
 class SequentialGraphRunner(DaskGraphRunner):
     """`DaskGraphRunner`'s nodes, run one after the other in an order worked out once per targets."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._steps_by_targets: Dict[Tuple[str, ...], Tuple[Step, ...]] = {}
+
     def steps(self, targets: Tuple[str, ...]) -> Tuple[Step, ...]:
         """The steps for `targets`, worked out on their first run."""
-        cache: Dict[Tuple[str, ...], Tuple[Step, ...]] = self.__dict__.setdefault("_steps_by_targets", {})
-        if targets not in cache:
-            cache[targets] = _steps(self._graph_schema, targets)
-        return cache[targets]
+        if targets not in self._steps_by_targets:
+            self._steps_by_targets[targets] = _steps(self._graph_schema, targets)
+        return self._steps_by_targets[targets]
 
     def run(self, inputs: Optional[Dict[str, Any]] = None, targets: Optional[List[str]] = None) -> Dict[str, Any]:
         """Runs the graph (see `GraphRunner.run`): the targets' outputs by node name."""

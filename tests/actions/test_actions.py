@@ -73,15 +73,7 @@ class Conversation:
 
     def turn(self, action, text: str, intent: str, entities: Optional[List[Dict[str, Any]]] = None):
         self.events.append(user_event(text, intent, entities))
-        messages, events = run(action, make_tracker(self.events, dict(self.slots)))
-        self.events.append({"event": "action", "name": action.name()})
-        # What Rasa records: each message as a bot event naming its response, then the action's events.
-        self.events += [{"event": "bot", "text": "", "metadata": {"utter_action": m.get("response")}} for m in messages]
-        for event in events:
-            self.events.append(event)
-            if event["event"] == "slot":
-                self.slots[event["name"]] = event["value"]
-        return messages
+        return self.after(action)
 
     def practice_answer(self, text: str, topic: str) -> None:
         """A practice question answered by the rules (utter_faq, then action_note_tools), as Rasa records it."""
@@ -101,9 +93,11 @@ class Conversation:
         ]
 
     def after(self, action) -> List[Dict[str, Any]]:
-        """`action` run after the rules' last one, on the same user message."""
+        """`action` run on the latest user message (after the rules' last action, if any)."""
         messages, events = run(action, make_tracker(self.events, dict(self.slots)))
         self.events.append({"event": "action", "name": action.name()})
+        # What Rasa records: each message as a bot event naming its response, then the action's events.
+        self.events += [{"event": "bot", "text": "", "metadata": {"utter_action": m.get("response")}} for m in messages]
         for event in events:
             self.events.append(event)
             if event["event"] == "slot":
