@@ -9,6 +9,8 @@ import pytest
 from evaluation.e2e.expectations import BotMessage, Context, judge, options_after
 from evaluation.e2e.run import GROUPINGS, Case, Outcome, load_cases, rates
 
+PERSONAS_SETS = ["personas"] + [f"personas{n}" for n in range(2, 11)]
+
 MLFLOW = BotMessage("utter_tool_summary_open", {"name": "MLflow"})
 DRIFT = BotMessage("utter_faq/data_drift")
 LABELS = {"monitoring": "Model monitoring and ML observability"}
@@ -106,7 +108,7 @@ def test_an_unknown_expectation_is_an_error_not_a_failure():
 
 @pytest.mark.parametrize(
     "folder, at_least",
-    [("first", 400), ("fresh", 144), ("unseen", 192), ("personas", 216), ("personas2", 216), ("personas3", 216)],
+    [("first", 400), ("fresh", 144), ("unseen", 192)] + [(folder, 216) for folder in PERSONAS_SETS],
 )
 def test_the_committed_cases_are_well_formed_and_cover_every_kind(folder, at_least):
     cases = load_cases(Path(__file__).resolve().parents[2] / "tests" / "data" / "e2e" / folder)
@@ -129,7 +131,7 @@ def test_the_committed_cases_are_well_formed_and_cover_every_kind(folder, at_lea
     assert len({c.id for c in cases}) == len(cases)
 
 
-@pytest.mark.parametrize("folder", ["personas", "personas2", "personas3"])
+@pytest.mark.parametrize("folder", PERSONAS_SETS)
 def test_the_personas_sets_name_a_persona_for_every_case_and_a_quarter_run_3_turns_or_more(folder):
     cases = load_cases(Path(__file__).resolve().parents[2] / "tests" / "data" / "e2e" / folder)
     assert {c.persona for c in cases} == {
