@@ -147,6 +147,13 @@ def _text(tracker: Tracker) -> str:
     return str(subjects.get("focus") or tracker.latest_message.get("text") or "")
 
 
+def _asked_text(tracker: Tracker) -> str:
+    """The question without the words that named tools, for reading which fact it asks ("what is
+    lang chian" asks none)."""
+    subjects = tracker.latest_message.get(SUBJECTS) or {}
+    return str(subjects.get("unnamed") or _text(tracker))
+
+
 def _names_text(tracker: Tracker) -> str:
     """The same question as the user wrote it: where tool names are read ("superwise" stays a name)."""
     subjects = tracker.latest_message.get(SUBJECTS) or {}
@@ -470,7 +477,7 @@ class ActionToolAttribute(KnowledgeBaseAction):
         if restates and remembered and _last_answer(tracker) == ACTION_TOOL_ALTERNATIVES:
             # "self-hosted only" after alternatives: the alternatives again, with that requirement
             return self.answer(ALTERNATIVES, remembered[:1], dispatcher, tracker)
-        asked = asked_attributes(text) or _learned_attribute(tracker)
+        asked = asked_attributes(_asked_text(tracker)) or _learned_attribute(tracker)
         if (
             asked[:1] == [Attribute.OPEN_SOURCE]
             and self.refers_to_last_list(tracker)
@@ -653,7 +660,7 @@ class ActionListTools(KnowledgeBaseAction):
             # "explain feature stores", then "any tools for that?", also with a turn not understood between
             topic = tracker.get_slot(TOPIC_SLOT) or _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
-        asked = asked_attribute(_text(tracker))
+        asked = asked_attribute(_asked_text(tracker))
         if category is None and asked is not None and self.remembered(tracker):
             return self.ask(ATTRIBUTE + asked.value, dispatcher, tracker)  # "free?" after a tool: that tool's
         if category is None and _last_answer(tracker) is not None:  # "what other tools do that?" after a tool

@@ -125,7 +125,7 @@ _ATTRIBUTE_PATTERNS = (
     ),
     (
         Attribute.LANGUAGE,
-        r"\bwritten\b|language|\blang\b(?!\s*(?:chain|graph|smith|fuse|flow))|coded|implemented|built (?:with|in)|"
+        r"\bwritten\b|language|\blang\b|coded|implemented|built (?:with|in)|"
         r"\bin (?:go|golang|rust|java|python|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b|"
         r"\b(?:is|it's|its|isn't) (?:it )?(?:go|golang|rust|java|c\+\+|cpp|scala|typescript|javascript|ruby|kotlin)\b",
     ),
@@ -146,6 +146,15 @@ _ATTRIBUTE_PATTERNS = (
         r"\ban? [\w\s/-]{0,40}(?:tool|platform|library|orchestrator|framework|store|database)\b",
     ),
 )
+
+
+def without_names(text: str, naming_phrases: Sequence[str]) -> str:
+    """The text without the words that named tools, for reading what it asks: "lang chian" names
+    LangChain and asks no language, "is lang chain open source" asks whether it is open source."""
+    for phrase in sorted(naming_phrases, key=len, reverse=True):
+        words = [re.escape(w) for w in phrase.split()]
+        text = re.sub(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def sentences(text: str) -> List[str]:

@@ -155,6 +155,8 @@ class Resolution:
     naming_words: Tuple[str, ...] = ()
     # The words of the category phrase found: ("model", "registry").
     category_words: Tuple[str, ...] = ()
+    # Each run of words that named a tool, as typed: ("lang chian",) in "what is lang chian".
+    naming_phrases: Tuple[str, ...] = ()
 
     def as_json(self) -> Dict[str, object]:
         return {
@@ -731,7 +733,19 @@ class Resolver:
             unknown=next(iter(self._unknown(text, tokens, covered | set(phrase))), None),
             naming_words=tuple(tokens[i].stem for i in sorted(covered)),
             category_words=tuple(tokens[i].text for i in phrase),
+            naming_phrases=_runs(tokens, covered),
         )
+
+
+def _runs(tokens: List[Token], covered: Set[int]) -> Tuple[str, ...]:
+    """The words of each run of consecutive covered tokens, as typed."""
+    runs: List[List[Token]] = []
+    for index in sorted(covered):
+        if runs and index - 1 in covered:
+            runs[-1].append(tokens[index])
+        else:
+            runs.append([tokens[index]])
+    return tuple(" ".join(t.original for t in run) for run in runs)
 
 
 @functools.lru_cache(maxsize=None)

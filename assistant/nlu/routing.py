@@ -37,6 +37,7 @@ from core.message import (
     points_at_one,
     points_at_several,
     sentences,
+    without_names,
 )
 from core.names import (
     AFFIRM,
@@ -337,28 +338,29 @@ class Parse:
     job_share: float = 0.0  # that category's part of the nearest documents' vote
 
 
-def _carries_the_last_question(text: str) -> bool:
+def _carries_the_last_question(text: str, attribute: Optional[Attribute]) -> bool:
     """ "and tecton?", "ok, and Feast, does that one clear our list?": the last question again, about
     the one tool this message names; not when it asks a fact of its own or what the tool is."""
     lowered = text.lower()
     return bool(_FOLLOW_UP.search(lowered)) or (
         bool(_OPENS_A_FOLLOW_UP.match(lowered))
         and any(points_at_one(s) and s.rstrip().endswith("?") for s in sentences(text))
-        and asked_attribute(text) is None
+        and attribute is None
         and not _ASKS_WHAT_IT_IS.search(lowered)
     )
 
 
-def _tool_question(text: str, tool_count: int) -> str:
-    """Which kind of tool question a message with names in it asks."""
+def _tool_question(text: str, tool_count: int, attribute: Optional[Attribute]) -> str:
+    """Which kind of tool question a message with names in it asks; `attribute` is the fact it asks,
+    read without the names."""
     lowered = text.lower()
-    if tool_count == 1 and _carries_the_last_question(text):
+    if tool_count == 1 and _carries_the_last_question(text, attribute):
         return WHAT_ABOUT  # "n tecton?": the last question again, about Tecton
     if tool_count >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
     if _ALTERNATIVES.search(lowered):
         return ASK_ALTERNATIVES
-    if asked_attribute(text) is not None:
+    if attribute is not None:
         return ASK_TOOL_ATTRIBUTE
     return ASK_TOOL_INFO
 
@@ -571,6 +573,23 @@ class _Reading:
         """ "my name is Priyanka", "i work at Zalando": the odd name is a person or a place, not a tool."""
         return bool(_INTRODUCTION.search(self.lowered))
 
+    @functools.cached_property
+    def unnamed(self) -> str:
+        """The text without the words that named tools: "what is lang chian" asks no language."""
+        return without_names(self.text, self.resolution.naming_phrases)
+
+    @functools.cached_property
+    def attribute(self) -> Optional[Attribute]:
+        """The fact asked, read without the names."""
+        return asked_attribute(self.unnamed)
+
+    @functools.cached_property
+    def attributes(self) -> List[Attribute]:
+        return asked_attributes(self.unnamed)
+
+    def tool_question(self, tool_count: int) -> str:
+        return _tool_question(self.text, tool_count, self.attribute)
+
     def pointed(self) -> Optional[str]:
         return _pointed_question(
             self.text,
@@ -591,7 +610,7 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     if parse.intent in OVERRIDABLE:
         return _route_other(reading)
     if parse.intent in ANSWERS and resolution.tools and reading.about_a_name:
-        return _tool_question(text, reading.names)
+        return reading.tool_question(reading.names)
     return None
 
 
@@ -605,27 +624,27 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
     if (
         intent == ASK_TOOL_INFO
         and m.names
-        and asked_attribute(m.text) not in (None, Attribute.CATEGORY)
-        and (not _ASKS_WHAT_IT_IS.search(m.lowered) or len(asked_attributes(m.text)) >= 2)
+        and m.attribute not in (None, Attribute.CATEGORY)
+        and (not _ASKS_WHAT_IT_IS.search(m.lowered) or len(m.attributes) >= 2)
     ):
         # "what's airflow coded in", not "our repo uses hydra, no clue what it is"; "what KIND of tool is
         # it and what is it even written in" asks two facts
         return ASK_TOOL_ATTRIBUTE
     if (
         intent == ASK_ALTERNATIVES
-        and asked_attribute(m.text) is Attribute.OPEN_SOURCE
+        and m.attribute is Attribute.OPEN_SOURCE
         and not _ALTERNATIVES.search(m.lowered)
         and is_question(m.text)
     ):
         return ASK_TOOL_ATTRIBUTE  # "is that thing even open source or are we completely locked in?": the fact
-    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _carries_the_last_question(m.text):
+    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _carries_the_last_question(m.text, m.attribute):
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
     if (
         intent in (ASK_TOOL_ATTRIBUTE, ASK_TOOL_INFO)
         and not m.names
-        and (m.named_category or asked_attribute(m.text) is None)
+        and (m.named_category or m.attribute is None)
         and asks_for_tools(m.text)
     ):
         return LIST_TOOLS  # "hpo libs?", "libraries for it?": tools for a job, not a fact about a tool
@@ -649,12 +668,12 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
         and not m.introduces_someone
         and (m.about_a_name or m.unknown_asked_about)
     ):
-        return _tool_question(m.text, 1)  # "is zorbulator a good feature store?"
+        return m.tool_question(1)  # "is zorbulator a good feature store?"
     if (
         intent == LIST_TOOLS
         and not m.category
         and not m.names
-        and asked_attribute(m.text) is not None
+        and m.attribute is not None
         and not asks_for_tools(m.text)
     ):
         return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
@@ -674,7 +693,7 @@ def _route_other(m: _Reading) -> Optional[str]:
     if pointed is not None:
         return pointed
     if m.unknown_asked_about:
-        return _tool_question(m.text, 1)  # "is quibblenet a good feature store?": we don't know it
+        return m.tool_question(1)  # "is quibblenet a good feature store?": we don't know it
     if (
         not m.names
         and not m.named_category
@@ -702,7 +721,7 @@ def _route_other(m: _Reading) -> Optional[str]:
             return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
         if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
-    if not m.names and not m.named_category and intent == FALLBACK and asked_attribute(m.text) is not None:
+    if not m.names and not m.named_category and intent == FALLBACK and m.attribute is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool; "ok which ones are open source" after a list
     if (
         not m.names
@@ -715,8 +734,8 @@ def _route_other(m: _Reading) -> Optional[str]:
         and not m.named_category
         and intent in (HELP, OUT_OF_SCOPE, FAQ, FALLBACK)
         and not (intent in (HELP, OUT_OF_SCOPE) and m.parse.confidence >= SURE_SMALL_TALK)
-        and asked_attribute(m.text) is not None
-        and (points_at_the_discussed(m.text) or asked_attribute(m.text) in TOOLS_ONLY_FACTS)
+        and m.attribute is not None
+        and (points_at_the_discussed(m.text) or m.attribute in TOOLS_ONLY_FACTS)
         and is_question(m.text)
         and not asks_for_tools(m.text)
     ):
@@ -738,7 +757,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         return LIST_TOOLS  # "vector dbs?", "pipeline schedulers": a kind of tool in the plural, nothing else
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not
     # a tool question unless the tool is what it is about, or a fact about it is asked.
-    asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or asked_attribute(m.text) is Attribute.OPEN_SOURCE
+    asks_a_fact = bool(_ASKS_A_FACT.search(m.lowered)) or m.attribute is Attribute.OPEN_SOURCE
     practice_unsure = m.parse.practice_confidence < PRACTICE_CONFIDENCE
     if m.resolution.tools:
         named_unsure = (  # "the shortlist is X and Y.", not "what about streaming? our events go through kafka"
@@ -755,13 +774,13 @@ def _route_other(m: _Reading) -> Optional[str]:
             or named_unsure
             or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
         ):
-            return _tool_question(m.text, m.names)
+            return m.tool_question(m.names)
     if m.unknown and not m.resolution.tools and intent == FALLBACK and asks_a_fact and not m.introduces_someone:
-        return _tool_question(m.text, 1)  # "And FeatureVault, is that one free too?": we don't know it
+        return m.tool_question(1)  # "And FeatureVault, is that one free too?": we don't know it
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:
-        return _tool_question(m.text, 1)  # "what is zorbulator?": the assistant says it does not know it
+        return m.tool_question(1)  # "what is zorbulator?": the assistant says it does not know it
     unsure_elsewhere = intent == FALLBACK or (intent == OUT_OF_SCOPE and m.parse.confidence < SURE_OUT_OF_SCOPE)
     if (
         unsure_elsewhere
@@ -789,18 +808,18 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
         # "how do i deploy with kubrixa" asks about a tool; "a good recipe of pierogi?", written in lower
         # case and nearer to off-topic talk than to any practice question, is about food
         off_topic_word = m.unknown is not None and m.unknown.islower() and not m.on_topic
-        return _tool_question(m.text, 1) if m.unknown_asked_about and not off_topic_word else None
+        return m.tool_question(1) if m.unknown_asked_about and not off_topic_word else None
     only_the_name = not _words_besides(m.text, m.resolution.naming_words)
     how = re.search(r"\bhow (?:does|do) ([\w\s.&+-]{1,40}?) (?:actually |really )?work\b", m.lowered)
     asks_how_it_works = how is not None and not _words_besides(how.group(1), m.resolution.naming_words)
     asks_what_a_tool_has = (
         asks_how_it_works  # "in a nutshell how does great expectations work"
-        or asked_attribute(m.text) is not None
+        or m.attribute is not None
         or bool(_ASKS_A_FACT.search(m.lowered))
         or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
         or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered)))
     )
-    return _tool_question(m.text, m.names) if only_the_name or asks_what_a_tool_has else None
+    return m.tool_question(m.names) if only_the_name or asks_what_a_tool_has else None
 
 
 def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:

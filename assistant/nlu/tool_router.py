@@ -24,7 +24,7 @@ from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice
-from core.message import focus
+from core.message import focus, without_names
 from core.names import LEARNED_ATTRIBUTE, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
 from core.resolver import Resolver, default_resolver
 
@@ -126,6 +126,7 @@ class ToolRouter(GraphComponent):
                 {
                     "focus": asked,
                     "written": asked_as_written,
+                    "unnamed": without_names(asked, resolution.naming_phrases),  # what it asks of the names
                     "text": text,
                     "tools": resolution.tools,
                     "context": context,

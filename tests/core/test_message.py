@@ -19,6 +19,7 @@ from core.message import (
     open_source_optional,
     opens_on_the_one,
     referred_count,
+    without_names,
     without_own_platform,
 )
 
@@ -273,3 +274,16 @@ def test_throwing_a_tool_into_the_mix_adds_it_to_the_comparison():
 )
 def test_a_question_opening_on_that_or_this_is_about_what_was_just_mentioned(text, points):
     assert opens_on_the_one(text) is points
+
+
+@pytest.mark.parametrize(
+    "text, phrases, attribute",
+    [
+        ("what is lang chian", ["lang chian"], None),  # "lang" names LangChain, it asks no language
+        ("what lang is lang chain written in", ["lang chain"], Attribute.LANGUAGE),
+        ("is W&B free?", ["W&B"], Attribute.OPEN_SOURCE),
+        ("docs for Docs Bot", ["Docs Bot"], Attribute.LINK),
+    ],
+)
+def test_the_words_that_name_a_tool_do_not_ask_a_fact(text, phrases, attribute):
+    assert asked_attribute(without_names(text, phrases)) == attribute

@@ -139,3 +139,7 @@ def test_a_word_capitalised_inside_a_sentence_is_a_name_though_one_letter_from_e
 
 def test_a_licence_the_base_names_is_never_an_unknown_tool():
     assert default_resolver().resolve("hm, busl. alternatives?").unknown is None
+
+
+def test_the_resolution_keeps_each_run_of_naming_words_as_typed():
+    assert default_resolver().resolve("compare mlfow and Kube Flow").naming_phrases == ("mlfow", "Kube Flow")

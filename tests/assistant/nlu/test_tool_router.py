@@ -90,6 +90,7 @@ def test_names_are_read_as_written_and_the_tracker_keeps_what_the_user_wrote():
     assert message.get("subjects") == {
         "focus": "what is modelkit",
         "written": "what is modelbit",
+        "unnamed": "what is modelkit",
         "text": "what is modelkit",
         "tools": [],
         "context": [],
@@ -103,3 +104,12 @@ def test_a_message_that_only_names_a_tool_asks_no_fact_whatever_the_attribute_cl
     message = parsed("is langchain managed only?", "ask_tool_attribute", 0.9)
     message.set("attribute", {"name": "hosting", "confidence": 0.9}, add_to_output=True)
     assert route(message).get("attribute") == {"name": "hosting", "confidence": 0.9}
+
+
+def test_the_words_that_name_a_tool_ask_no_fact():
+    # "lang" in "lang chian" is LangChain's, not "what language"; the question is what it is
+    message = route(parsed("what is lang chian", "out_of_scope", 0.5))
+    assert message.get("intent")["name"] == "ask_tool_info"
+    assert message.get("subjects")["unnamed"].split() == ["what", "is"]
+    message = route(parsed("is lang chain open source", "out_of_scope", 0.5))
+    assert message.get("intent")["name"] == "ask_tool_attribute"
