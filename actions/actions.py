@@ -590,6 +590,13 @@ class ActionWhatAbout(KnowledgeBaseAction):
         if kind in (LIST, RECOMMEND):
             kind = INFO
         found = self.lookup(tracker)
+        if kind.startswith(ATTRIBUTE) and found.tools:
+            # "can I host marimo myself?", then "what about deepnote": the same fact, and what Deepnote is
+            # (people ask either, and the second tool is often new to them)
+            events = self.answer(kind, found.tools, dispatcher, tracker)
+            for tool in found.tools[:MAX_TOOLS_PER_ANSWER]:
+                _send(dispatcher, answers.summary(tool, self.kb))
+            return events
         if kind == COMPARE and found.tools:  # compared X and Z; "what about Y?" compares X and Y
             earlier = [t for t in self.remembered(tracker) if t.name not in {f.name for f in found.tools}]
             return self.answer(COMPARE, earlier[:1] + found.tools, dispatcher, tracker)

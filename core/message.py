@@ -117,8 +117,13 @@ def asks_for_other_tools(text: str) -> bool:
 # "licence", as people spell it ("license", "lisence", "licsense", "lic"), for the router and the reader.
 LICENCE_WORDS = r"licen[cs]\w*|lisen[cs]\w*|licsen\w*|licens\w*|licn?se\w*|\blic\b"
 
-# Checked in order: "what licence is this open-source tool under" asks for the licence.
+# Checked in order: "what licence is this open-source tool under" asks for the licence; "is it free or
+# do we need to pay for a licence", "which wouldn't cost us licence fees" ask what it costs.
 _ATTRIBUTE_PATTERNS = (
+    (
+        Attribute.OPEN_SOURCE,
+        rf"\b(?:pay|paying|buy|cost\w*|fees?|free)\b.{{0,25}}(?:{LICENCE_WORDS})|(?:{LICENCE_WORDS})\W*(?:fees?|costs?)\b",
+    ),
     (
         Attribute.LICENCE,
         f"{LICENCE_WORDS}|\\bspdx\\b|\\bgpl\\b|\\bmit\\b|apache[\\s-]?2|apache licen",
@@ -177,12 +182,21 @@ def focus(text: str) -> str:
     parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
     if len(parts) < 2 or (len(parts) < LONG_MESSAGE_SENTENCES and len(text.split()) < LONG_MESSAGE_WORDS):
         return text
-    questions = [p for p in parts if p.rstrip().endswith("?")]
+    # "what's Feast. one paragraph, I have a meeting in 5 min", "netflix made it right? whatever. is it
+    # free or not": the sentences with a question mark or that open on a question or a request
+    questions = [p for p in parts if p.rstrip().endswith("?") or re.match(_ASKING_OPENING, p.lower())]
     if not questions and re.match(_QUESTION_OPENING, parts[-1].lower()):
         return parts[-1]  # a texted paragraph that ends "... what tools do ppl use to run a bot over sms"
     return " ".join(questions) if questions else text
 
 
+# A sentence whose first word (after "ok", "so", "and"...) asks or requests: "is it free or not",
+# "compare them", not "I have a meeting in 5 min" or "can't wait".
+_ASKING_OPENING = (
+    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|quick q|q)\W+){0,2}"
+    r"(?:is|are|does|do|can|could|would|will|should|has|have|what|whats|what's|which|who|where|when|why|how|"
+    r"compare|tell|show|list|give|explain|describe|recommend|suggest)(?!n't|n\u2019t|'t|\u2019t)\b"
+)
 _QUESTION_OPENING = (
     r"^\W*(?:\w+\W+){0,2}?(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|which|who|whom|whose|where|"
     r"when|why|how|whats|wat|wht|whch|wich|r|any)\b"

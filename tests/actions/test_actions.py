@@ -403,13 +403,15 @@ def test_alternatives_follow_up_without_a_name():
 
 
 # -- what about, choose ----------------------------------------------------------------------------
-def test_what_about_repeats_the_last_question_for_another_tool():
+def test_what_about_repeats_the_last_question_for_another_tool_and_says_what_it_is():
     talk = Conversation()
     talk.turn(ActionToolAttribute(default_resolver()), "what licence does mlflow have", "ask_tool_attribute")
     messages = talk.turn(
         ActionWhatAbout(default_resolver()), "what about dvc?", "what_about", [{"entity": "tool", "value": "dvc"}]
     )
-    assert [(m["response"], m["name"]) for m in messages] == [("utter_tool_licence", "DVC")]
+    assert [m["name"] for m in messages] == ["DVC", "DVC"]
+    assert messages[0]["response"] == "utter_tool_licence"
+    assert messages[1]["response"].startswith("utter_tool_summary")
 
 
 def test_what_about_after_a_comparison_compares_the_first_with_the_new_one():

@@ -181,10 +181,27 @@ def test_a_long_message_with_no_question_mark_asks_in_its_last_sentence_when_tha
 
 @pytest.mark.parametrize(
     "text",
-    ["is kserve open source?", "we use dvc. is it free?", "and where are ITS docs. a link. please. I'm begging."],
+    ["is kserve open source?", "we use dvc. is it free?", "the docs. a link. please. I'm begging."],
 )
 def test_a_short_message_or_one_with_no_question_mark_is_all_question(text):
     assert focus(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        ("what's Feast. one paragraph. I have a meeting in 5 min and no time to read docs", "what's Feast."),
+        ("netflix made it right? whatever. is it free or not", "netflix made it right? is it free or not"),
+        ("and where are ITS docs. a link. please. I'm begging.", "and where are ITS docs."),
+        ("ok compare them. we're a bank. nothing can leave our datacenter", "ok compare them."),
+        (
+            "We can't wait. Our model scores slowly. Latency matters to us.",
+            "We can't wait. Our model scores slowly. Latency matters to us.",
+        ),
+    ],
+)
+def test_a_sentence_that_opens_on_a_question_or_a_request_is_the_question_without_a_question_mark(text, asked):
+    assert focus(text) == asked
 
 
 @pytest.mark.parametrize(
@@ -287,3 +304,17 @@ def test_a_question_opening_on_that_or_this_is_about_what_was_just_mentioned(tex
 )
 def test_the_words_that_name_a_tool_do_not_ask_a_fact(text, phrases, attribute):
     assert asked_attribute(without_names(text, phrases)) == attribute
+
+
+@pytest.mark.parametrize(
+    "text, attribute",
+    [
+        ("Is it free to use or would my uni need to pay for a licence?", Attribute.OPEN_SOURCE),
+        ("opentelemetri is free to use or we need licence?", Attribute.OPEN_SOURCE),
+        ("Which of those wouldn't cost us any licence fees?", Attribute.OPEN_SOURCE),
+        ("what licence is this free tool under", Attribute.LICENCE),
+        ("is the licence apache or mit", Attribute.LICENCE),
+    ],
+)
+def test_a_licence_spoken_of_as_a_cost_asks_whether_it_is_free(text, attribute):
+    assert asked_attribute(text) == attribute
