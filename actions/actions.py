@@ -529,7 +529,10 @@ class ActionCompareTools(KnowledgeBaseAction):
     def compares_the_unknown(self, text: str, found: Lookup) -> bool:
         """The unknown name is one of those compared: fewer than two known tools are named, or it
         shares a sentence with a known one. In "Ollama vs llama.cpp vs vLLM. WHICH ONE. I've read
-        ten reddit threads" Reddit is not compared."""
+        ten reddit threads" Reddit is not compared, nor the asker's own thing in "compare them. nothing
+        leaves our datacenter"."""
+        if not names_an_unknown_tool(text, found.query):
+            return False
         if len(found.tools) < 2:
             return True
         return any(

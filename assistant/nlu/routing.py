@@ -150,7 +150,9 @@ _COMPARES = re.compile(
     r"\bor\b|\bagainst\b|\bstack up\b|\bside by side\b|\bhead to head\b|\bpick\b.{0,60}\bor\b"
 )
 _ALTERNATIVES = re.compile(
-    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b|\b(?:use|using|try|pick|"
+    # "instead of a cloud" says where it runs, not what replaces it
+    r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b(?!\s+(?:a |an |the |their |some )?(?:public |"
+    r"vendor'?s? )?(?:cloud|saas|hosted|managed)\b)|\b(?:use|using|try|pick|"
     r"recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.{0,60}\bbut\b|"
     r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
@@ -183,7 +185,9 @@ _NAMED_KINDS = (
 # "what could check all that": the message points back at the last answer ("it" is always a pronoun).
 _REFERS_BACK = re.compile(
     rf"\b(?:{THE_LAST}|{THE_SEVERAL})\W*$|"
-    rf"\b(?:for|do|does|with|about|like) (?:{THE_LAST}|{THE_SEVERAL})\b|\b(?:it|all (?:that|this))\b(?!')"
+    rf"\b(?:for|do|does|with|about|like) (?:{THE_LAST}|{THE_SEVERAL})\b|\b(?:it|all (?:that|this))\b(?!')|"
+    # "what tools would have caught that before the customers did", not "make sure that data is valid"
+    r"\b(?:that|this)(?=\s*(?:[.?!,;]|(?:before|after|when|then|early|earlier|sooner|automatically|again)\b))"
 )
 # "compare them", "how do those two stack up", "compare all three": the tools discussed, compared.
 _COMPARES_THOSE = re.compile(
@@ -318,7 +322,9 @@ def asks_for_tools(text: str, strongly: bool = False) -> bool:
     there"); `strongly` leaves it out, for a job read from the practice topic ("which dev practices
     give the most bang for the buck" asks for practices)."""
     lowered = text.lower()
-    return bool(_ASKS_FOR_TOOLS.search(lowered)) or (not strongly and bool(re.match(r"^\W*which\b", lowered)))
+    return bool(_ASKS_FOR_TOOLS.search(lowered)) or (
+        not strongly and bool(re.search(r"(?:^|[.?!;]\s)\W*which\b", lowered))  # "ok forget it. which ..."
+    )
 
 
 @dataclass(frozen=True)
@@ -716,10 +722,10 @@ def _route_other(m: _Reading) -> Optional[str]:
         and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP)
     ):
         return LIST_TOOLS  # "examples?" after a practice answer: that topic's tools
-    if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ):
+    if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP):
         if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
-            return LIST_TOOLS  # "any tools for that?": the action reads what "that" was
-        if (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
+            return LIST_TOOLS  # "any tools for that?", "what tools do you know for that job": what "that" was
+        if intent != HELP and (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
             return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
     if not m.names and not m.named_category and intent == FALLBACK and m.attribute is not None:
         return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool; "ok which ones are open source" after a list

@@ -328,6 +328,18 @@ def test_compare_them_after_a_list_compares_what_was_shown():
     assert [m.get("name") for m in messages if m["response"].startswith("utter_compare_tool")] == shown[:3]
 
 
+def test_compare_them_with_the_askers_own_thing_named_compares_the_tools_discussed():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is feast", "ask_tool_info")
+    talk.turn(ActionToolInfo(default_resolver()), "what is tecton", "ask_tool_info")
+    messages = talk.turn(
+        ActionCompareTools(default_resolver()),
+        "ok compare them. and remember we're a bank, nothing leaves our datacenter",
+        "compare_tools",
+    )
+    assert [m.get("name") for m in messages[:2]] == ["Feast", "Tecton"]
+
+
 def test_compare_it_with_another_uses_the_tool_just_discussed():
     talk = Conversation()
     talk.turn(ActionToolInfo(default_resolver()), "what is prefect", "ask_tool_info")

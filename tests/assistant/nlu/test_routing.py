@@ -735,3 +735,30 @@ def test_a_follow_up_naming_one_tool_and_pointing_at_it_carries_the_last_questio
     parse = _parse("nlu_fallback", practice=0.1)
     assert route("ok, and Feast, does that one clear our list?", parse, _resolution(["Feast"])) == "what_about"
     assert route("ok, and Feast, what is it?", parse, _resolution(["Feast"])) == "ask_tool_info"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("what tools do you know for that job then", "help"),  # NLU heard "what ... you know": help
+        ("ok and what tools would have caught that before the customers did", "nlu_fallback"),
+    ],
+)
+def test_a_request_for_tools_that_points_at_the_last_answer_lists_its_tools(text, intent):
+    assert route(text, _parse(intent, practice=0.2), _resolution()) == "list_tools"
+
+
+def test_what_else_can_you_do_stays_help():
+    assert route("what else can you do?", _parse("help", practice=0.1), _resolution()) is None
+
+
+def test_which_after_a_first_sentence_asks_for_the_tools_of_the_kind_it_names():
+    text = "ok forget it. which model registries ARE open source then"
+    parse = _parse("faq", practice=0.5, category="model-registry")
+    assert asks_for_tools(text)
+    assert route(text, parse, _resolution(category="model-registry")) == "list_tools"
+
+
+def test_instead_of_the_cloud_says_where_it_runs_not_what_replaces_it():
+    text = "Is Label Studio open source, and can I run it on our lab's own server instead of a cloud?"
+    assert route(text, _parse("ask_tool_attribute", practice=0.3), _resolution(["Label Studio"])) is None
