@@ -542,11 +542,14 @@ class Resolver:
                 chosen.append(hit)
                 taken.update(range(hit.start, hit.end))
         chosen = [h for h in chosen if self._cued(tokens, h, chosen)]
+        for hit in sorted(self._sound_alike_hits(tokens, set()), key=_Hit.key, reverse=True):
+            inside = [h for h in chosen if h.start < hit.end and hit.start < h.end]
+            # "pie torch lightning" is PyTorch Lightning, though "pie torch" alone is PyTorch: a longer
+            # respelling wins over the guesses inside it, and over an exact name only when it is a longer
+            # name of the same family
+            if all(_grows_into(h, hit) for h in inside):
+                chosen = [h for h in chosen if h not in inside] + [hit]
         covered = {i for h in chosen for i in range(h.start, h.end)}
-        for hit in sorted(self._sound_alike_hits(tokens, covered), key=_Hit.key, reverse=True):
-            if covered.isdisjoint(range(hit.start, hit.end)):
-                chosen.append(hit)
-                covered.update(range(hit.start, hit.end))
         for index, token in enumerate(tokens):  # "seldon": first word of several names
             if index not in covered and token.text in self.first_words:
                 family = self.first_words[token.text]
@@ -735,6 +738,17 @@ class Resolver:
             category_words=tuple(tokens[i].text for i in phrase),
             naming_phrases=_runs(tokens, covered),
         )
+
+
+def _grows_into(shorter: _Hit, longer: _Hit) -> bool:
+    """`longer` covers `shorter` and more, and may replace it: a guess, or an exact name that starts
+    the longer name ("PyTorch" in "PyTorch Lightning")."""
+    return (
+        longer.start <= shorter.start
+        and shorter.end <= longer.end
+        and shorter.end - shorter.start < longer.end - longer.start
+        and (not shorter.exact or longer.tool.name.lower().startswith(shorter.tool.name.lower()))
+    )
 
 
 def _runs(tokens: List[Token], covered: Set[int]) -> Tuple[str, ...]:

@@ -202,7 +202,9 @@ _MORE = re.compile(
 )
 # "what can you help me with?", "how does this work": what the assistant can do.
 _ASKS_FOR_HELP = re.compile(
-    r"\bwhat (?:can|could) (?:you|u) (?:do|help (?:me |us )?(?:with)?)\b|"
+    # "what can you do", and as non-native speakers order it: "which things you can do for me?"
+    r"\b(?:what|which)(?: \w+)? (?:(?:can|could) (?:you|u)|(?:you|u) (?:can|could)) "
+    r"(?:do|help (?:me |us )?(?:with)?)\b|"
     r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
     r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b"
 )
@@ -273,10 +275,18 @@ def _content_words(text: str) -> int:
 
 
 def _words_besides(text: str, naming_words: Sequence[str]) -> int:
-    """Content words besides the ones that name the tools: 1 in "what is a seldon crisis", 0 in
-    "who makes seldon"."""
+    """Content words besides the ones that name the tools, and the words that call it a tool: 1 in
+    "what is a seldon crisis", 0 in "who makes seldon" and in "what is the hugging face transformers
+    library"."""
     named = set(naming_words)
-    return sum(1 for w in _words(text) if w not in _FILLER and w not in named and re.sub(r"'s$", "", w) not in named)
+    return sum(
+        1
+        for w in _words(text)
+        if w not in _FILLER
+        and w not in named
+        and re.sub(r"'s$", "", w) not in named
+        and not re.fullmatch(TOOL_NOUNS, w)
+    )
 
 
 def says_only_names(text: str, resolution: Resolution) -> bool:
@@ -810,6 +820,8 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     "kafka vs pulsar", "lighter options than great expectations"); "what is a seldon crisis" and
     "the main theme of kafka's metamorphosis" stay off-topic."""
     tools = m.resolution.tools
+    if not m.names and _ASKS_FOR_HELP.search(m.lowered):
+        return HELP  # "Good morning! Which things you can do for me?": what the assistant covers answers it
     if not tools:
         # "how do i deploy with kubrixa" asks about a tool; "a good recipe of pierogi?", written in lower
         # case and nearer to off-topic talk than to any practice question, is about food

@@ -762,3 +762,26 @@ def test_which_after_a_first_sentence_asks_for_the_tools_of_the_kind_it_names():
 def test_instead_of_the_cloud_says_where_it_runs_not_what_replaces_it():
     text = "Is Label Studio open source, and can I run it on our lab's own server instead of a cloud?"
     assert route(text, _parse("ask_tool_attribute", practice=0.3), _resolution(["Label Studio"])) is None
+
+
+def test_what_can_you_do_in_a_non_native_word_order_asks_for_help():
+    text = "Good morning! Which things you can do for me?"
+    for confidence in (0.5, 0.7):  # unsure or sure it is off-topic
+        assert (
+            route(text, Parse("out_of_scope", confidence, (("out_of_scope", confidence),), 0.1), _resolution())
+            == "help"
+        )
+
+
+def test_a_name_called_a_library_is_still_only_the_name_to_a_sure_off_topic_reading():
+    text = "what is the hugging face trans formers library"
+    resolution = Resolution(
+        text,
+        ["Hugging Face Transformers"],
+        [],
+        None,
+        None,
+        naming_words=("hugging", "face", "trans", "formers"),
+        naming_phrases=("hugging face trans formers",),
+    )
+    assert route(text, _parse("out_of_scope", practice=0.1), resolution) == "ask_tool_info"
