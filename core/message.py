@@ -193,8 +193,8 @@ def focus(text: str) -> str:
 # A sentence whose first word (after "ok", "so", "and"...) asks or requests: "is it free or not",
 # "compare them", not "I have a meeting in 5 min" or "can't wait".
 _ASKING_OPENING = (
-    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|quick q|q)\W+){0,2}"
-    r"(?:is|are|does|do|can|could|would|will|should|has|have|what|whats|what's|which|who|where|when|why|how|"
+    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|quick q|q|btw|um|uh|oh|right|lol|hmm|hm)\W+){0,3}"
+    r"(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|whats|what's|wat|wats|wht|which|whch|wich|who|whom|whose|where|when|why|how|hw|r|any|"
     r"compare|tell|show|list|give|explain|describe|recommend|suggest)(?!n't|n\u2019t|'t|\u2019t)\b"
 )
 _QUESTION_OPENING = (
@@ -244,9 +244,9 @@ def names_an_unknown_tool(text: str, name: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    """Asks rather than states: a question mark, or a sentence that opens like a question ("can it run
-    on prem", not "we run it on prem")."""
-    return "?" in text or any(re.match(_QUESTION_OPENING, s.lower()) for s in sentences(text))
+    """Asks rather than states: a question mark, or a sentence that opens on a question or a request
+    ("can it run on prem", "ok so is it free"; not "we run it on prem", "it has to be open source")."""
+    return "?" in text or any(re.match(_ASKING_OPENING, s.lower()) for s in sentences(text))
 
 
 def _clause_attribute(clause: str) -> Optional[Attribute]:

@@ -191,8 +191,8 @@ _REFERS_BACK = re.compile(
 )
 # "compare them", "how do those two stack up", "compare all three": the tools discussed, compared.
 _COMPARES_THOSE = re.compile(
-    rf"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side)\b.{{0,30}}\b(?:{THE_SEVERAL})\b|"
-    rf"\b(?:{THE_SEVERAL})\b.{{0,30}}\b(?:compar\w*|stack up|differ\w*|side by side)\b"
+    rf"\b(?:compar\w*|vs|versus|differ\w*|stack up|side by side|next to each other)\b.{{0,30}}\b(?:{THE_SEVERAL})\b|"
+    rf"\b(?:{THE_SEVERAL})\b.{{0,30}}\b(?:compar\w*|stack up|differ\w*|side by side|next to each other)\b"
 )
 # "could you please tell me more about this?": the longer version of the last answer.
 _MORE = re.compile(
@@ -287,6 +287,12 @@ def _words_besides(text: str, naming_words: Sequence[str]) -> int:
         and re.sub(r"'s$", "", w) not in named
         and not re.fullmatch(TOOL_NOUNS, w)
     )
+
+
+def _clauses(text: str) -> List[str]:
+    """The sentences of a message and the parts of them between commas: "self-hosted please, our data
+    isn't allowed to leave the university network" states its requirement in the first."""
+    return [c for c in re.split(r"[,;:]\s*|(?<=[.?!])\s+", text) if c.strip()]
 
 
 def says_only_names(text: str, resolution: Resolution) -> bool:
@@ -606,6 +612,32 @@ class _Reading:
     def tool_question(self, tool_count: int) -> str:
         return _tool_question(self.text, tool_count, self.attribute)
 
+    @property
+    def compares_the_discussed(self) -> bool:
+        """ "OK, put the two side by side for me.": the tools discussed before, compared; not a sure practice
+        question ("how do those two approaches differ?" after a practice answer)."""
+        return (
+            not self.names
+            and not self.named_category
+            and bool(_COMPARES_THOSE.search(self.lowered))
+            and not (self.parse.intent == FAQ and self.parse.practice_confidence >= SURE_PRACTICE)
+        )
+
+    @property
+    def names_the_kind_with_a_tool_noun(self) -> bool:
+        """ "need model monitoring tools asap", "ok, model monitoring tools then": the kind of tool named and
+        then what its tools are, asked for as a list; not in a sentence that asks how or why ("how do
+        monitoring tools detect drift")."""
+        words = self.resolution.category_words
+        if not words or not self.resolution.category:
+            return False
+        kind = r"\W+".join(map(re.escape, words))
+        return any(
+            re.search(rf"\b{kind}\W+(?:{TOOL_NOUNS}|{_ASKED_NOUNS})\b", sentence.lower())
+            and not re.match(r"^\W*(?:how|why|when|should|does|do|is|are|can|could|would)\b", sentence.lower())
+            for sentence in sentences(self.text)
+        )
+
     def pointed(self) -> Optional[str]:
         return _pointed_question(
             self.text,
@@ -619,6 +651,8 @@ class _Reading:
 def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The intent the message should have instead of NLU's, or None to keep NLU's."""
     reading = _Reading(text, parse, resolution)
+    if parse.intent in OVERRIDABLE and reading.compares_the_discussed:
+        return COMPARE_TOOLS  # "put all three next to each other then", heard as thanks or off-topic
     if parse.intent in TOOL_INTENTS:
         return _route_tool_question(reading)
     if parse.intent in (LIST_TOOLS, RECOMMEND_TOOL):
@@ -631,8 +665,10 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
 
 
 def _route_tool_question(m: _Reading) -> Optional[str]:
-    """NLU heard a tool question: only its kind may change."""
+    """NLU heard a tool question: only its kind may change, or it states a requirement."""
     intent = m.parse.intent
+    if not m.names and not is_question(m.text) and constraints(m.text).labels and not _ALTERNATIVES.search(m.lowered):
+        return INFORM  # "It has to be open source, we can't pay for anything": for the questionnaire or the list
     if m.names and intent != COMPARE_TOOLS:
         pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
         if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
@@ -703,6 +739,19 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
 def _route_other(m: _Reading) -> Optional[str]:
     """NLU heard a practice question, small talk, or nothing sure: the names and cues may decide."""
     intent = m.parse.intent
+    # "only open source. finance gave us zero budget", "self-hosted, our cluster has no internet access": a
+    # requirement (in a sentence or a clause of its own), for the list or the advice, however off-topic
+    # the rest sounds
+    states_a_requirement = (
+        not m.names
+        and not m.named_category
+        and intent in (FALLBACK, OUT_OF_SCOPE, FAQ)
+        and m.parse.practice_confidence < SURE_PRACTICE
+        and any(_content_words(c) <= MAX_CONSTRAINT_WORDS and constraints(c).labels for c in _clauses(m.text))
+        and not is_question(m.text)
+    )
+    if states_a_requirement:
+        return INFORM
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return _route_sure_off_topic(m)
     pointed = m.pointed() if m.names else None
@@ -710,17 +759,6 @@ def _route_other(m: _Reading) -> Optional[str]:
         return pointed
     if m.unknown_asked_about:
         return m.tool_question(1)  # "is quibblenet a good feature store?": we don't know it
-    if (
-        not m.names
-        and not m.named_category
-        and intent in (FALLBACK, OUT_OF_SCOPE, FAQ)
-        and m.parse.practice_confidence < SURE_PRACTICE
-        and any(_content_words(s) <= MAX_CONSTRAINT_WORDS and constraints(s).labels for s in sentences(m.text))
-        and not is_question(m.text)
-    ):
-        # "only open source. finance gave us zero budget", "self-hosted. everything we run sits in our own
-        # datacenter": a requirement (in a sentence of its own), for the list or the advice
-        return INFORM
     if not m.names and _OF_THOSE.search(m.lowered) and constraints(m.text).labels:
         return LIST_TOOLS  # "Which of those could we run in our own data centre?": the last list, narrowed
     if not m.names and _COMPARES_THOSE.search(m.lowered) and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP):
@@ -769,6 +807,8 @@ def _route_other(m: _Reading) -> Optional[str]:
         return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
+    if not m.names and m.names_the_kind_with_a_tool_noun:
+        return LIST_TOOLS  # "need model monitoring tools asap our model went weird overnight"
     if m.named_category and not m.names and (_names_kinds_only(m.text) or _LIST_OF.search(m.lowered)):
         return LIST_TOOLS  # "vector dbs?", "pipeline schedulers": a kind of tool in the plural, nothing else
     # Off-topic talk that happens to hold a tool's word ("my bedroom has terrible airflow") is not

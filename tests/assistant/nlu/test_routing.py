@@ -785,3 +785,31 @@ def test_a_name_called_a_library_is_still_only_the_name_to_a_sure_off_topic_read
         naming_phrases=("hugging face trans formers",),
     )
     assert route(text, _parse("out_of_scope", practice=0.1), resolution) == "ask_tool_info"
+
+
+def test_a_requirement_stated_is_not_a_tool_question():
+    text = "It has to be open source, we can't pay for anything"
+    assert route(text, _parse("ask_alternatives", practice=0.2), _resolution()) == "inform"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["OK, put the two side by side for me.", "fine, put all three next to each other then"],
+)
+def test_comparing_the_tools_discussed_beats_small_talk_and_off_topic(text):
+    for intent in ("thanks", "goodbye", "out_of_scope"):
+        assert route(text, _parse(intent, practice=0.1), _resolution()) == "compare_tools"
+
+
+def test_the_kind_of_tool_named_with_tools_asks_for_the_list():
+    text = "need model monitoring tools asap our model went weird overnight"
+    resolution = Resolution(text, [], [], "monitoring", None, category_words=("model", "monitoring"))
+    assert route(text, _parse("faq", practice=0.9, category="monitoring"), resolution) == "list_tools"
+    how = "how do model monitoring tools detect drift"
+    resolution = Resolution(how, [], [], "monitoring", None, category_words=("model", "monitoring"))
+    assert route(how, _parse("faq", practice=0.9, category="monitoring"), resolution) != "list_tools"
+
+
+def test_a_requirement_in_a_clause_of_its_own_is_stated_not_asked():
+    text = "self-hosted please, our data isn't allowed to leave the university network"
+    assert route(text, _parse("faq", practice=0.4), _resolution()) == "inform"
