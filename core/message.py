@@ -190,17 +190,19 @@ def focus(text: str) -> str:
     return " ".join(questions) if questions else text
 
 
+# The words a question opens on, as people type them.
+_QUESTION_WORDS = (
+    r"is|are|does|do|did|can|could|would|will|should|shall|has|have|what|whats|what's|wat|wats|wht|which|whch|wich|"
+    r"who|whom|whose|where|when|why|how|hw|r|any"
+)
 # A sentence whose first word (after "ok", "so", "and"...) asks or requests: "is it free or not",
 # "compare them", not "I have a meeting in 5 min" or "can't wait".
 _ASKING_OPENING = (
-    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|quick q|q|btw|um|uh|oh|right|lol|hmm|hm)\W+){0,3}"
-    r"(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|whats|what's|wat|wats|wht|which|whch|wich|who|whom|whose|where|when|why|how|hw|r|any|"
-    r"compare|tell|show|list|give|explain|describe|recommend|suggest)(?!n't|n\u2019t|'t|\u2019t)\b"
+    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|btw|um|uh|oh|right|lol|hmm|hm)\W+){0,3}"
+    rf"(?:{_QUESTION_WORDS}|compare|tell|show|list|give|explain|describe|recommend|suggest)(?!n't|n\u2019t|'t|\u2019t)\b"
 )
-_QUESTION_OPENING = (
-    r"^\W*(?:\w+\W+){0,2}?(?:is|are|does|do|did|can|could|would|will|should|shall|has|have|what|which|who|whom|whose|where|"
-    r"when|why|how|whats|wat|wht|whch|wich|r|any)\b"
-)
+# Looser, for the last sentence of a texted paragraph: up to two words of any kind before it.
+_QUESTION_OPENING = rf"^\W*(?:\w+\W+){{0,2}}?(?:{_QUESTION_WORDS})\b"
 
 
 # A message that is nothing but a request to describe something by name: "what is flow pilot",

@@ -626,15 +626,14 @@ class _Reading:
     @property
     def names_the_kind_with_a_tool_noun(self) -> bool:
         """ "need model monitoring tools asap", "ok, model monitoring tools then": the kind of tool named and
-        then what its tools are, asked for as a list; not in a sentence that asks how or why ("how do
-        monitoring tools detect drift")."""
+        then what its tools are, in a sentence that states the need; a question about them ("how do
+        monitoring tools detect drift", "what is an end to end ml platform") asks something else."""
         words = self.resolution.category_words
         if not words or not self.resolution.category:
             return False
         kind = r"\W+".join(map(re.escape, words))
         return any(
-            re.search(rf"\b{kind}\W+(?:{TOOL_NOUNS}|{_ASKED_NOUNS})\b", sentence.lower())
-            and not re.match(r"^\W*(?:how|why|when|should|does|do|is|are|can|could|would)\b", sentence.lower())
+            re.search(rf"\b{kind}\W+(?:{TOOL_NOUNS})\b", sentence.lower()) and not is_question(sentence)
             for sentence in sentences(self.text)
         )
 
@@ -807,7 +806,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         return RECOMMEND_TOOL  # "whch hyperparam tuner shd i use": one pick, through the questionnaire
     if m.category and asks_for_tools(m.text, strongly=not m.named_category) and len(m.resolution.tools) < 2:
         return LIST_TOOLS
-    if not m.names and m.names_the_kind_with_a_tool_noun:
+    if not m.names and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.names_the_kind_with_a_tool_noun:
         return LIST_TOOLS  # "need model monitoring tools asap our model went weird overnight"
     if m.named_category and not m.names and (_names_kinds_only(m.text) or _LIST_OF.search(m.lowered)):
         return LIST_TOOLS  # "vector dbs?", "pipeline schedulers": a kind of tool in the plural, nothing else

@@ -813,3 +813,12 @@ def test_the_kind_of_tool_named_with_tools_asks_for_the_list():
 def test_a_requirement_in_a_clause_of_its_own_is_stated_not_asked():
     text = "self-hosted please, our data isn't allowed to leave the university network"
     assert route(text, _parse("faq", practice=0.4), _resolution()) == "inform"
+
+
+def test_thanks_or_what_a_kind_is_does_not_ask_for_its_tools():
+    thanks = "thanks for the help with the feature store tools yesterday"
+    resolution = Resolution(thanks, [], [], "feature-store", None, category_words=("feature", "store"))
+    assert route(thanks, _parse("thanks", practice=0.1), resolution) is None
+    what = "what is an 'end to end ml platform' anyway, vs stitching a few tools together"
+    resolution = Resolution(what, [], [], "ml-platform", None, category_words=("end", "to", "end", "ml"))
+    assert route(what, _parse("faq", practice=0.9), resolution) != "list_tools"
