@@ -676,6 +676,8 @@ class ActionListTools(KnowledgeBaseAction):
         if category is None and _last_answer(tracker) is not None:  # "what other tools do that?" after a tool
             remembered = self.remembered(tracker)
             category = remembered[0].category if remembered else None
+        if category is None:  # "a contractor wants us to store our embeddings in vectorvault", then "what tools
+            category = _kind_said_before(tracker)  # do you know for that job": the kind the asker described
         if category is None:
             dispatcher.utter_message(response=answers.ASK_WHICH_CATEGORY)
             return []
@@ -696,6 +698,13 @@ def _events_before_this_message(tracker: Tracker) -> List[Dict[str, Any]]:
     events = list(tracker.events)
     latest_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
     return list(reversed(events[:latest_user]))
+
+
+def _kind_said_before(tracker: Tracker) -> Optional[str]:
+    """The kind of tool the asker's previous message named or described (the NLU router's reading)."""
+    previous = next((e for e in _events_before_this_message(tracker) if e.get("event") == "user"), None)
+    subjects = ((previous or {}).get("parse_data") or {}).get(SUBJECTS) or {}
+    return subjects.get("kind") or None
 
 
 def _selected_response(tracker: Tracker) -> Dict[str, Any]:

@@ -28,8 +28,8 @@ class Attribute(str, enum.Enum):
 _SELF_HOSTED = (
     r"self[\s-]?host\w*|on[\s-]?prem\w*|in[\s-]?house|air[\s-]?gapped|"
     r"\b(?:host|run|install|deploy)\w*\b(?: \w+){0,3}? (?:ourselves|myself|locally)\b|"
-    r"\b(?:our|my) own (?:\w+ )?(?:servers?|infra\w*|hardware|machines?|box(?:es)?|clusters?|data ?cent(?:re|er)s?|"
-    r"k8s|kubernetes|gpus?)\b|\b(?:run|install)\w*\b.{0,20}\b(?:laptops?|locally|own machines?)\b"
+    r"\b(?:our|my) (?:\w+'s )?own (?:\w+ )?(?:servers?|infra\w*|hardware|machines?|box(?:es)?|clusters?|"
+    r"data ?cent(?:re|er)s?|k8s|kubernetes|gpus?)\b|\b(?:run|install)\w*\b.{0,20}\b(?:laptops?|locally|own machines?)\b"
 )
 _MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
 _CLOUD_ONLY = (

@@ -613,6 +613,15 @@ class _Reading:
         return _tool_question(self.text, tool_count, self.attribute)
 
     @property
+    def asks_only_the_name(self) -> bool:
+        """The message, or a question sentence of it, says nothing besides the names: "who makes seldon",
+        "what's Feast. one paragraph, I have a meeting in 5 min"; not "what is a seldon crisis"."""
+        naming = self.resolution.naming_words
+        return not _words_besides(self.text, naming) or any(
+            is_question(s) and not _words_besides(s, naming) and _content_words(s) > 0 for s in sentences(self.text)
+        )
+
+    @property
     def compares_the_discussed(self) -> bool:
         """ "OK, put the two side by side for me.": the tools discussed before, compared; not a sure practice
         question ("how do those two approaches differ?" after a practice answer)."""
@@ -866,7 +875,7 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
         # case and nearer to off-topic talk than to any practice question, is about food
         off_topic_word = m.unknown is not None and m.unknown.islower() and not m.on_topic
         return m.tool_question(1) if m.unknown_asked_about and not off_topic_word else None
-    only_the_name = not _words_besides(m.text, m.resolution.naming_words)
+    only_the_name = m.asks_only_the_name
     how = re.search(r"\bhow (?:does|do) ([\w\s.&+-]{1,40}?) (?:actually |really )?work\b", m.lowered)
     asks_how_it_works = how is not None and not _words_besides(how.group(1), m.resolution.naming_words)
     asks_what_a_tool_has = (

@@ -889,3 +889,17 @@ def test_a_discontinued_tool_is_never_offered_as_an_alternative_or_recommended()
     offered = messages[0]["items"]
     assert "Neptune" not in offered and "MLflow" not in offered
     assert kb.find("Neptune").status == "discontinued"
+
+
+def test_tools_for_that_job_after_an_unknown_tool_lists_the_kind_the_asker_described():
+    talk = Conversation()
+    said = "has anyone heard of vectorvault? a contractor wants us to store our embeddings in it"
+    event = user_event(said, "ask_tool_info")
+    event["parse_data"]["subjects"] = {"focus": said, "kind": "vector-db"}
+    talk.events.append(event)
+    assert responses(talk.after(ActionToolInfo(default_resolver()))) == ["utter_tool_unknown"]
+    messages = talk.turn(
+        ActionListTools(default_resolver()), "hm ok. what tools do you know for that job then", "list_tools"
+    )
+    assert messages[0]["response"] == "utter_tool_list"
+    assert messages[0]["category"] == "Vector databases and similarity search"

@@ -318,3 +318,12 @@ def test_the_words_that_name_a_tool_do_not_ask_a_fact(text, phrases, attribute):
 )
 def test_a_licence_spoken_of_as_a_cost_asks_whether_it_is_free(text, attribute):
     assert asked_attribute(text) == attribute
+
+
+def test_a_server_of_the_askers_group_is_their_own():
+    assert asked_attributes(
+        "Is Label Studio open source, and can I run it on our lab's own server instead of a cloud?"
+    ) == [
+        Attribute.OPEN_SOURCE,
+        Attribute.HOSTING,
+    ]

@@ -822,3 +822,11 @@ def test_thanks_or_what_a_kind_is_does_not_ask_for_its_tools():
     what = "what is an 'end to end ml platform' anyway, vs stitching a few tools together"
     resolution = Resolution(what, [], [], "ml-platform", None, category_words=("end", "to", "end", "ml"))
     assert route(what, _parse("faq", practice=0.9), resolution) != "list_tools"
+
+
+def test_a_sentence_that_asks_only_the_name_beats_a_sure_off_topic_reading():
+    text = "what's Feast. one paragraph, I have a meeting in 5 min"
+    assert route(text, _parse("out_of_scope", practice=0.1), _resolution(["Feast"])) == "ask_tool_info"
+    crisis = "what is a seldon crisis"
+    resolution = Resolution(crisis, ["Seldon Core"], [], None, None, naming_words=("seldon",))
+    assert route(crisis, _parse("out_of_scope", practice=0.1), resolution) is None

@@ -91,6 +91,7 @@ def test_names_are_read_as_written_and_the_tracker_keeps_what_the_user_wrote():
         "focus": "what is modelkit",
         "written": "what is modelbit",
         "unnamed": "what is modelkit",
+        "kind": None,
         "text": "what is modelkit",
         "tools": [],
         "context": [],
