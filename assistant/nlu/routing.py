@@ -623,8 +623,9 @@ class _Reading:
 
     @property
     def compares_the_discussed(self) -> bool:
-        """ "OK, put the two side by side for me.": the tools discussed before, compared; not a sure practice
-        question ("how do those two approaches differ?" after a practice answer)."""
+        """ "OK, put the two side by side for me.", heard as thanks or off-topic: the tools discussed before,
+        compared. A message the selector is sure is a practice question goes through `_route_other`
+        first (a narrowed list may still win there) and is compared there otherwise."""
         return (
             not self.names
             and not self.named_category
@@ -888,13 +889,16 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
     return m.tool_question(m.names) if only_the_name or asks_what_a_tool_has else None
 
 
+def reads_a_job(parse: Parse) -> bool:
+    """The search by meaning found a kind of tool near enough, and with enough of the vote, to count."""
+    return bool(parse.job_category) and parse.job_similarity >= JOB_SIMILARITY and parse.job_share >= JOB_SHARE
+
+
 def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The category a message describes in its own words, found by meaning: only for a message
     that names no tool, no category and does not point back at the last answer."""
     if (
-        parse.job_category
-        and parse.job_similarity >= JOB_SIMILARITY
-        and parse.job_share >= JOB_SHARE
+        reads_a_job(parse)
         and _content_words(text) - len(_TOOL_NOUN_WORDS.findall(text.lower())) >= MIN_JOB_WORDS
         and (not resolution.tools or (len(resolution.tools) == 1 and asks_for_tools(text, strongly=True)))
         and not resolution.unknown

@@ -116,7 +116,6 @@ class ToolRouter(GraphComponent):
             written = for_names(message)  # only sure corrections: "modelbit" stays a name, not "modelkit"
             asked, asked_as_written = focus(text), focus(written)  # a long message's question
             parse = _parse(message, self.topic_category, asked)
-            described = parse.job_similarity >= routing.JOB_SIMILARITY and parse.job_share >= routing.JOB_SHARE
             message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
             # Names are read as written, the rest corrected.
             resolution = self.resolver.resolve(asked_as_written)
@@ -129,7 +128,9 @@ class ToolRouter(GraphComponent):
                     "written": asked_as_written,
                     "unnamed": without_names(asked, resolution.naming_phrases),  # what it asks of the names
                     # the kind of tool named or described, for "tools for that job" next turn
-                    "kind": parse.category_entity or resolution.category or (parse.job_category if described else None),
+                    "kind": parse.category_entity
+                    or resolution.category
+                    or (parse.job_category if routing.reads_a_job(parse) else None),
                     "text": text,
                     "tools": resolution.tools,
                     "context": context,
