@@ -81,6 +81,7 @@ E2E_SETS = (
     ("e2e-personas8", "tests/data/e2e/personas8"),
     ("e2e-personas9", "tests/data/e2e/personas9"),
     ("e2e-personas10", "tests/data/e2e/personas10"),
+    ("e2e-personas11", "tests/data/e2e/personas11"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set
