@@ -38,6 +38,7 @@ from core.message import (
     points_at_one,
     points_at_several,
     referred_count,
+    refers_to_own_stack,
     sentences,
     without_own_platform,
 )
@@ -74,6 +75,7 @@ from core.names import (
     OPEN_SOURCE_SLOT,
     OPTION_ENTITY,
     OUT_OF_SCOPE,
+    OWN_TOOLS_SLOT,
     RECOMMEND_TOOL,
     ROUTED_CATEGORY,
     SHOWN_SLOT,
@@ -261,8 +263,13 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
 
     def picked_by_position(self, tracker: Tracker) -> Optional[Tool]:
         """The tool of the last numbered options a question names by its place in words ("the first
-        one", "the second"): not a bare number, which a longer question may hold for other reasons."""
+        one", "the second"): not a bare number, which a longer question may hold for other reasons.
+        With no options shown, the place is among the tools discussed, in the order they were named
+        (compared Kubeflow with Metaflow: "anything simpler than the first one?")."""
         options = tracker.get_slot(SHOWN_SLOT) or []
+        if not options:
+            discussed = list(tracker.get_slot(TOOLS_SLOT) or [])
+            options = discussed if len(discussed) >= 2 else _recent_tools(tracker, MAX_TOOLS_PER_ANSWER)
         text = _text(tracker).lower()
         number = re.search(r"\b(?:number|no\.?|nr\.?|#)\s*(\d+)", text)  # "tell me about number 3"
         if options and number and 1 <= int(number.group(1)) <= len(options):
@@ -414,7 +421,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         named = asked_about_a_name(_names_text(tracker))
         if (
             found.unknown
-            and (not found.candidates or found.query.istitle())  # a slip ("is it clowd only") has near misses
+            # a slip ("is it clowd only") has near misses; "Harborlight", "FeatureVault" are written as names
+            and (not found.candidates or found.query != found.query.lower())
             and ((named or "").lower() == found.query.lower() or names_an_unknown_tool(_text(tracker), found.query))
         ):
             # "What is Harborlight, and is it open source?", "we should use Pipewright instead, is that
@@ -540,9 +548,23 @@ class ActionCompareTools(KnowledgeBaseAction):
             for sentence in sentences(text)
         )
 
+    def with_own_tools(self, tools: List[Tool], tracker: Tracker) -> List[Tool]:
+        """ "compare it with what we're using now": the tools compared, and the ones the asker said they use."""
+        if not refers_to_own_stack(_text(tracker)):
+            return tools
+        discussed = tools or self.remembered(tracker)
+        if points_at_several(_text(tracker)) and len(discussed) < 2:
+            discussed = self.tools(_recent_tools(tracker, 2))
+        own = [t for t in self.tools(tracker.get_slot(OWN_TOOLS_SLOT) or []) if t not in discussed]
+        return (discussed[: MAX_TOOLS_PER_ANSWER - len(own[:1])] + own)[:MAX_TOOLS_PER_ANSWER] if own else tools
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         found = self.lookup(tracker)
         tools = found.tools
+        if refers_to_own_stack(_text(tracker)) and tracker.get_slot(OWN_TOOLS_SLOT) and not found.unknown:
+            own_too = self.with_own_tools(tools, tracker)
+            if len(own_too) >= 2:  # "now compare both of them against what we already run"
+                return self.answer(COMPARE, own_too, dispatcher, tracker)
         if found.unknown and self.compares_the_unknown(_text(tracker), found):
             # "compare zorbulator and mlflow": no comparison with a tool we don't know
             if found.candidates:

@@ -13,6 +13,8 @@ from typing import List, Optional, Sequence
 
 from rapidfuzz import fuzz, process
 
+from core.resolver import common_words
+
 
 class Attribute(str, enum.Enum):
     OPEN_SOURCE = "open_source"
@@ -32,6 +34,11 @@ _SELF_HOSTED = (
     r"data ?cent(?:re|er)s?|k8s|kubernetes|gpus?)\b|\b(?:run|install)\w*\b.{0,20}\b(?:laptops?|locally|own machines?)\b"
 )
 _MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
+# "we can't send the wiki to a saas", "no managed services": a hosted service refused asks for self-hosting.
+_REFUSES_MANAGED = (
+    rf"\b(?:no|not|never|nothing|can'?t|cannot|won'?t|mustn'?t|don'?t|doesn'?t|isn'?t|aren'?t)\b[^.?!,;]{{0,40}}"
+    rf"(?:{_MANAGED})"
+)
 _CLOUD_ONLY = (
     r"(?:cloud|saas|managed)[\s-]?only|only (?:in|on) (?:the |their )?cloud|only (?:as )?(?:a )?(?:saas|managed)"
 )
@@ -99,7 +106,11 @@ _ASKS_FOR_OTHERS = re.compile(
 # is their platform, not the tool asked about.
 _OWN_PLATFORM = re.compile(
     r"\b(?:on|in|to|into|inside)?\s*(?:our|my)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:k8s|kubernetes|openshift)(?:\s+clusters?)?\b|"
-    r"\b(?:we're|we are|we run|since we're)\s+(?:already\s+)?on\s+(?:k8s|kubernetes|openshift)\b",
+    r"\b(?:we're|we are|we run|since we're)\s+(?:already\s+)?on\s+(?:k8s|kubernetes|openshift)\b|"
+    # the platform they lack: "we have zero kubernetes people", "nobody here knows k8s", "without kubernetes"
+    r"\b(?:no|zero|without|lack(?:ing)?|(?:don'?t|do not) have|(?:nobody|no one|noone)(?: here| on the team)? knows)"
+    r"\s+(?:any\s+)?(?:k8s|kubernetes|openshift)(?:\s+(?:people|engineers?|experts?|expertise|experience|skills|"
+    r"knowledge|team|admins?|ops))?\b",
     re.IGNORECASE,
 )
 
@@ -137,7 +148,9 @@ _ATTRIBUTE_PATTERNS = (
     (
         Attribute.LINK,
         r"\blinks?\b|\burls?\b|website|web site|\bsite\b|homepage|home page|\bdocs?\b|documentation|"
-        r"\bgithub\b(?! actions)|\brepo\b|repository|where (?:can|do) i (?:find|get|download)",
+        r"\bgithub\b(?! actions)|\brepo\b|repository|where (?:can|do) i (?:find|get|download)|"
+        # "where can I point the team to read up on it?": where to read about it is its docs
+        r"\bread up on\b|\bwhere\b.{0,40}\b(?:read|learn) (?:about|more|up)\b",
     ),
     (Attribute.HOSTING, HOSTING_ASKED),
     (
@@ -184,7 +197,11 @@ def focus(text: str) -> str:
         return text
     # "what's Feast. one paragraph, I have a meeting in 5 min", "netflix made it right? whatever. is it
     # free or not": the sentences with a question mark or that open on a question or a request
-    questions = [p for p in parts if p.rstrip().endswith("?") or re.match(_ASKING_OPENING, p.lower())]
+    questions = [
+        p
+        for p in parts
+        if p.rstrip().endswith("?") or re.match(_ASKING_OPENING, p.lower()) or re.search(_REQUEST_CLAUSE, p.lower())
+    ]
     if not questions and re.match(_QUESTION_OPENING, parts[-1].lower()):
         return parts[-1]  # a texted paragraph that ends "... what tools do ppl use to run a bot over sms"
     return " ".join(questions) if questions else text
@@ -200,6 +217,10 @@ _QUESTION_WORDS = (
 _ASKING_OPENING = (
     r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|btw|um|uh|oh|right|lol|hmm|hm)\W+){0,3}"
     rf"(?:{_QUESTION_WORDS}|compare|tell|show|list|give|explain|describe|recommend|suggest)(?!n't|n\u2019t|'t|\u2019t)\b"
+)
+# A request after a comma: "Before I let him spend a week on it, tell me what Dagster actually is."
+_REQUEST_CLAUSE = (
+    r"[,;:]\s*(?:(?:so|and|but|then|please|pls|just|first)\s+)?(?:tell|show|give|explain|describe) (?:me|us)\b"
 )
 # Looser, for the last sentence of a texted paragraph: up to two words of any kind before it.
 _QUESTION_OPENING = rf"^\W*(?:\w+\W+){{0,2}}?(?:{_QUESTION_WORDS})\b"
@@ -269,7 +290,7 @@ def asked_attributes(text: str) -> List[Attribute]:
     on a laptop?" asks whether it is open source and where it runs. One a clause; the question
     sentences only, when there are any."""
     questions = [s for s in sentences(text) if s.rstrip().endswith("?")] or [text]
-    clauses = [c for q in questions for c in re.split(r"[,;:?]|\band\b|\balso\b|\bplus\b", q) if c.strip()]
+    clauses = [c for q in questions for c in re.split(r"[,;:?+]|\band\b|\balso\b|\bplus\b", q) if c.strip()]
     found = [a for a in map(_clause_attribute, clauses) if a is not None]
     return list(dict.fromkeys(found)) or ([first] if (first := asked_attribute(text)) else [])
 
@@ -299,16 +320,26 @@ _ORDINALS = {
 _ORDINAL_WORDS = [w for w in _ORDINALS if len(w) >= 4]
 
 
+def _slip_of(word: str, choices: Sequence[str]) -> Optional[str]:
+    """The choice a word is a slip of ("frist" of "first"): only for a word of four letters or more
+    that is no ordinary English word itself ("send" is not "second", "fist" is not "first")."""
+    if word in choices:
+        return word
+    if len(word) < 4 or word in common_words():
+        return None
+    match = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=80)
+    return match[0] if match is not None else None
+
+
 def _ordinal_word(words: Sequence[str]) -> Optional[int]:
     """ "second", "secnd", "3rd"; a bare "one" only when no other ordinal is there ("the secnd one"),
     and never before "of": "is Featurely one of them?" counts, it picks nothing."""
     for word in words:
         if word in _ORDINALS and word != "one":
             return _ORDINALS[word]
-        if len(word) >= 4:
-            match = process.extractOne(word, _ORDINAL_WORDS, scorer=fuzz.ratio, score_cutoff=80)
-            if match is not None:
-                return _ORDINALS[match[0]]
+        slip = _slip_of(word, _ORDINAL_WORDS)
+        if slip is not None:
+            return _ORDINALS[slip]
     counts = any(w == "one" and after == "of" for w, after in zip(words, words[1:]))
     return 1 if "one" in words and not counts and not {"other", "which", "any", "no"} & set(words) else None
 
@@ -330,8 +361,8 @@ _LAST_AS_TIME = re.compile(r"\blast\s+(?!(?:one|ones|option|options|tool|item|pi
 def names_a_place(text: str) -> bool:
     """ "the first one", "the frist", "the last": a place in a list, in words (cardinals like "one"
     and "two" are left out: they count things as often as they pick them)."""
-    words = [w for w in re.findall(r"[a-z]+", _LAST_AS_TIME.sub(" ", text.lower())) if len(w) >= 4]
-    return any(process.extractOne(w, _PLACES, scorer=fuzz.ratio, score_cutoff=80) for w in words)
+    words = re.findall(r"[a-z]+", _LAST_AS_TIME.sub(" ", text.lower()))
+    return any(_slip_of(w, _PLACES) is not None for w in words)
 
 
 def chosen_option(text: str, option_count: int) -> Optional[int]:
@@ -410,8 +441,37 @@ def constraints(text: str) -> Constraints:
     elif re.search(_CLOSED, lowered):
         open_source = False
     hosting: Optional[Hosting] = None
-    if re.search(_SELF_HOSTED, lowered):
+    if re.search(_SELF_HOSTED, lowered) or re.search(_REFUSES_MANAGED, lowered):
         hosting = Hosting.SELF_HOSTED
     elif re.search(_MANAGED, lowered):
         hosting = Hosting.MANAGED
     return Constraints(open_source, hosting, bool(re.search(_SIMPLER, lowered)))
+
+
+# "we version our datasets with DVC today", "Our pipelines run on Apache Airflow 2", "we're on Snowflake":
+# the asker says what they already use (not "we're choosing between vLLM and TGI").
+_SAYS_WHAT_WE_USE = re.compile(
+    r"\b(?:we|i|our (?:\w+ ){0,2}?\w+|my (?:\w+ ){0,2}?\w+)(?:'re|'ve|'m| are| have| am| had)?"
+    r"(?: (?:currently|already|still|now|mostly|mainly|all|just|only))?"
+    r" (?:use[sd]?|using|run|runs|running|rely on|relies on|built (?:on|with)|live[sd]? (?:on|in)|"
+    r"(?:are|is|were|was) on|on|version|versions|track|tracks|store|stores|deploy|deploys|host|hosts|"
+    r"went with|picked|standardi[sz]ed on|moved to|migrated to)\b"
+)
+# "what we're using now", "what we already run", "our current stack": the tools the asker said they use.
+_REFERS_TO_OWN_STACK = re.compile(
+    r"\bwhat (?:we|i)(?:'re|'ve| are| have| am|'m)? (?:\w+ ){0,2}?(?:use|using|run|running|have|got|on)\b|"
+    r"\b(?:our|my) (?:current|existing|present|old|own) (?:\w+ )?(?:setup|stack|tools?|tooling|one|solution|system)\b"
+)
+
+
+def says_what_they_use(text: str) -> List[str]:
+    """The statements in which the asker says what they already use, one per sentence or clause:
+    "we version our datasets with DVC today. a colleague mentioned lakeFS, what is that?" says it in its
+    first sentence. Questions say nothing of the kind ("do you use mlflow?")."""
+    clauses = [c for s in sentences(text) if not is_question(s) for c in re.split(r"[,;:]\s*|\bbut\b", s)]
+    return [c for c in clauses if _SAYS_WHAT_WE_USE.search(c.lower())]
+
+
+def refers_to_own_stack(text: str) -> bool:
+    """ "compare it with what we're using now", "against what we already run": the tools the asker uses."""
+    return bool(_REFERS_TO_OWN_STACK.search(text.lower()))

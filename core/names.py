@@ -52,11 +52,13 @@ TOPIC_SLOT = "topic"
 CATEGORY_SLOT = "recommend_category"
 OPEN_SOURCE_SLOT = "recommend_open_source"
 HOSTING_SLOT = "recommend_hosting"
+OWN_TOOLS_SLOT = "own_tools"
 
 # Entities
 TOOL_ENTITY = "tool"
 CATEGORY_ENTITY = "category"
 OPTION_ENTITY = "option"
+OWN_TOOL_ENTITY = "own_tool"  # a tool the asker says they use: fills OWN_TOOLS_SLOT (domain.yml)
 
 # Keys the NLU router adds to a message's intent, read by the actions
 ROUTED_FROM = "routed_from"  # the intent NLU's classifiers gave, when the router changed it

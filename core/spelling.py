@@ -31,7 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import AbstractSet, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 
+import jellyfish
 import symspellpy
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from symspellpy import SymSpell, Verbosity
 
 SHORTHAND_FILE = Path(__file__).parent / "resources" / "shorthand.tsv"
@@ -131,6 +134,14 @@ class SpellingNormaliser:
             | frozenset(self.own)
             | frozenset(w for words in name_words for w in words)
         )
+        self._name_words = sorted({w for words in name_words for w in words if len(w) >= SHORTEST_CORRECTED})
+        # The word the data says after a word, by its sound: ("open", "SRS") -> "source", so a dictated
+        # "open sores" is "open source" and "model surfing" is "model serving".
+        self._sounds: Dict[Tuple[str, str], str] = {}
+        for pair, uses in sorted(self.pairs.items(), key=lambda item: item[1]):
+            first, _, second = pair.partition(" ")
+            if uses >= SURE_WORD_USES and second.isalpha() and len(second) >= SHORTEST_CORRECTED:
+                self._sounds[(first, jellyfish.metaphone(second))] = second  # the most used one last, so it wins
         self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, uses in self.own.items():
             if uses >= OWN_WORD_USES and word not in one_word_names:
@@ -153,7 +164,20 @@ class SpellingNormaliser:
             found,
             key=lambda s: (self.pairs.get(f"{before} {s.term}", 0) + self.pairs.get(f"{s.term} {after}", 0), s.count),
         )
+        if best.distance > 1 and process.extractOne(
+            lowered, self._name_words, scorer=Levenshtein.distance, score_cutoff=best.distance - 1
+        ):
+            return None  # "nepture" is one slip from Neptune, two from "feature": a name, left to the resolver
         return Correction(word, best.term, sure=best.count >= SURE_WORD_USES)
+
+    def sound_alike(self, word: str, before: str) -> Optional[Correction]:
+        """A dictated word that sounds like the one the data says after `before`: "sores" after "open"
+        is "source". Only for a word the data itself never uses after it."""
+        lowered = word.lower()
+        if len(lowered) < SHORTEST_CORRECTED or not lowered.isalpha() or f"{before} {lowered}" in self.pairs:
+            return None
+        meant = self._sounds.get((before, jellyfish.metaphone(lowered)))
+        return Correction(word, meant, sure=True) if meant and meant != lowered else None
 
     def corrections(self, text: str) -> List[Tuple[int, int, Correction]]:
         """Where `text` has a slip or shorthand: (start, end, correction), in order. What looks like a
@@ -170,7 +194,7 @@ class SpellingNormaliser:
                 continue
             before = matches[index - 1].group().lower() if index else ""
             after = matches[index + 1].group().lower() if index + 1 < len(matches) else ""
-            correction = self.correct_word(word, before, after)
+            correction = self.correct_word(word, before, after) or self.sound_alike(word, before)
             if correction is None:
                 continue
             meant = correction.meant

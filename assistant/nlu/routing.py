@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 from core.message import (
     HOSTING_ASKED,
@@ -33,9 +33,11 @@ from core.message import (
     asked_attributes,
     constraints,
     is_question,
+    names_a_place,
     opens_on_the_one,
     points_at_one,
     points_at_several,
+    refers_to_own_stack,
     sentences,
     without_names,
 )
@@ -147,7 +149,7 @@ _ASKS_FOR_SEVERAL = re.compile(
 _COMPARES = re.compile(
     r"\bvs?\.?\b|\bversus\b|\bcompar(?:e|es|ed|ing|ison)\b|\bdiff\b|\bdiffer(?:s|ences?)?\b|"
     r"\bdifferent (?:from|than|to)\b|\b(?:how|in what ways?) (?:are|is)\b.{0,60}\bdifferent\b|\bbetter\b|"
-    r"\bor\b|\bagainst\b|\bstack up\b|\bside by side\b|\bhead to head\b|\bpick\b.{0,60}\bor\b"
+    r"\bor\b|\bagainst\b|\bbetween\b|\bstack up\b|\bside by side\b|\bhead to head\b|\bpick\b.{0,60}\bor\b"
 )
 _ALTERNATIVES = re.compile(
     # "instead of a cloud" says where it runs, not what replaces it
@@ -158,7 +160,11 @@ _ALTERNATIVES = re.compile(
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
     r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b|"
-    r"\b(?:lighter|simpler|cheaper|leaner|easier|smaller)\b[\w\s-]{0,20}\b(?:options?|ones|tools|alternatives?)\b"
+    r"\b(?:lighter|simpler|cheaper|leaner|easier|smaller)\b[\w\s-]{0,20}\b(?:options?|ones|tools|alternatives?)\b|"
+    # "anything simpler than the first one", "something more simple what does the same job"
+    r"\b(?:anything|something|smth|sth)\s+(?:(?:a bit|much|more|less)\s+)?(?:lighter|simpler|cheaper|leaner|easier|"
+    r"smaller|simple|light|cheap|complex|heavy|complicated)\b|\b(?:lighter|simpler|cheaper|leaner|easier) than\b|"
+    r"\bdo(?:es)? the same (?:job|thing|work)\b"
 )
 # A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
 _ASKS_A_FACT = re.compile(
@@ -222,8 +228,19 @@ _ASKS_FOR_EXAMPLES = re.compile(
 _FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
 # "which of those", "any of them": some of the tools just listed.
 _OF_THOSE = re.compile(rf"\b(?:which|any|all|some) of (?:{THE_SEVERAL})\b")
+# "And Great Expectations, which was also on the list?", "ok and kestra too": with the names taken out,
+# the opening of a follow-up and at most a clause about the name.
+_FOLLOWS_UP_ON_A_NAME = re.compile(
+    r"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:and|n|also|what about|how about|wat abt|what abt|same for)\W*"
+    r"(?:(?:which|that|who)\b[^?.!]{0,60}|too|as well)?\W*$"
+)
 # "ok, and ...", "what about ...": a message that carries the last question on to something else.
 _OPENS_A_FOLLOW_UP = re.compile(r"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:and|also|what about|how about)\b")
+# A sentence that opens by asking to be given something: "list ...", "pls show me ...", "can u name ...".
+_REQUEST_OPENING = (
+    r"^\W*(?:(?:ok|okay|so|pls|please|plz|just|quickly|now|then)\W+){0,3}(?:(?:can|could|would) (?:you|u) )?"
+    r"(?:list|show|give|name|send|text)\W+(?:me\W+|us\W+)?(?:(?:some|a few|the|all|your)\W+)?"
+)
 # "my name is ...", "I work at ...": what follows is a person, a company or a place.
 _INTRODUCTION = re.compile(
     r"\b(?:my name(?:'s| is)|i am|i'm|im|call me|this is|i work (?:at|for|in)|i live in|"
@@ -248,12 +265,16 @@ _ASKS_WHAT_IT_IS = re.compile(
 )
 
 
+# A word as the names' words are read: "llama.cpp", "w&b".
+_TOKEN = r"[\w&+-]+(?:\.[\w&+-]+)*"
 # Words that ask about a name without adding a subject of their own ("could you describe X?").
 _FILLER = frozenset(
     "a an the is are was what whats wats wat what's tell me us about abt describe explain could can would you u "
     "please pls plz info information on of do does know heard hear have ever any anything thing things this that "
     "it its i keep hearing deal with exactly so ok okay hey hi and or vs versus quick summary overview who "
-    "made makes give some details detail more re regarding".split()
+    "made makes give some details detail more re regarding "
+    # what impatient people add: "what the hell is a KitOps", "wtf even is kedro"
+    "hell heck wtf wth fuck fucking freaking damn even actually really".split()
 )
 # A fact only a tool has (a practice has no licence): asked with no name, it is asked of the tool
 # discussed. (The language and link cues are looser: "a hand written if-statement" asks no language.)
@@ -360,11 +381,12 @@ class Parse:
     job_share: float = 0.0  # that category's part of the nearest documents' vote
 
 
-def _carries_the_last_question(text: str, attribute: Optional[Attribute]) -> bool:
-    """ "and tecton?", "ok, and Feast, does that one clear our list?": the last question again, about
-    the one tool this message names; not when it asks a fact of its own or what the tool is."""
+def _carries_the_last_question(text: str, attribute: Optional[Attribute], unnamed: str = "") -> bool:
+    """ "and tecton?", "ok, and Feast, does that one clear our list?", "And Great Expectations, which
+    was also on the list?": the last question again, about the one tool this message names; not when
+    it asks a fact of its own or what the tool is. `unnamed` is the text without the names."""
     lowered = text.lower()
-    return bool(_FOLLOW_UP.search(lowered)) or (
+    return bool(_FOLLOW_UP.search(lowered) or (attribute is None and _FOLLOWS_UP_ON_A_NAME.match(unnamed.lower()))) or (
         bool(_OPENS_A_FOLLOW_UP.match(lowered))
         and any(points_at_one(s) and s.rstrip().endswith("?") for s in sentences(text))
         and attribute is None
@@ -372,11 +394,11 @@ def _carries_the_last_question(text: str, attribute: Optional[Attribute]) -> boo
     )
 
 
-def _tool_question(text: str, tool_count: int, attribute: Optional[Attribute]) -> str:
+def _tool_question(text: str, tool_count: int, attribute: Optional[Attribute], unnamed: str = "") -> str:
     """Which kind of tool question a message with names in it asks; `attribute` is the fact it asks,
-    read without the names."""
+    read without the names (`unnamed`)."""
     lowered = text.lower()
-    if tool_count == 1 and _carries_the_last_question(text, attribute):
+    if tool_count == 1 and _carries_the_last_question(text, attribute, unnamed):
         return WHAT_ABOUT  # "n tecton?": the last question again, about Tecton
     if tool_count >= 2 and _COMPARES.search(lowered):
         return COMPARE_TOOLS
@@ -456,7 +478,12 @@ def _pointed_question(
         tool_count == 1
         and re.search(rf"\b(?:{THE_LAST}|them)\b", lowered)
         and re.search(
-            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b", lowered
+            r"\bcompar\w* (?:it|that|this)|\bdifferen\w* (?:from|to|than)\b|\bvs\.?\b|\bversus\b|\bstack up\b|"
+            r"\b(?:it|that|this|they)\b(?: \w+)? compare\b|"  # "how does it compare with lime for what we need"
+            # "And CrewAI, it is similar thing?", "is that the same thing?"
+            r"\b(?:(?:is|are) (?:it|that|this|they)|(?:it|that|this|they) (?:is|are|'s)) "
+            r"(?:a |the )?(?:similar|same|alike)\b",
+            lowered,
         )
     ):
         return COMPARE_TOOLS  # "how is it different from datadog?": the tool discussed and this one
@@ -477,17 +504,26 @@ def _pointed_question(
     return None
 
 
+def _compare_cue(sentence: str, words: Set[str]) -> bool:
+    """A comparison cue in the sentence; a bare "or" only between two of the names ("mlflow or wandb for
+    a team of 3", not "should my jupiter notebooks go in git or is that weird")."""
+    cues = [m.group() for m in _COMPARES.finditer(sentence)]
+    if any(cue != "or" for cue in cues) or not cues or not words:
+        return bool(cues)
+    tokens = re.findall(_TOKEN, sentence)
+    named = [i for i, token in enumerate(tokens) if token in words]
+    return any(token == "or" and named[0] < i < named[-1] for i, token in enumerate(tokens)) if named else True
+
+
 def _compares_names(lowered: str, naming_words: Sequence[str], unknown: Optional[str]) -> bool:
     """A comparison asked in a sentence that holds two of the names: in "...Docker images, Alpine,
     numpy... Which base image is better?" the "better" compares no names."""
     parts = sentences(lowered)
+    words = {w.lower() for w in naming_words} | ({unknown.lower()} if unknown else set())
     if len(parts) == 1 or not naming_words:
-        return bool(_COMPARES.search(lowered))
-    words = set(naming_words) | ({unknown.lower()} if unknown else set())
+        return _compare_cue(lowered, words)
     return any(
-        _COMPARES.search(p)
-        and (len(words & set(re.findall(r"[\w&+-]+(?:\.[\w&+-]+)*", p))) >= 2 or points_at_several(p))
-        for p in parts
+        _compare_cue(p, words) and (len(words & set(re.findall(_TOKEN, p))) >= 2 or points_at_several(p)) for p in parts
     )
 
 
@@ -610,7 +646,7 @@ class _Reading:
         return asked_attributes(self.unnamed)
 
     def tool_question(self, tool_count: int) -> str:
-        return _tool_question(self.text, tool_count, self.attribute)
+        return _tool_question(self.text, tool_count, self.attribute, self.unnamed)
 
     @property
     def asks_only_the_name(self) -> bool:
@@ -647,6 +683,36 @@ class _Reading:
             for sentence in sentences(self.text)
         )
 
+    @property
+    def asks_only_what_it_is(self) -> bool:
+        """ "what is tensorbaord? my notebook keeps printing a link to it", "someone keeps pushing Polars as
+        a pandas replacement. what is it exactly?": the question asks what the tool is; the fact or the
+        replacement is in what the message states around it."""
+        parts = sentences(self.text)
+        asked = " ".join(p for p in parts if is_question(p))
+        if not asked or len(asked) == len(" ".join(parts)):
+            return False
+        lowered = asked.lower()
+        return (
+            asked_attribute(without_names(asked, self.resolution.naming_phrases)) is None
+            and not _ALTERNATIVES.search(lowered)
+            and not _COMPARES.search(lowered)
+            and bool(
+                _ASKS_WHAT_IT_IS.search(lowered)
+                or _starts_with_what_is(asked, self.resolution.tools, self.resolution.naming_words)
+            )
+        )
+
+    @property
+    def requests_the_kind(self) -> bool:
+        """ "list experiment trackers. quickly, I have a meeting in 5 min", "pls show me vector dbs": a
+        sentence that opens by asking for the kind of tool it names."""
+        words = self.resolution.category_words
+        if not words or not self.resolution.category:
+            return False
+        kind = r"\W+".join(map(re.escape, words))
+        return any(re.match(rf"{_REQUEST_OPENING}(?:\w+\W+){{0,2}}?{kind}", s.lower()) for s in sentences(self.text))
+
     def pointed(self) -> Optional[str]:
         return _pointed_question(
             self.text,
@@ -660,6 +726,13 @@ class _Reading:
 def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The intent the message should have instead of NLU's, or None to keep NLU's."""
     reading = _Reading(text, parse, resolution)
+    if (
+        parse.intent not in (COMPARE_TOOLS, LIST_TOOLS)
+        and len(resolution.tools) <= 1
+        and refers_to_own_stack(text)
+        and _COMPARES.search(reading.lowered)
+    ):
+        return COMPARE_TOOLS  # "compare it with what we're using now": the tool discussed, and theirs
     if parse.intent in OVERRIDABLE and reading.compares_the_discussed:
         return COMPARE_TOOLS  # "put all three next to each other then", heard as thanks or off-topic
     if parse.intent in TOOL_INTENTS:
@@ -678,6 +751,10 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
     intent = m.parse.intent
     if not m.names and not is_question(m.text) and constraints(m.text).labels and not _ALTERNATIVES.search(m.lowered):
         return INFORM  # "It has to be open source, we can't pay for anything": for the questionnaire or the list
+    if intent in (ASK_TOOL_INFO, ASK_TOOL_ATTRIBUTE, ASK_ALTERNATIVES) and m.names and m.asks_only_what_it_is:
+        return (
+            None if intent == ASK_TOOL_INFO else ASK_TOOL_INFO
+        )  # "what is tensorbaord? my notebook keeps printing a link to it"
     if m.names and intent != COMPARE_TOOLS:
         pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
         if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
@@ -698,7 +775,11 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         and is_question(m.text)
     ):
         return ASK_TOOL_ATTRIBUTE  # "is that thing even open source or are we completely locked in?": the fact
-    if intent == ASK_TOOL_INFO and len(m.resolution.tools) == 1 and _carries_the_last_question(m.text, m.attribute):
+    if (
+        intent == ASK_TOOL_INFO
+        and len(m.resolution.tools) == 1
+        and _carries_the_last_question(m.text, m.attribute, m.unnamed)
+    ):
         return WHAT_ABOUT  # "and tecton?": whatever was asked last, now about Tecton
     if intent == WHAT_ABOUT and not m.names and m.parse.practice_confidence >= SURE_PRACTICE:
         return FAQ  # "what about shadow deployment?" after a practice answer
@@ -782,10 +863,20 @@ def _route_other(m: _Reading) -> Optional[str]:
     if not m.names and not m.named_category and intent in (FALLBACK, OUT_OF_SCOPE, FAQ, HELP):
         if asks_for_tools(m.text) and _REFERS_BACK.search(m.lowered):
             return LIST_TOOLS  # "any tools for that?", "what tools do you know for that job": what "that" was
-        if intent != HELP and (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure) and _ALTERNATIVES.search(m.lowered):
-            return ASK_ALTERNATIVES  # "too much abstraction. what else is there": alternatives to the last tool
+        if (
+            intent != HELP
+            and (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure or names_a_place(m.text))
+            and _ALTERNATIVES.search(m.lowered)
+        ):
+            # "too much abstraction. what else is there", "anything simpler than the first one for a team of
+            # three?": alternatives to a tool discussed
+            return ASK_ALTERNATIVES
     if not m.names and not m.named_category and intent == FALLBACK and m.attribute is not None:
-        return ASK_TOOL_ATTRIBUTE  # "free?", "oss?" after a tool; "ok which ones are open source" after a list
+        # "free?", "oss?" after a tool; "ok which ones are open source" after a list; not "...: is this a
+        # real person or an automated bot?", which NLU ranked a bot challenge next
+        return BOT_CHALLENGE if _second(m.parse) == BOT_CHALLENGE else ASK_TOOL_ATTRIBUTE
+    if not m.names and m.requests_the_kind:
+        return LIST_TOOLS  # "list experiment trackers. quickly, I have a meeting in 5 min", heard as help
     if (
         not m.names
         and _ASKS_FOR_HELP.search(m.lowered)
@@ -876,7 +967,9 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
         # case and nearer to off-topic talk than to any practice question, is about food
         off_topic_word = m.unknown is not None and m.unknown.islower() and not m.on_topic
         return m.tool_question(1) if m.unknown_asked_about and not off_topic_word else None
-    only_the_name = m.asks_only_the_name
+    only_the_name = m.asks_only_the_name or (
+        len(tools) == 1 and _carries_the_last_question(m.text, m.attribute, m.unnamed)
+    )  # "And Great Expectations, which was also on the list?"
     how = re.search(r"\bhow (?:does|do) ([\w\s.&+-]{1,40}?) (?:actually |really )?work\b", m.lowered)
     asks_how_it_works = how is not None and not _words_besides(how.group(1), m.resolution.naming_words)
     asks_what_a_tool_has = (
@@ -894,6 +987,12 @@ def reads_a_job(parse: Parse) -> bool:
     return bool(parse.job_category) and parse.job_similarity >= JOB_SIMILARITY and parse.job_share >= JOB_SHARE
 
 
+def clear_job(parse: Parse) -> bool:
+    """The search by meaning found a kind of tool so near, and so agreed on, that it beats the practice
+    topic's kind and a name it does not know ("tools to build a chatbot and connect it with WhatsApp")."""
+    return reads_a_job(parse) and parse.job_similarity >= CLEAR_JOB_SIMILARITY and parse.job_share >= CLEAR_JOB_SHARE
+
+
 def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
     """The category a message describes in its own words, found by meaning: only for a message
     that names no tool, no category and does not point back at the last answer."""
@@ -901,7 +1000,7 @@ def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[s
         reads_a_job(parse)
         and _content_words(text) - len(_TOOL_NOUN_WORDS.findall(text.lower())) >= MIN_JOB_WORDS
         and (not resolution.tools or (len(resolution.tools) == 1 and asks_for_tools(text, strongly=True)))
-        and not resolution.unknown
+        and (not resolution.unknown or (clear_job(parse) and asks_for_tools(text, strongly=True)))
         and not points_back(text)
     ):
         return parse.job_category
@@ -915,8 +1014,11 @@ def unnamed_category(text: str, parse: Parse, resolution: Resolution) -> Optiona
         return None
     topic = parse.topic_category if lists_the_topics_job(text, parse, resolution) else None
     job = described_job(text, parse, resolution)
-    clear_job = job is not None and parse.job_similarity >= CLEAR_JOB_SIMILARITY and parse.job_share >= CLEAR_JOB_SHARE
-    if parse.practice_confidence >= SURE_PRACTICE and (topic is not None or parse.intent == FAQ) and not clear_job:
+    if (
+        parse.practice_confidence >= SURE_PRACTICE
+        and (topic is not None or parse.intent == FAQ)
+        and not (job is not None and clear_job(parse))
+    ):
         return topic  # the selector is sure which practice the message is about: that practice's tools
     return job or topic
 

@@ -24,8 +24,8 @@ from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice
-from core.message import focus, without_names
-from core.names import LEARNED_ATTRIBUTE, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
+from core.message import focus, says_what_they_use, without_names
+from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
 from core.resolver import Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
@@ -108,6 +108,17 @@ class ToolRouter(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    def add_own_tools(self, message: Message, written: str) -> None:
+        """Marks the tools the asker says they use as `own_tool` entities, which fill the `own_tools`
+        slot (domain.yml) with no action run."""
+        own = [t for clause in says_what_they_use(written) for t in self.resolver.resolve(clause).tools]
+        if own:
+            found = [
+                {"entity": OWN_TOOL_ENTITY, "value": name, "extractor": type(self).__name__}
+                for name in dict.fromkeys(own)
+            ]
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found], add_to_output=True)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)  # with slips in ordinary words put right (assistant/nlu/spelling.py)
@@ -121,6 +132,8 @@ class ToolRouter(GraphComponent):
             resolution = self.resolver.resolve(asked_as_written)
             everything = resolution if asked_as_written == written else self.resolver.resolve(written)
             context = [t for t in everything.tools if t not in resolution.tools]
+            if everything.tools:  # "we version our datasets with DVC today": for "compare it with what we use"
+                self.add_own_tools(message, written)
             message.set(
                 SUBJECTS,
                 {
@@ -140,9 +153,16 @@ class ToolRouter(GraphComponent):
             if routing.says_only_names(asked_as_written, resolution) and message.get(LEARNED_ATTRIBUTE):
                 message.set(LEARNED_ATTRIBUTE, None, add_to_output=True)  # "langchain??" asks no fact: "lang" is a name
             whole, text = text, asked
-            if context and not resolution.tools and not resolution.unknown and routing.asks_of_the_background(text):
+            if (
+                context
+                and not resolution.tools
+                and not resolution.unknown
+                and routing.asks_of_the_background(text)
+                and not routing.asks_for_tools(text, strongly=True)
+            ):
                 # "...BentoML. What is it?", "...'Great Expectatons'... Is that actually free to use?": the
-                # background's tools; not "what is Opik and..."
+                # background's tools; not "what is Opik and...", nor "what tools would let us keep an eye
+                # on a model once it's in production?", whose "it" is in the question
                 resolution = everything
             new_intent = routing.route(text, parse, resolution)
             intent = parse.intent if new_intent is None else new_intent

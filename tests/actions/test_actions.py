@@ -903,3 +903,35 @@ def test_tools_for_that_job_after_an_unknown_tool_lists_the_kind_the_asker_descr
     )
     assert messages[0]["response"] == "utter_tool_list"
     assert messages[0]["category"] == "Vector databases and similarity search"
+
+
+def test_compare_with_what_we_use_adds_the_tools_the_asker_said_they_use():
+    conversation = Conversation()
+    conversation.slots["own_tools"] = ["DVC"]  # filled by Rasa from the router's own_tool entities
+    conversation.turn(
+        ActionToolInfo(default_resolver()), "a colleague mentioned lakeFS, what is that?", "ask_tool_info"
+    )
+    messages = conversation.turn(
+        ActionCompareTools(default_resolver()), "compare it with what we're using now", "compare_tools"
+    )
+    assert [m.get("name") for m in messages if m.get("name")][:2] == ["lakeFS", "DVC"]
+
+
+def test_compare_both_against_what_we_run_compares_three():
+    conversation = Conversation()
+    conversation.slots["own_tools"] = ["Apache Airflow"]
+    conversation.turn(ActionToolInfo(default_resolver()), "what is dagster", "ask_tool_info")
+    conversation.turn(ActionWhatAbout(default_resolver()), "and prefect?", "what_about")
+    messages = conversation.turn(
+        ActionCompareTools(default_resolver()), "now compare both of them against what we already run", "compare_tools"
+    )
+    assert {m.get("name") for m in messages if m.get("name")} >= {"Dagster", "Prefect", "Apache Airflow"}
+
+
+def test_the_first_one_with_no_list_shown_is_the_first_tool_discussed():
+    conversation = Conversation()
+    conversation.turn(ActionCompareTools(default_resolver()), "kubeflow vs metaflow", "compare_tools")
+    messages = conversation.turn(
+        ActionToolAlternatives(default_resolver()), "anything simpler than the first one?", "ask_alternatives"
+    )
+    assert messages[0]["response"].startswith("utter_tool_alternatives") and messages[0]["name"] == "Kubeflow"

@@ -327,3 +327,68 @@ def test_a_server_of_the_askers_group_is_their_own():
         Attribute.OPEN_SOURCE,
         Attribute.HOSTING,
     ]
+
+
+def test_what_the_asker_says_they_use_is_read_from_statements_only():
+    from core.message import says_what_they_use
+
+    assert says_what_they_use(
+        "we version our datasets with DVC today. a colleague mentioned lakeFS, what is that?"
+    ) == ["we version our datasets with DVC today."]
+    assert says_what_they_use("Our pipelines run on Apache Airflow 2, on-prem, and they work.")[0].startswith(
+        "Our pipelines"
+    )
+    assert says_what_they_use("we're choosing between vllm, sglang and TGI, how do they differ") == []
+    assert says_what_they_use("do you use mlflow?") == []
+
+
+def test_references_to_the_askers_own_stack():
+    from core.message import refers_to_own_stack
+
+    assert refers_to_own_stack("compare it with what we're using now")
+    assert refers_to_own_stack("how does it compare to our current setup")
+    assert not refers_to_own_stack("compare them")
+    assert not refers_to_own_stack("what we need is speed")
+
+
+def test_a_hosted_service_refused_asks_for_self_hosting():
+    from core.message import Hosting, constraints
+
+    assert (
+        constraints("which of those are open source? we can't send the wiki to a saas").hosting is Hosting.SELF_HOSTED
+    )
+    assert constraints("no managed services please").hosting is Hosting.SELF_HOSTED
+    assert constraints("we want a managed service").hosting is Hosting.MANAGED
+
+
+def test_attributes_joined_with_a_plus_are_each_asked():
+    from core.message import Attribute, asked_attributes
+
+    assert asked_attributes("licence + self-host?") == [Attribute.LICENCE, Attribute.HOSTING]
+
+
+def test_an_ordinary_word_is_no_slip_of_a_place_in_a_list():
+    from core.message import chosen_option, names_a_place
+
+    assert not names_a_place("which of those are open source? we can't send the wiki to a saas")
+    assert names_a_place("the frist one") and chosen_option("the secnd", 3) == 1
+
+
+def test_a_request_after_a_comma_is_the_question_of_a_long_message():
+    from core.message import focus
+
+    text = (
+        "I'm on the analytics team of a regional bank. Our pipelines run on Apache Airflow 2, on-prem, and they "
+        "work. A new hire keeps pitching Prefect and Dagster. Before I let him spend a week on a proof of concept, "
+        "tell me what Dagster actually is."
+    )
+    assert focus(text) == "Before I let him spend a week on a proof of concept, tell me what Dagster actually is."
+
+
+def test_the_platform_the_asker_lacks_is_no_tool_asked_about():
+    from core.message import without_own_platform
+
+    assert "kubernetes" not in without_own_platform(
+        "hm we have zero kubernetes people though. what could we use instead"
+    )
+    assert without_own_platform("is kubernetes free") == "is kubernetes free"

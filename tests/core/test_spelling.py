@@ -105,3 +105,21 @@ def test_word_pairs_count_neighbours_in_lower_case() -> None:
 
 def test_the_vocabulary_counts_lower_case_words() -> None:
     assert vocabulary(["Drift, drift!", "what's it"]) == {"drift": 2, "what's": 1, "it": 1}
+
+
+def test_a_word_nearer_to_a_tool_name_than_to_its_correction_is_left_to_the_resolver() -> None:
+    names = [name for tool in default_knowledge_base().tools for name in tool.surface_forms]
+    own = {"feature": SURE_WORD_USES, "detect": SURE_WORD_USES}
+    speller = SpellingNormaliser(own, common_words() | rare_words(), names)
+    assert speller.normalise("weights and bias vs nepture") == "weights and bias vs nepture"  # Neptune, one slip
+    assert speller.normalise("how to detcet it") == "how to detect it"  # no name is as near
+
+
+def test_a_dictated_word_that_sounds_like_the_one_the_data_says_after_its_neighbour_is_that_word() -> None:
+    names = [name for tool in default_knowledge_base().tools for name in tool.surface_forms]
+    texts = ["is it open source"] * SURE_WORD_USES + ["how does model serving work"] * SURE_WORD_USES
+    speller = SpellingNormaliser(vocabulary(texts), common_words() | rare_words(), names, own_pairs=word_pairs(texts))
+    assert speller.normalise("is stream lit open sores") == "is stream lit open source"
+    assert speller.normalise("what is model surfing") == "what is model serving"
+    assert speller.normalise("is it open source") == "is it open source"
+    assert speller.normalise("open the sores") == "open the sores"  # not after "open"

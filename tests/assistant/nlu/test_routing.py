@@ -830,3 +830,105 @@ def test_a_sentence_that_asks_only_the_name_beats_a_sure_off_topic_reading():
     crisis = "what is a seldon crisis"
     resolution = Resolution(crisis, ["Seldon Core"], [], None, None, naming_words=("seldon",))
     assert route(crisis, _parse("out_of_scope", practice=0.1), resolution) is None
+
+
+def _named(text: str, tools: Sequence[str], words: Sequence[str]) -> Resolution:
+    return Resolution(text, list(tools), [], None, None, naming_words=tuple(words), naming_phrases=tuple(words))
+
+
+@pytest.mark.parametrize(
+    "text, intent, tools, words",
+    [
+        (
+            "what is tensorbaord? my notebook keeps printing a link to it",
+            "ask_tool_attribute",
+            ["TensorBoard"],
+            ["tensorbaord"],
+        ),
+        (
+            "someone keeps pushing Polars as a pandas replacement. what is it exactly?",
+            "ask_alternatives",
+            ["Polars"],
+            ["polars"],
+        ),
+    ],
+)
+def test_the_question_sentence_decides_what_is_asked_not_the_sentence_beside_it(text, intent, tools, words):
+    assert route(text, _parse(intent), _named(text, tools, words)) == "ask_tool_info"
+    asked_here = "what is tensorboard? is there a link to it?"
+    assert route(asked_here, _parse("ask_tool_attribute"), _named(asked_here, ["TensorBoard"], ["tensorboard"])) is None
+
+
+def test_and_a_name_with_a_clause_about_it_carries_the_last_question_even_when_heard_as_off_topic():
+    text = "And Great Expectations, which was also on the list?"
+    resolution = _named(text, ["Great Expectations"], ["great expectations"])
+    assert route(text, Parse("out_of_scope", 0.85, (("out_of_scope", 0.85),)), resolution) == "what_about"
+    asks_a_fact = "And Great Expectations, which licence is it under?"
+    resolution = _named(asks_a_fact, ["Great Expectations"], ["great expectations"])
+    assert route(asks_a_fact, _parse("ask_tool_info"), resolution) != "what_about"
+
+
+def test_a_sentence_that_requests_the_kind_it_names_asks_for_the_list():
+    text = "list experiment trackers. quickly, I have a meeting in 5 min"
+    resolution = Resolution(text, [], [], "experiment-tracking", None, category_words=("experiment", "trackers"))
+    assert route(text, _parse("help"), resolution) == "list_tools"
+    about = "my experiment trackers list is long, what can you help me with?"
+    resolution = Resolution(about, [], [], "experiment-tracking", None, category_words=("experiment", "trackers"))
+    assert route(about, _parse("help"), resolution) != "list_tools"
+
+
+def test_between_two_names_compares_them():
+    text = "diffrence between mlfow and wieghts and biases?"
+    resolution = _named(text, ["MLflow", "Weights & Biases"], ["mlfow", "wieghts", "biases"])
+    assert route(text, _parse("faq", practice=0.35), resolution) == "compare_tools"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there anything simpler than the first one for a team of three people?",
+        "we spend more time maintaining it than using it. is there something more simple that does the same job?",
+    ],
+)
+def test_something_simpler_asks_for_alternatives_to_the_tool_discussed(text):
+    assert route(text, _parse("nlu_fallback", practice=0.1), _resolution()) == "ask_alternatives"
+
+
+def test_comparing_with_what_the_asker_uses_is_a_comparison():
+    for text in ("compare it with what we're using now", "now compare both of them against what we already run"):
+        assert route(text, _parse("ask_alternatives"), _resolution()) == "compare_tools"
+    assert route("what are we using now?", _parse("faq", practice=0.1), _resolution()) != "compare_tools"
+
+
+def test_impatient_words_add_no_subject_to_the_name():
+    text = "vendor slide deck says we need KitOps. what the hell is a KitOps"
+    resolution = _named(text, ["KitOps"], ["kitops"])
+    assert route(text, Parse("out_of_scope", 0.68, (("out_of_scope", 0.68),)), resolution) == "ask_tool_info"
+
+
+@pytest.mark.parametrize(
+    "text, tool, words",
+    [
+        ("how does it compare with lime for what we need", "LIME", ["lime"]),
+        ("And CrewAI, it is similar thing?", "CrewAI", ["crewai"]),
+    ],
+)
+def test_a_name_compared_with_it_compares_it_with_the_tool_discussed(text, tool, words):
+    assert route(text, _parse("ask_alternatives"), _named(text, [tool], words)) == "compare_tools"
+
+
+def test_a_bot_challenge_ranked_next_beats_a_fact_read_with_no_tool():
+    text = "Before I paste this into our design doc I'd like to know: is this a real person or an automated bot?"
+    fallback = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("bot_challenge", 0.5), ("faq", 0.49)))
+    assert route(text, fallback, _resolution()) == "bot_challenge"
+    free = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("faq", 0.3), ("thanks", 0.1)))
+    assert route("free?", free, _resolution()) == "ask_tool_attribute"
+
+
+def test_or_compares_only_between_the_names():
+    text = "should i be putting my jupiter notebooks in git or is that weird"
+    resolution = _named(text, ["Jupyter", "Git"], ["jupiter", "git"])
+    assert route(text, _parse("faq", practice=0.6), resolution) is None
+    text = "mlflow or wandb for a team of 3"
+    resolution = _named(text, ["MLflow", "Weights & Biases"], ["mlflow", "wandb"])
+    assert route(text, _parse("faq", practice=0.6), resolution) == "compare_tools"
