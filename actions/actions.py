@@ -240,6 +240,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         # NLU's entities cover the whole text: in a long message, background included, so there only the
         # question's own names count; elsewhere they add what the lookup tables matched ("alt to comet").
         entity_values = [] if _text(tracker) != _whole_text(tracker) else _entity_values(tracker, TOOL_ENTITY)
+        entity_values = [v for v in entity_values if v not in platform]  # "we have zero kubernetes people"
         if not found:
             for value in entity_values:
                 tool = self.kb.find(value)

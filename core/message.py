@@ -39,6 +39,8 @@ _REFUSES_MANAGED = (
     rf"\b(?:no|not|never|nothing|can'?t|cannot|won'?t|mustn'?t|don'?t|doesn'?t|isn'?t|aren'?t)\b[^.?!,;]{{0,40}}"
     rf"(?:{_MANAGED})"
 )
+# "so we don't run it ourselves", "not self-hosted": running it themselves refused asks for a managed service.
+_REFUSES_SELF_HOSTING = rf"\b(?:not|never|no|don'?t|can'?t|cannot|won'?t|doesn'?t)\b[^.?!,;]{{0,20}}(?:{_SELF_HOSTED})"
 _CLOUD_ONLY = (
     r"(?:cloud|saas|managed)[\s-]?only|only (?:in|on) (?:the |their )?cloud|only (?:as )?(?:a )?(?:saas|managed)"
 )
@@ -441,7 +443,9 @@ def constraints(text: str) -> Constraints:
     elif re.search(_CLOSED, lowered):
         open_source = False
     hosting: Optional[Hosting] = None
-    if re.search(_SELF_HOSTED, lowered) or re.search(_REFUSES_MANAGED, lowered):
+    if re.search(_REFUSES_SELF_HOSTING, lowered):  # "managed so we don't run it ourselves"
+        hosting = Hosting.MANAGED
+    elif re.search(_SELF_HOSTED, lowered) or re.search(_REFUSES_MANAGED, lowered):
         hosting = Hosting.SELF_HOSTED
     elif re.search(_MANAGED, lowered):
         hosting = Hosting.MANAGED

@@ -800,8 +800,13 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
     intent = m.parse.intent
     if intent == LIST_TOOLS and len(m.resolution.tools) == 1 and _ALTERNATIVES.search(m.lowered):
         return ASK_ALTERNATIVES  # "other options than dvc for data versioning": what replaces DVC
-    if intent == RECOMMEND_TOOL and m.resolution.tools and not m.named_category and m.pointed() == ASK_TOOL_INFO:
-        return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?"
+    if (
+        intent in (RECOMMEND_TOOL, LIST_TOOLS)
+        and len(m.resolution.tools) == 1
+        and not m.named_category
+        and m.pointed() == ASK_TOOL_INFO
+    ):
+        return ASK_TOOL_INFO  # "Could you tell me about Great Expectation library?", "what's CML in that list?"
     if len(m.resolution.tools) >= 2 and m.pointed() == COMPARE_TOOLS:
         return COMPARE_TOOLS  # "ray tune or optuna or hyperopt for tuning, which is best": those, side by side
     if (

@@ -131,6 +131,15 @@ class ToolRouter(GraphComponent):
             # Names are read as written, the rest corrected.
             resolution = self.resolver.resolve(asked_as_written)
             everything = resolution if asked_as_written == written else self.resolver.resolve(written)
+            if (
+                everything.unknown
+                and not everything.tools
+                and not resolution.unknown
+                and routing.asks_of_the_background(asked)
+            ):
+                # "a vendor pitched us something called FeatureVault. is that similar? what is it?": the
+                # question is about the name in the background, which the base does not know
+                asked, asked_as_written, resolution = text, written, everything
             context = [t for t in everything.tools if t not in resolution.tools]
             if everything.tools:  # "we version our datasets with DVC today": for "compare it with what we use"
                 self.add_own_tools(message, written)

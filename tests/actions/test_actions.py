@@ -935,3 +935,15 @@ def test_the_first_one_with_no_list_shown_is_the_first_tool_discussed():
         ActionToolAlternatives(default_resolver()), "anything simpler than the first one?", "ask_alternatives"
     )
     assert messages[0]["response"].startswith("utter_tool_alternatives") and messages[0]["name"] == "Kubeflow"
+
+
+def test_a_platform_the_asker_lacks_is_not_the_tool_to_replace():
+    conversation = Conversation()
+    conversation.turn(ActionToolInfo(default_resolver()), "whats kubeflow", "ask_tool_info")
+    messages = conversation.turn(
+        ActionToolAlternatives(default_resolver()),
+        "hm we have zero kubernetes people though. what could we use instead",
+        "ask_alternatives",
+        [{"entity": "tool", "value": "Kubernetes"}],
+    )
+    assert messages[0]["response"] == "utter_tool_alternatives" and messages[0]["name"] == "Kubeflow"

@@ -392,3 +392,10 @@ def test_the_platform_the_asker_lacks_is_no_tool_asked_about():
         "hm we have zero kubernetes people though. what could we use instead"
     )
     assert without_own_platform("is kubernetes free") == "is kubernetes free"
+
+
+def test_running_it_themselves_refused_asks_for_a_managed_service():
+    from core.message import Hosting, constraints
+
+    assert constraints("what else is like Feast but managed so we don't run it ourselves?").hosting is Hosting.MANAGED
+    assert constraints("can we run it ourselves").hosting is Hosting.SELF_HOSTED

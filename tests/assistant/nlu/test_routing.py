@@ -50,7 +50,7 @@ def test_a_practice_question_that_names_a_tool_stays_a_practice_question():
 
 
 @pytest.mark.parametrize(
-    "intent", ["ask_tool_info", "ask_tool_attribute", "compare_tools", "list_tools", "ask_alternatives", "what_about"]
+    "intent", ["ask_tool_info", "ask_tool_attribute", "compare_tools", "ask_alternatives", "what_about"]
 )
 def test_tool_intents_are_left_alone(intent):
     assert route("what is kserve", _parse(intent), _resolution(["KServe"], unknown=None)) is None
@@ -932,3 +932,8 @@ def test_or_compares_only_between_the_names():
     text = "mlflow or wandb for a team of 3"
     resolution = _named(text, ["MLflow", "Weights & Biases"], ["mlflow", "wandb"])
     assert route(text, _parse("faq", practice=0.6), resolution) == "compare_tools"
+
+
+def test_what_a_named_tool_in_a_list_is_is_its_summary():
+    text = "what's CML in that list?"
+    assert route(text, _parse("list_tools"), _named(text, ["CML"], ["cml"])) == "ask_tool_info"

@@ -114,3 +114,32 @@ def test_the_words_that_name_a_tool_ask_no_fact():
     assert message.get("subjects")["unnamed"].split() == ["what", "is"]
     message = route(parsed("is lang chain open source", "out_of_scope", 0.5))
     assert message.get("intent")["name"] == "ask_tool_attribute"
+
+
+def test_the_tools_the_asker_says_they_use_become_own_tool_entities():
+    message = route(
+        parsed(
+            "we version our datasets with DVC today. a colleague mentioned lakeFS, what is that?", "ask_tool_info", 0.9
+        )
+    )
+    own = [e["value"] for e in message.get("entities") if e["entity"] == "own_tool"]
+    assert own == ["DVC"]
+    pitched = route(parsed("a new hire keeps pitching Prefect and Dagster. what is dagster?", "ask_tool_info", 0.9))
+    assert not [e for e in pitched.get("entities") if e["entity"] == "own_tool"]
+
+
+def test_a_question_about_a_name_the_background_gave_reads_the_whole_message():
+    text = "a vendor pitched us something called FeatureVault yesterday. is that similar? what is it?"
+    message = route(parsed(text, "ask_tool_info", 0.8))
+    assert message.get("subjects")["focus"] == text
+
+
+def test_a_request_for_tools_whose_it_is_its_own_ignores_the_backgrounds_tools():
+    text = (
+        "We're a small health-tech startup, five engineers, everything on AWS. We have a model that predicts "
+        "no-shows and it has been live for four months. Nobody watches it. What kinds of tools would let us keep "
+        "an eye on a model once it's in production?"
+    )
+    message = route(parsed(text, "faq", 0.94, topic="monitoring", practice=0.76))
+    assert message.get("intent")["name"] == "list_tools"
+    assert message.get("intent").get("category") == "monitoring"
