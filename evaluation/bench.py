@@ -322,6 +322,10 @@ def _get(figures: Dict[str, Any], *path: str) -> Optional[float]:
 Row = Tuple[str, Optional[float], Optional[float], str, str]  # metric, ours, starter, target, verdict
 
 
+# The issue's bar beside the starter bot: p50 at concurrency 1 and throughput at concurrency 8, each 1.5 times.
+LOAD_TARGET = 1.5
+
+
 def table_rows(figures: Dict[str, Any]) -> List[Row]:
     """The rows of the report: (metric, ours, starter, ratio or target, PASS/FAIL or '')."""
     ours, starter = figures.get("ours", {}), figures.get("starter", {})
@@ -341,7 +345,7 @@ def table_rows(figures: Dict[str, Any]) -> List[Row]:
     for c in CONCURRENCIES:
         load = ("load", f"c{c}")
         for p in ("p50", "p95", "p99"):
-            target = Target("p50 starter/ours", ">=", 1.0) if (c, p) == (1, "p50") else None
+            target = Target("p50 starter/ours", ">=", LOAD_TARGET) if (c, p) == (1, "p50") else None
             add(
                 f"latency {p} at c={c} (ms)",
                 *load,
@@ -351,7 +355,7 @@ def table_rows(figures: Dict[str, Any]) -> List[Row]:
                 value=(lambda a, b: ratio(b, a)) if target else None,
                 note="starter/ours " if target else "",
             )
-        target = Target("messages/s ours/starter", ">=", 1.0) if c == 8 else None
+        target = Target("messages/s ours/starter", ">=", LOAD_TARGET) if c == 8 else None
         add(
             f"messages/s at c={c}",
             *load,
