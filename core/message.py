@@ -35,12 +35,10 @@ _SELF_HOSTED = (
 )
 _MANAGED = r"managed|\bsaas\b|hosted for (?:us|me)|cloud service|fully hosted|serverless|\bhosted\b"
 # "we can't send the wiki to a saas", "no managed services": a hosted service refused asks for self-hosting.
-_REFUSES_MANAGED = (
-    rf"\b(?:no|not|never|nothing|can'?t|cannot|won'?t|mustn'?t|don'?t|doesn'?t|isn'?t|aren'?t)\b[^.?!,;]{{0,40}}"
-    rf"(?:{_MANAGED})"
-)
+_NOT = r"\b(?:no|not|never|nothing|can'?t|cannot|won'?t|mustn'?t|don'?t|doesn'?t|isn'?t|aren'?t)\b"
+_REFUSES_MANAGED = rf"{_NOT}[^.?!,;]{{0,40}}(?:{_MANAGED})"
 # "so we don't run it ourselves", "not self-hosted": running it themselves refused asks for a managed service.
-_REFUSES_SELF_HOSTING = rf"\b(?:not|never|no|don'?t|can'?t|cannot|won'?t|doesn'?t)\b[^.?!,;]{{0,20}}(?:{_SELF_HOSTED})"
+_REFUSES_SELF_HOSTING = rf"{_NOT}[^.?!,;]{{0,20}}(?:{_SELF_HOSTED})"
 _CLOUD_ONLY = (
     r"(?:cloud|saas|managed)[\s-]?only|only (?:in|on) (?:the |their )?cloud|only (?:as )?(?:a )?(?:saas|managed)"
 )
