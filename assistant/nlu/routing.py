@@ -849,6 +849,11 @@ def _route_other(m: _Reading) -> Optional[str]:
         return INFORM
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return _route_sure_off_topic(m)
+    closing = [n for n, c in m.parse.ranking if n in (THANKS, GOODBYE) and c >= SMALL_TALK_FALLBACK]
+    if intent == FAQ and closing and m.parse.practice_confidence < SURE_PRACTICE and not is_question(m.text):
+        # "Just dropping by to say thank you. Last week you pointed me to Great Expectations ...": it asks
+        # nothing, and NLU heard thanks beside an unsure practice answer
+        return closing[0]
     pointed = m.pointed() if m.names else None
     if pointed is not None:
         return pointed

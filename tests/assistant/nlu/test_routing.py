@@ -937,3 +937,12 @@ def test_or_compares_only_between_the_names():
 def test_what_a_named_tool_in_a_list_is_is_its_summary():
     text = "what's CML in that list?"
     assert route(text, _parse("list_tools"), _named(text, ["CML"], ["cml"])) == "ask_tool_info"
+
+
+def test_a_message_that_asks_nothing_and_sounds_like_thanks_gets_thanks_not_an_unsure_practice_answer():
+    text = "Just dropping by to say thank you. You pointed me to Great Expectations and it caught two bad files."
+    ranking = (("faq", 0.54), ("thanks", 0.29), ("ask_tool_info", 0.05))
+    parse = Parse("faq", 0.54, ranking, 0.28)
+    assert route(text, parse, _named(text, ["Great Expectations"], ["great", "expectations"])) == "thanks"
+    asks = "Thanks. How do I test data before training with Great Expectations?"
+    assert route(asks, parse, _named(asks, ["Great Expectations"], ["great", "expectations"])) != "thanks"
