@@ -112,6 +112,8 @@ def _domain():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     # an action with settings is a one-key mapping ("action_tell_me_more: {send_domain: true}")
     domain["actions"] = [next(iter(a)) if isinstance(a, dict) else a for a in domain["actions"]]
+    # and so is an entity with settings ("own_tool: {influence_conversation: false}")
+    domain["entities"] = [next(iter(e)) if isinstance(e, dict) else e for e in domain["entities"]]
     return domain
 
 
