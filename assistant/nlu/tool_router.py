@@ -110,14 +110,24 @@ class ToolRouter(GraphComponent):
 
     def add_own_tools(self, message: Message, written: str) -> None:
         """Marks the tools the asker says they use as `own_tool` entities, which fill the `own_tools`
-        slot (domain.yml) with no action run."""
-        own = [t for clause in says_what_they_use(written) for t in self.resolver.resolve(clause).tools]
-        if own:
-            found = [
-                {"entity": OWN_TOOL_ENTITY, "value": name, "extractor": type(self).__name__}
-                for name in dict.fromkeys(own)
-            ]
-            message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found], add_to_output=True)
+        slot (domain.yml) with no action run. Each spans the words that named it in the text as
+        written, as Rasa's entities do; a name not found there is left out."""
+        text = str(message.get(TEXT) or "")
+        found: Dict[str, Dict[str, Any]] = {}
+        for clause in says_what_they_use(written):
+            for phrase in self.resolver.resolve(clause).naming_phrases:
+                start = text.find(phrase)
+                tools = self.resolver.resolve(phrase).tools if start >= 0 else []
+                if tools and tools[0] not in found:
+                    found[tools[0]] = {
+                        "entity": OWN_TOOL_ENTITY,
+                        "start": start,
+                        "end": start + len(phrase),
+                        "value": tools[0],
+                        "extractor": type(self).__name__,
+                    }
+        if found:
+            message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found.values()], add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

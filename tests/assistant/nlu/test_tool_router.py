@@ -122,8 +122,9 @@ def test_the_tools_the_asker_says_they_use_become_own_tool_entities():
             "we version our datasets with DVC today. a colleague mentioned lakeFS, what is that?", "ask_tool_info", 0.9
         )
     )
-    own = [e["value"] for e in message.get("entities") if e["entity"] == "own_tool"]
-    assert own == ["DVC"]
+    own = [e for e in message.get("entities") if e["entity"] == "own_tool"]
+    assert [e["value"] for e in own] == ["DVC"]
+    assert message.get("text")[own[0]["start"] : own[0]["end"]] == "DVC"  # a span, as Rasa's entities have
     pitched = route(parsed("a new hire keeps pitching Prefect and Dagster. what is dagster?", "ask_tool_info", 0.9))
     assert not [e for e in pitched.get("entities") if e["entity"] == "own_tool"]
 
