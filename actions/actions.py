@@ -267,15 +267,18 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         one", "the second"): not a bare number, which a longer question may hold for other reasons.
         With no options shown, the place is among the tools discussed, in the order they were named
         (compared Kubeflow with Metaflow: "anything simpler than the first one?")."""
+        text = _text(tracker).lower()
+        number = re.search(r"\b(?:number|no\.?|nr\.?|#)\s*(\d+)", text)  # "tell me about number 3"
+        in_words = not re.search(r"\d", text) and names_a_place(text)
+        if not number and not in_words:
+            return None  # most messages: no place named, so nothing of the conversation is read
         options = tracker.get_slot(SHOWN_SLOT) or []
         if not options:
             discussed = list(tracker.get_slot(TOOLS_SLOT) or [])
             options = discussed if len(discussed) >= 2 else _recent_tools(tracker, MAX_TOOLS_PER_ANSWER)
-        text = _text(tracker).lower()
-        number = re.search(r"\b(?:number|no\.?|nr\.?|#)\s*(\d+)", text)  # "tell me about number 3"
         if options and number and 1 <= int(number.group(1)) <= len(options):
             return self.kb.find(options[int(number.group(1)) - 1])
-        if not options or re.search(r"\d", text) or not names_a_place(text):
+        if not options or not in_words:
             return None
         picked = chosen_option(text, len(options))
         return self.kb.find(options[picked]) if picked is not None else None
@@ -551,8 +554,6 @@ class ActionCompareTools(KnowledgeBaseAction):
 
     def with_own_tools(self, tools: List[Tool], tracker: Tracker) -> List[Tool]:
         """ "compare it with what we're using now": the tools compared, and the ones the asker said they use."""
-        if not refers_to_own_stack(_text(tracker)):
-            return tools
         discussed = tools or self.remembered(tracker)
         if points_at_several(_text(tracker)) and len(discussed) < 2:
             discussed = self.tools(_recent_tools(tracker, 2))

@@ -151,6 +151,8 @@ _COMPARES = re.compile(
     r"\bdifferent (?:from|than|to)\b|\b(?:how|in what ways?) (?:are|is)\b.{0,60}\bdifferent\b|\bbetter\b|"
     r"\bor\b|\bagainst\b|\bbetween\b|\bstack up\b|\bside by side\b|\bhead to head\b|\bpick\b.{0,60}\bor\b"
 )
+# What a replacement is asked to be: "lighter options", "anything simpler".
+_LIGHTER = r"lighter|simpler|cheaper|leaner|easier|smaller"
 _ALTERNATIVES = re.compile(
     # "instead of a cloud" says where it runs, not what replaces it
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b(?!\s+(?:a |an |the |their |some )?(?:public |"
@@ -160,10 +162,10 @@ _ALTERNATIVES = re.compile(
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
     r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b|"
-    r"\b(?:lighter|simpler|cheaper|leaner|easier|smaller)\b[\w\s-]{0,20}\b(?:options?|ones|tools|alternatives?)\b|"
+    rf"\b(?:{_LIGHTER})\b[\w\s-]{{0,20}}\b(?:options?|ones|tools|alternatives?)\b|"
     # "anything simpler than the first one", "something more simple what does the same job"
-    r"\b(?:anything|something|smth|sth)\s+(?:(?:a bit|much|more|less)\s+)?(?:lighter|simpler|cheaper|leaner|easier|"
-    r"smaller|simple|light|cheap|complex|heavy|complicated)\b|\b(?:lighter|simpler|cheaper|leaner|easier) than\b|"
+    rf"\b(?:anything|something|smth|sth)\s+(?:(?:a bit|much|more|less)\s+)?(?:{_LIGHTER}|simple|light|cheap|complex|"
+    r"heavy|complicated)\b|\b(?:lighter|simpler|cheaper|leaner|easier) than\b|"
     r"\bdo(?:es)? the same (?:job|thing|work)\b"
 )
 # A fact asked so plainly it beats a practice answer: the licence, the docs, the language, open source.
@@ -225,13 +227,15 @@ _ASKS_FOR_EXAMPLES = re.compile(
     r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$"
 )
 # "and X?", "n X?", "what about X": the last question again, about another tool.
-_FOLLOW_UP = re.compile(r"^\W*(?:and|n|&|\+|also|what about|how about|wat abt|what abt|same for)\s+\S+\W*$")
+# The words that open a follow-up: "and ...", "what about ...", "same for ...".
+_FOLLOW_UP_OPENERS = r"and|n|also|what about|how about|wat abt|what abt|same for"
+_FOLLOW_UP = re.compile(rf"^\W*(?:{_FOLLOW_UP_OPENERS}|&|\+)\s+\S+\W*$")
 # "which of those", "any of them": some of the tools just listed.
 _OF_THOSE = re.compile(rf"\b(?:which|any|all|some) of (?:{THE_SEVERAL})\b")
 # "And Great Expectations, which was also on the list?", "ok and kestra too": with the names taken out,
 # the opening of a follow-up and at most a clause about the name.
 _FOLLOWS_UP_ON_A_NAME = re.compile(
-    r"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:and|n|also|what about|how about|wat abt|what abt|same for)\W*"
+    rf"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:{_FOLLOW_UP_OPENERS})\W*"
     r"(?:(?:which|that|who)\b[^?.!]{0,60}|too|as well)?\W*$"
 )
 # "ok, and ...", "what about ...": a message that carries the last question on to something else.
