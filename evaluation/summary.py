@@ -82,6 +82,7 @@ E2E_SETS = (
     ("e2e-personas9", "tests/data/e2e/personas9"),
     ("e2e-personas10", "tests/data/e2e/personas10"),
     ("e2e-personas11", "tests/data/e2e/personas11"),
+    ("e2e-personas12", "tests/data/e2e/personas12"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set
