@@ -870,6 +870,15 @@ STATES_REQUIREMENTS = frozenset({INFORM, RECOMMEND_TOOL})
 DECLINES = frozenset({DENY, SKIP})
 
 
+def _states_requirements(tracker: Tracker) -> bool:
+    """The message states what the tool must be (open source, self-hosted or managed) and asks
+    nothing of a named tool: "self hosted. we're on prem", not "is MLflow self-hosted?"."""
+    text = _text(tracker)
+    named = (tracker.latest_message.get(SUBJECTS) or {}).get("tools")
+    wanted = constraints(text)
+    return not named and not is_question(text) and (wanted.open_source is not None or wanted.hosting is not None)
+
+
 class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
     """Reads the form's answers from the text, so "self hosted pls" or "skip" work on any channel.
 
@@ -887,6 +896,8 @@ class ValidateToolRecommendationForm(FormValidationAction, KnowledgeBaseAction):
         if intent in STATES_REQUIREMENTS:
             return True
         requested = tracker.get_slot("requested_slot")
+        if requested is not None and _states_requirements(tracker):
+            return True  # "has to be free, no budget", "we'd run it on our own server": an answer, however classified
         return requested is not None and (slot is None or requested == slot) and intent not in NOT_AN_ANSWER
 
     async def extract_recommend_category(

@@ -80,7 +80,8 @@ def points_at_several(text: str) -> bool:
 
 # One more tool for a comparison: "throw Hyperopt into the comparison too", "compare them + deequ".
 _ADDS_TO_COMPARISON = re.compile(
-    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|\b(?:add|throw|include|put)\b.{0,40}\b(?:compar\w*|mix)\b"
+    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|"
+    r"\b(?:add|throw|toss|include|put)\b.{0,40}\b(?:compar\w*|mix|in there|too)\b"  # "throw Git LFS in there too"
 )
 
 
@@ -209,13 +210,15 @@ def focus(text: str) -> str:
 
 # The words a question opens on, as people type them.
 _QUESTION_WORDS = (
-    r"is|are|does|do|did|can|could|would|will|should|shall|has|have|what|whats|what's|wat|wats|wht|which|whch|wich|"
+    # "has to be free" and "have to run it ourselves" state a need; "has it got a UI" asks
+    r"is|are|does|do|did|can|could|would|will|should|shall|has(?! to\b)|have(?! to\b)|what|whats|what's|wat|wats|"
+    r"wht|which|whch|wich|"
     r"who|whom|whose|where|when|why|how|hw|r|any"
 )
 # A sentence whose first word (after "ok", "so", "and"...) asks or requests: "is it free or not",
 # "compare them", not "I have a meeting in 5 min" or "can't wait".
 _ASKING_OPENING = (
-    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|btw|um|uh|oh|right|lol|hmm|hm)\W+){0,3}"
+    r"^\W*(?:(?:ok|okay|so|and|but|also|then|well|hey|hi|pls|please|btw|um|uh|oh|right|lol|hmm|hm|fine|just)\W+){0,3}"
     rf"(?:{_QUESTION_WORDS}|compare|tell|show|list|give|explain|describe|recommend|suggest)(?!n't|n\u2019t|'t|\u2019t)\b"
 )
 # A request after a comma: "Before I let him spend a week on it, tell me what Dagster actually is."
@@ -457,11 +460,12 @@ _SAYS_WHAT_WE_USE = re.compile(
     r"(?: (?:currently|already|still|now|mostly|mainly|all|just|only))?"
     r" (?:use[sd]?|using|run|runs|running|rely on|relies on|built (?:on|with)|live[sd]? (?:on|in)|"
     r"(?:are|is|were|was) on|on|version|versions|track|tracks|store|stores|deploy|deploys|host|hosts|"
-    r"went with|picked|standardi[sz]ed on|moved to|migrated to)\b"
+    r"went with|picked|standardi[sz]ed on|moved to|migrated to|have|has|got)\b"
 )
 # "what we're using now", "what we already run", "our current stack": the tools the asker said they use.
 _REFERS_TO_OWN_STACK = re.compile(
-    r"\bwhat (?:we|i)(?:'re|'ve| are| have| am|'m)? (?:\w+ ){0,2}?(?:use|using|run|running|have|got|on)\b|"
+    r"\b(?:what|the (?:one|tool|thing)s?(?: that)?) (?:we|i)(?:'re|'ve| are| have| am|'m)? (?:\w+ ){0,2}?"
+    r"(?:use|using|run|running|have|got|on)\b|"
     r"\b(?:our|my) (?:current|existing|present|old|own) (?:\w+ )?(?:setup|stack|tools?|tooling|one|solution|system)\b"
 )
 

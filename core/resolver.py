@@ -54,6 +54,10 @@ NAME_WORD_NEAR = 60.0
 SOUND_SPAN = (2, 3)
 MIN_SOUND_KEY = 4
 SOUND_SPELLING_NEAR = 75.0
+# A three-letter key ("oh llama", OLM) is shared by many phrases: it counts only when the words,
+# joined, are spelt almost as the name ("ohllama" and "ollama").
+MIN_SHORT_SOUND_KEY = 3
+SHORT_SOUND_SPELLING_NEAR = 85.0
 MAX_SOUND_LENGTH_CHANGE = 2  # a respelling keeps the length: "model server" is 3 longer than "mlserver"
 # Letters people type for one another: keys side by side on a QWERTY keyboard, and letters that
 # sound alike ("langfuze", "prefekt", "weights and biasis"). A fuzzy match whose changed letters
@@ -313,7 +317,7 @@ class Resolver:
         sounds: Dict[str, Optional[Tuple[str, Tool]]] = {}
         for key in self.fuzzy_keys:
             code = jellyfish.metaphone(key)
-            if len(code) >= MIN_SOUND_KEY:
+            if len(code) >= MIN_SHORT_SOUND_KEY:
                 seen = sounds.get(code, (key, self.exact[key]))
                 same = seen is not None and seen[1].name == self.exact[key].name
                 sounds[code] = (key, self.exact[key]) if same else None
@@ -464,7 +468,8 @@ class Resolver:
                 if joined in self.words or joined in self.exact:
                     continue  # "air flow" is airflow, "red panda" redpanda: the exact match's cues decide
                 code = jellyfish.metaphone(joined)
-                if len(code) < MIN_SOUND_KEY:
+                short = len(code) < MIN_SOUND_KEY
+                if short and len(code) < MIN_SHORT_SOUND_KEY:
                     continue
                 limit = 1 if len(code) >= 6 else 0
                 match = process.extractOne(code, self.sound_codes, scorer=Levenshtein.distance, score_cutoff=limit)
@@ -476,7 +481,7 @@ class Resolver:
                 name_words = self.fuzzy_form_words[self.fuzzy_index[form]]
                 if len(name_words) == size > 1 and not self._every_name_word_near(span, name_words):
                     continue  # word for word, "project uses" is no respelling of "project nessie"
-                if fuzz.ratio(joined, form) >= SOUND_SPELLING_NEAR:
+                if fuzz.ratio(joined, form) >= (SHORT_SOUND_SPELLING_NEAR if short else SOUND_SPELLING_NEAR):
                     hits.append(_Hit(start, start + size, tool, 80.0, False, form))
         return hits
 

@@ -159,10 +159,16 @@ class SpellingNormaliser:
         found = self._spell.lookup(lowered, Verbosity.CLOSEST, max_edit_distance=distance)
         if not found:
             return None
-        # all at the closest distance: the one the data uses beside these neighbours, then the most used
+        # all at the closest distance: the one the data uses beside these neighbours, then one that sounds
+        # like the slip ("compair" is "compare", not "company"), then the most used
+        sound = jellyfish.metaphone(lowered)
         best = max(
             found,
-            key=lambda s: (self.pairs.get(f"{before} {s.term}", 0) + self.pairs.get(f"{s.term} {after}", 0), s.count),
+            key=lambda s: (
+                self.pairs.get(f"{before} {s.term}", 0) + self.pairs.get(f"{s.term} {after}", 0),
+                jellyfish.metaphone(s.term) == sound,
+                s.count,
+            ),
         )
         if best.distance > 1 and process.extractOne(
             lowered, self._name_words, scorer=Levenshtein.distance, score_cutoff=best.distance - 1

@@ -211,7 +211,7 @@ _MORE = re.compile(
 # "what can you help me with?", "how does this work": what the assistant can do.
 _ASKS_FOR_HELP = re.compile(
     # "what can you do", and as non-native speakers order it: "which things you can do for me?"
-    r"\b(?:what|which)(?: \w+)? (?:(?:can|could) (?:you|u)|(?:you|u) (?:can|could)) "
+    r"\b(?:what|which)(?: \w+){0,3} (?:(?:can|could) (?:you|u)|(?:you|u) (?:can|could)) "
     r"(?:do|help (?:me |us )?(?:with)?)\b|"
     r"\bhow (?:does this|do i use this|do i use you) (?:work|thing)?|"
     r"\bwhat (?:kind of |sort of )?(?:questions|things|stuff) (?:can|could|should) i ask\b"
@@ -259,10 +259,12 @@ _ASKS_ABOUT = re.compile(
     r"give me (?:a |an )?(?:short |quick |brief )?(?:overview|summary|rundown|intro) of|"
     r"(?:i )?(?:want|would like|wanna|need) to know (?:more )?(?:about|abt))\b"
 )
+# "what even is it", "what actually is ...": words that only stress the question.
+_HEDGE = r"actually|really|exactly|even"
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
-    r"\bwhat (?:actually |really |exactly )?(?:is|does) (?:it|that|this)(?: one)?\b|"
+    rf"\bwhat (?:{_HEDGE} )?(?:is|does) (?:it|that|this)(?: one)?\b|"
     r"\bwhat\s+(?:[\w.&+-]+\s+){1,3}(?:is|does)\W*$|"
     r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
     r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
@@ -341,7 +343,10 @@ def points_back(text: str) -> bool:
     """ "Any tools for that?", "which ones do it": the message is about the last answer. A message
     that describes the job itself ("we tag thousands of photos by hand. what software is out there
     for that?") points at its own words instead."""
-    return bool(_REFERS_BACK.search(text.lower())) and _content_words(text) <= MAX_POINTING_WORDS
+    lowered = text.lower()
+    return bool(_ASKS_FOR_EXAMPLES.match(lowered)) or (  # "examples??": of the last answer
+        bool(_REFERS_BACK.search(lowered)) and _content_words(text) <= MAX_POINTING_WORDS
+    )
 
 
 def _names_kinds_only(text: str) -> bool:
@@ -451,8 +456,8 @@ def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence
     colon, opens by asking what a named tool is (as typed, typos and all)."""
     for sentence in sentences(text.lower()):
         for opening in re.finditer(
-            rf"(?:^|[,:;]\s)\W*(?:so |ok |{_GREETING})?(?:what(?:'s| is|s| does| do)|wats|wat is) "
-            r"(?:actually |really |exactly )?(?:the |a |an )?([\w.&+-]+)",
+            rf"(?:^|[,:;]\s)\W*(?:so |ok |{_GREETING})?(?:what(?: (?:{_HEDGE}))?(?:'s| is|s| does| do)|wats|wat is) "
+            rf"(?:{_HEDGE} )?(?:the |a |an )?([\w.&+-]+)",
             sentence,
         ):
             if opening.group(1) in naming_words or any(
@@ -759,6 +764,8 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         return (
             None if intent == ASK_TOOL_INFO else ASK_TOOL_INFO
         )  # "what is tensorbaord? my notebook keeps printing a link to it"
+    if intent == COMPARE_TOOLS and not m.names and m.attribute is not None and not _COMPARES.search(m.lowered):
+        return ASK_TOOL_ATTRIBUTE  # "and wich lisence exactly": one fact, nothing compared
     if m.names and intent != COMPARE_TOOLS:
         pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
         if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
@@ -851,6 +858,16 @@ def _route_other(m: _Reading) -> Optional[str]:
     )
     if states_a_requirement:
         return INFORM
+    if (
+        not m.names
+        and not m.named_category
+        and m.attribute in TOOLS_ONLY_FACTS
+        and (is_question(m.text) or points_at_the_discussed(m.text) or _OPENS_A_FOLLOW_UP.match(m.lowered))
+        and not asks_for_tools(m.text)
+    ):
+        # "and the licence. legal WILL ask about that too", "fine, then just give me the licence of the one
+        # you do know": only a tool has a licence, so the tool discussed, however NLU heard the rest
+        return ASK_TOOL_ATTRIBUTE
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return _route_sure_off_topic(m)
     closing = [n for n, c in m.parse.ranking if n in (THANKS, GOODBYE) and c >= SMALL_TALK_FALLBACK]
@@ -885,18 +902,20 @@ def _route_other(m: _Reading) -> Optional[str]:
             # "too much abstraction. what else is there", "anything simpler than the first one for a team of
             # three?": alternatives to a tool discussed
             return ASK_ALTERNATIVES
+    if (
+        not m.names
+        and _ASKS_FOR_HELP.search(m.lowered)
+        and (intent != FAQ or m.parse.practice_confidence < SURE_PRACTICE)
+    ):
+        # "Hello, what can you help me with? I am new in our ML team.", "what sort of things can you do
+        # for me?" (no fact of a tool asked)
+        return None if intent == HELP else HELP
     if not m.names and not m.named_category and intent == FALLBACK and m.attribute is not None:
         # "free?", "oss?" after a tool; "ok which ones are open source" after a list; not "...: is this a
         # real person or an automated bot?", which NLU ranked a bot challenge next
         return BOT_CHALLENGE if _second(m.parse) == BOT_CHALLENGE else ASK_TOOL_ATTRIBUTE
     if not m.names and m.requests_the_kind:
         return LIST_TOOLS  # "list experiment trackers. quickly, I have a meeting in 5 min", heard as help
-    if (
-        not m.names
-        and _ASKS_FOR_HELP.search(m.lowered)
-        and (intent != FAQ or m.parse.practice_confidence < SURE_PRACTICE)
-    ):
-        return None if intent == HELP else HELP  # "Hello, what can you help me with? I am new in our ML team."
     if (
         not m.names
         and not m.named_category

@@ -531,7 +531,25 @@ def test_form_answers_are_read_from_the_text(text, intent, requested, expected):
     assert form_turn(text, intent, requested)[0] == expected
 
 
+@pytest.mark.parametrize(
+    "text, intent, requested, expected",
+    [
+        # NLU heard a question about a tool or a practice, but the message states what the tool must be
+        ("has to be free, no budget", "ask_tool_attribute", "recommend_open_source", {"recommend_open_source": "yes"}),
+        (
+            "we'd run it on our own server in the office",
+            "faq",
+            "recommend_hosting",
+            {"recommend_hosting": "self-hosted"},
+        ),
+    ],
+)
+def test_a_stated_requirement_answers_the_form_however_nlu_heard_it(text, intent, requested, expected):
+    assert form_turn(text, intent, requested)[0] == expected
+
+
 def test_a_question_mid_form_fills_nothing_so_the_rules_answer_it():
+    assert form_turn("is it open source?", "ask_tool_attribute", "recommend_open_source") == ({}, [])
     assert form_turn("what is mlflow", "ask_tool_info", "recommend_open_source") == ({}, [])
     assert form_turn("how do i track experiments", "faq", "recommend_category") == ({}, [])
 

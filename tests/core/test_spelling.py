@@ -47,6 +47,7 @@ def normaliser() -> SpellingNormaliser:
         ("Detcet drift how?", "Detect drift how?"),  # a sentence's first word keeps its capital
         ("is it opne source", "is it open source"),  # "one" is as near; the data says "open source"
         ("ok compair the 2", "ok compare the 2"),  # and "compare the", never "company the"
+        ("compair mlfow and spark", "compare mlfow and spark"),  # no neighbour decides: it sounds like "compare"
     ],
 )
 def test_slips_and_shorthand_in_ordinary_words_are_put_right(written: str, meant: str) -> None:

@@ -946,3 +946,40 @@ def test_a_message_that_asks_nothing_and_sounds_like_thanks_gets_thanks_not_an_u
     assert route(text, parse, _named(text, ["Great Expectations"], ["great", "expectations"])) == "thanks"
     asks = "Thanks. How do I test data before training with Great Expectations?"
     assert route(asks, parse, _named(asks, ["Great Expectations"], ["great", "expectations"])) != "thanks"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("and the licence. legal WILL ask about that too", "out_of_scope"),  # NLU sure it is off-topic
+        ("fine, then just give me the licence of the one you do know", "goodbye"),
+    ],
+)
+def test_a_licence_asked_after_a_tool_is_that_tools_however_nlu_heard_it(text, intent):
+    parse = Parse(intent, 1.0, ((intent, 1.0),), 0.3, None)
+    assert route(text, parse, _resolution()) == "ask_tool_attribute"
+
+
+def test_a_licence_word_in_off_topic_talk_is_no_tool_question():
+    text = "my driving licence expires next month and the office is closed"
+    assert route(text, Parse("out_of_scope", 1.0, (("out_of_scope", 1.0),), 0.1, None), _resolution()) is None
+
+
+def test_a_comparison_heard_in_a_single_fact_asked_is_that_fact():
+    assert route("and wich lisence exactly", _parse("compare_tools"), _resolution()) == "ask_tool_attribute"
+
+
+def test_what_the_assistant_can_do_is_asked_however_many_words_come_between():
+    text = "Hi! I joined the platform team on Monday. Before I start, what sort of things can you do for me?"
+    assert route(text, _parse("nlu_fallback", practice=0.25), _resolution()) == "help"
+
+
+def test_what_even_is_a_name_asks_what_it_is():
+    text = "what even is wieghts and biases, my manager won't shut up about it"
+    parse = Parse("faq", 0.54, (("faq", 0.54), ("ask_tool_info", 0.38)), 0.36, None)
+    resolution = Resolution(text, ["Weights & Biases"], [], None, None, naming_words=("wieghts", "and", "biases"))
+    assert route(text, parse, resolution) == "ask_tool_info"
+
+
+def test_examples_points_back_at_the_last_answer():
+    assert points_back("examples??") and points_back("any examples?")
