@@ -264,7 +264,7 @@ _HEDGE = r"actually|really|exactly|even"
 # "what is it", "no clue what it is", "never heard of": asks what a named thing is, however long the message.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\bwhat(?:'s| is| r| are) (?:it|that|this|they|those)\b|\bwhat (?:it|that|this) (?:\w+ )?is\b|"
-    rf"\bwhat (?:{_HEDGE} )?(?:is|does) (?:it|that|this)(?: one)?\b|"
+    rf"\bwhat (?:(?:{_HEDGE}) )?(?:is|does) (?:it|that|this)(?: one)?\b|"
     r"\bwhat\s+(?:[\w.&+-]+\s+){1,3}(?:is|does)\W*$|"
     r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
     r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
@@ -457,7 +457,7 @@ def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence
     for sentence in sentences(text.lower()):
         for opening in re.finditer(
             rf"(?:^|[,:;]\s)\W*(?:so |ok |{_GREETING})?(?:what(?: (?:{_HEDGE}))?(?:'s| is|s| does| do)|wats|wat is) "
-            rf"(?:{_HEDGE} )?(?:the |a |an )?([\w.&+-]+)",
+            rf"(?:(?:{_HEDGE}) )?(?:the |a |an )?([\w.&+-]+)",
             sentence,
         ):
             if opening.group(1) in naming_words or any(

@@ -983,3 +983,10 @@ def test_what_even_is_a_name_asks_what_it_is():
 
 def test_examples_points_back_at_the_last_answer():
     assert points_back("examples??") and points_back("any examples?")
+
+
+def test_what_actually_is_it_asks_what_the_tool_is():
+    text = "Our engineers swear SkyPilot will cut the cloud GPU bill. What actually is it?"
+    parse = Parse("faq", 0.8, (("faq", 0.8), ("ask_tool_info", 0.15)), 0.55, None)
+    resolution = Resolution(text, ["SkyPilot"], [], None, None, naming_words=("skypilot",))
+    assert route(text, parse, resolution) == "ask_tool_info"
