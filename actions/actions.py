@@ -690,7 +690,7 @@ class ActionListTools(KnowledgeBaseAction):
         if open_source and ((category is None and narrows) or (explicitly and tracker.get_slot(SHOWN_SLOT))):
             # "only open source" right after a list, "which of those are open source, not another dashboard"
             return self.last_list_meeting(Constraints(open_source=True), dispatcher, tracker)
-        if category is None and _last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE):
+        if category is None and (_last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE) or _last_faq_topic(tracker)):
             # "explain feature stores", then "any tools for that?", also with a turn not understood between
             topic = tracker.get_slot(TOPIC_SLOT) or _last_faq_topic(tracker)
             category = advice.category_for_practice(self.kb, topic) if topic else None
@@ -804,8 +804,8 @@ class ActionTellMeMore(KnowledgeBaseAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> List[EventType]:
         last = _last_answer(tracker)
-        if last == UTTER_FAQ:
-            topic = _last_faq_topic(tracker)
+        topic = _last_faq_topic(tracker)  # a practice answer, whichever action sent it
+        if last == UTTER_FAQ or topic is not None:
             response = f"utter_more_{topic}"
             if topic and response in domain.get("responses", {}):
                 dispatcher.utter_message(response=response)

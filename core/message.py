@@ -183,6 +183,19 @@ def sentences(text: str) -> List[str]:
     return sorted(parts, key=lambda p: not p.rstrip().endswith("?")) or [text]
 
 
+def the_one_question(text: str) -> Optional[int]:
+    """Where the only question of a message of several sentences is, in order ("We use Ray for
+    training. What is Ray Serve?" -> 1); None when it has one sentence, or no or several questions."""
+    parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
+    asking = [i for i, p in enumerate(parts) if p.rstrip().endswith("?")]
+    return asking[0] if len(parts) >= 2 and len(asking) == 1 else None
+
+
+def nth_sentence(text: str, index: int) -> str:
+    """The sentence at `index` of a message, in order."""
+    return [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")][index]
+
+
 # A message this long (sentences, or words) is background and a question: the question decides.
 LONG_MESSAGE_SENTENCES = 3
 LONG_MESSAGE_WORDS = 40

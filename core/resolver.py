@@ -97,6 +97,8 @@ EDGE_STOPWORDS = frozenset(
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
 MAX_UNKNOWN_WORDS = 3
+# Quotes around a name: "Nimbus MLOps", and the typographic ones phones type.
+QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")
 # Words after which a capitalised word is named, not used: "what's Superwise", "about Hamilton".
 NAMING_CUES = ("whats", "what is", "about", "called", "named", "and")
 # After an English word, what makes it a product's name: "Determined AI", "Mage AI".
@@ -277,6 +279,23 @@ def _double_moved(typed: str, name: str, i: int, j: int) -> bool:
     return any(0 <= i + d < len(typed) and typed[i + d] == typed[i] for d in (-1, 1)) and any(
         0 <= j + d < len(name) and name[j + d] == name[j] for d in (-1, 1)
     )
+
+
+def _quoted_run(tokens: List[Token], index: int, taken: Set[int], folded: str) -> List[Token]:
+    """The capitalised words from `index` to a closing quote, when a quote opens right before them:
+    '"Nimbus MLOps"', or in typographic quotes. Empty when they are not quoted, not capitalised, too many, or
+    hold a tool found."""
+    first = tokens[index]
+    if index in taken or not first.original[:1].isupper() or first.start == 0 or folded[first.start - 1] not in QUOTES:
+        return []
+    run = [first]
+    for following in range(index + 1, min(len(tokens), index + MAX_UNKNOWN_WORDS)):
+        end = run[-1].start + len(run[-1].original)
+        if following in taken or folded[end : tokens[following].start].strip():
+            break
+        run.append(tokens[following])
+    end = run[-1].start + len(run[-1].original)
+    return run if end < len(folded) and folded[end] in QUOTES else []
 
 
 def _question_start(text: str) -> int:
@@ -697,7 +716,7 @@ class Resolver:
             return []
         # English words a cue makes a name come first when they come first: "what is Mage AI ... saw it
         # on youtube" asks about Mage AI.
-        named = [r for r in self._named_words(tokens, taken) if not any(set(r) & set(o) for o in runs)]
+        named = [r for r in self._named_words(tokens, taken, folded) if not any(set(r) & set(o) for o in runs)]
         runs = sorted(runs + named, key=lambda r: r[0].start)
         names: List[str] = []
         for run in runs:
@@ -709,12 +728,16 @@ class Resolver:
                 names.append(name)
         return names
 
-    @staticmethod
-    def _named_words(tokens: List[Token], taken: Set[int]) -> List[List[Token]]:
+    def _named_words(self, tokens: List[Token], taken: Set[int], folded: str = "") -> List[List[Token]]:
         """English words used as a product's name: "Determined AI", "Mage AI" (a word before a
-        product suffix), "heard of mage", "a tool called Tide" (a word after a naming cue)."""
+        product suffix), "heard of mage", "a tool called Tide" (a word after a naming cue), "all on
+        "Nimbus MLOps" by Q3" (capitalised words in quotes)."""
         runs = []
         for index, token in enumerate(tokens):
+            quoted = _quoted_run(tokens, index, taken, folded)
+            if quoted and not all(self._is_ordinary(t) for t in quoted):  # not 'he said "Great"'
+                runs.append(quoted)
+                continue
             if index in taken or not token.text.isalpha() or token.text in EDGE_STOPWORDS:
                 continue
             following = tokens[index + 1] if index + 1 < len(tokens) else None

@@ -602,6 +602,16 @@ class _Reading:
         return self.named_category or unnamed_category(self.text, self.parse, self.resolution)
 
     @property
+    def plainly_off_topic(self) -> bool:
+        """NLU is sure the message is off-topic, and its meaning is nearer to off-topic talk than to
+        any practice question."""
+        return (
+            self.parse.intent == OUT_OF_SCOPE
+            and self.parse.confidence >= SURE_OUT_OF_SCOPE
+            and self.parse.off_topic_similarity > self.parse.practice_similarity
+        )
+
+    @property
     def about_a_name(self) -> bool:
         """The message, or a question sentence of it that holds the name, says little besides the
         name: "what is zorbulator?", "And FeatureBase? Someone on the team mentioned that one too."."""
@@ -742,8 +752,10 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         and _COMPARES.search(reading.lowered)
     ):
         return COMPARE_TOOLS  # "compare it with what we're using now": the tool discussed, and theirs
-    if parse.intent in OVERRIDABLE and reading.compares_the_discussed:
-        return COMPARE_TOOLS  # "put all three next to each other then", heard as thanks or off-topic
+    if parse.intent in OVERRIDABLE and reading.compares_the_discussed and not reading.plainly_off_topic:
+        # "put all three next to each other then", heard as thanks or off-topic; not "how are they
+        # different from igneous rocks?"
+        return COMPARE_TOOLS
     if parse.intent in TOOL_INTENTS:
         return _route_tool_question(reading)
     if parse.intent in (LIST_TOOLS, RECOMMEND_TOOL):
@@ -829,12 +841,14 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
         return m.tool_question(1)  # "is zorbulator a good feature store?"
     if (
         intent == LIST_TOOLS
-        and not m.category
+        and not m.named_category
         and not m.names
         and m.attribute is not None
         and not asks_for_tools(m.text)
     ):
-        return ASK_TOOL_ATTRIBUTE  # "free?" after a tool: the tool's, not a category's
+        # "free?" after a tool: the tool's, not a category's; "what sort of tool would you file that
+        # under?", whatever job its words resemble
+        return ASK_TOOL_ATTRIBUTE
     if intent == RECOMMEND_TOOL and m.category and _ASKS_FOR_SEVERAL.search(m.lowered):
         return LIST_TOOLS  # "what are the end to end options": a list, not one pick
     if intent == RECOMMEND_TOOL and not m.category and not m.names and re.search(rf"\b(?:{THE_LAST})\b", m.lowered):
@@ -870,6 +884,10 @@ def _route_other(m: _Reading) -> Optional[str]:
         return ASK_TOOL_ATTRIBUTE
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return _route_sure_off_topic(m)
+    if intent == FALLBACK and _second(m.parse) == COMPARE_TOOLS and _COMPARES_THOSE.search(m.lowered):
+        # "okay, between these two which one you suggest if we validate only pandas dataframes? please
+        # compare them": NLU torn between comparing and a practice answer; the message says which
+        return COMPARE_TOOLS
     closing = [n for n, c in m.parse.ranking if n in (THANKS, GOODBYE) and c >= SMALL_TALK_FALLBACK]
     if intent == FAQ and closing and m.parse.practice_confidence < SURE_PRACTICE and not is_question(m.text):
         # "Just dropping by to say thank you. Last week you pointed me to Great Expectations ...": it asks
@@ -964,8 +982,16 @@ def _route_other(m: _Reading) -> Optional[str]:
             or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
         ):
             return m.tool_question(m.names)
-    if m.unknown and not m.resolution.tools and intent == FALLBACK and asks_a_fact and not m.introduces_someone:
-        return m.tool_question(1)  # "And FeatureVault, is that one free too?": we don't know it
+    if (
+        m.unknown
+        and not m.resolution.tools
+        and intent == FALLBACK
+        and (asks_a_fact or _ASKS_WHAT_IT_IS.search(m.lowered))
+        and not m.introduces_someone
+    ):
+        # "And FeatureVault, is that one free too?", "Our consultant keeps recommending Verta for managing
+        # our models. What is it?": we don't know it
+        return m.tool_question(1)
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:

@@ -10,7 +10,7 @@ invalid one.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,7 +24,7 @@ from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice
-from core.message import focus, says_what_they_use, without_names
+from core.message import focus, nth_sentence, says_what_they_use, the_one_question, without_names
 from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
 from core.resolver import Resolver, default_resolver
 
@@ -129,6 +129,19 @@ class ToolRouter(GraphComponent):
         if found:
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found.values()], add_to_output=True)
 
+    def question_naming_its_own_tool(self, text: str, written: str) -> Tuple[str, str]:
+        """ "My colleague talks about Kueue and Volcano. First, what is Kueue?": a short message whose
+        one question names a tool of its own asks about that tool; the names beside it are background.
+        Else the whole message (corrected, and as written)."""
+        index = the_one_question(written)
+        if index is None or the_one_question(text) != index:
+            return text, written
+        question = nth_sentence(written, index)
+        asked = self.resolver.resolve(question).tools
+        if asked and set(asked) != set(self.resolver.resolve(written).tools):
+            return nth_sentence(text, index), question
+        return text, written
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)  # with slips in ordinary words put right (assistant/nlu/spelling.py)
@@ -136,6 +149,8 @@ class ToolRouter(GraphComponent):
                 continue
             written = for_names(message)  # only sure corrections: "modelbit" stays a name, not "modelkit"
             asked, asked_as_written = focus(text), focus(written)  # a long message's question
+            if asked == text:
+                asked, asked_as_written = self.question_naming_its_own_tool(text, written)
             parse = _parse(message, self.topic_category, asked)
             message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
             # Names are read as written, the rest corrected.

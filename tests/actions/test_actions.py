@@ -183,6 +183,19 @@ def test_tell_me_more_after_a_practice_answer_gives_the_long_answer():
     assert [m["response"] for m in messages] == ["utter_more_data_drift"]
 
 
+def test_tell_me_more_after_a_practice_answer_another_action_sent_gives_the_long_answer():
+    # "what's the usual way to get it to answer from our own docs": heard as a fact about a tool, with
+    # no tool discussed the attribute action sends the practice answer
+    events = [
+        user_event("what's the usual way to get it to answer from our docs?", "ask_tool_attribute"),
+        {"event": "action", "name": "action_tool_attribute"},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_faq/data_drift"}},
+        user_event("tell me more", "tell_me_more"),
+    ]
+    messages, _ = run(ActionTellMeMore(default_resolver()), make_tracker(events))
+    assert [m["response"] for m in messages] == ["utter_more_data_drift"]
+
+
 def test_tell_me_more_with_nothing_before_says_so():
     messages, _ = run(ActionTellMeMore(default_resolver()), make_tracker([user_event("more", "tell_me_more")]))
     assert [m["response"] for m in messages] == ["utter_nothing_more"]

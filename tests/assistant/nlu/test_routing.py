@@ -990,3 +990,29 @@ def test_what_actually_is_it_asks_what_the_tool_is():
     parse = Parse("faq", 0.8, (("faq", 0.8), ("ask_tool_info", 0.15)), 0.55, None)
     resolution = Resolution(text, ["SkyPilot"], [], None, None, naming_words=("skypilot",))
     assert route(text, parse, resolution) == "ask_tool_info"
+
+
+def test_a_fact_asked_after_a_tool_is_not_a_list_of_the_job_its_words_resemble():
+    parse = Parse("list_tools", 0.52, (("list_tools", 0.52),), 0.2, None, job_category="dev-tools", job_similarity=0.5)
+    assert route("what sort of tool would you file that under?", parse, _resolution()) == "ask_tool_attribute"
+
+
+def test_they_compared_in_plainly_off_topic_talk_is_no_comparison_of_tools():
+    text = "Her question is: how do sedimentary rocks form, and how are they different from igneous rocks?"
+    parse = Parse("out_of_scope", 0.98, (("out_of_scope", 0.98),), 0.12, None, 0.28, None, 0.36)
+    assert route(text, parse, _resolution()) != "compare_tools"
+    near_practice = Parse("out_of_scope", 0.98, (("out_of_scope", 0.98),), 0.12, None, 0.5, None, 0.3)
+    assert route("ok put all three next to each other then", near_practice, _resolution()) == "compare_tools"
+
+
+def test_what_is_it_after_an_unknown_name_asks_about_that_name():
+    text = "Our consultant keeps recommending Verta for managing our models. What is it?"
+    parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("ask_tool_info", 0.49), ("faq", 0.47)), 0.13, None)
+    assert route(text, parse, _resolution(unknown="Verta")) == "ask_tool_info"
+
+
+def test_compare_them_settles_a_fallback_torn_between_comparing_and_practice():
+    text = "okay, between these two which one you suggest if we validate only pandas dataframes? please compare them"
+    ranking = (("nlu_fallback", 0.4), ("compare_tools", 0.52), ("faq", 0.47))
+    parse = Parse("nlu_fallback", 0.4, ranking, 0.14, "data-processing")
+    assert route(text, parse, _resolution(["pandas"], category="data-processing")) == "compare_tools"

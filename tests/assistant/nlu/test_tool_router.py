@@ -144,3 +144,15 @@ def test_a_request_for_tools_whose_it_is_its_own_ignores_the_backgrounds_tools()
     message = route(parsed(text, "faq", 0.94, topic="monitoring", practice=0.76))
     assert message.get("intent")["name"] == "list_tools"
     assert message.get("intent").get("category") == "monitoring"
+
+
+def test_the_one_question_of_a_short_message_decides_the_tools_when_it_names_its_own():
+    text = "My colleague talk about Kueue and Volcano for our GPU cluster. First, what is Kueue?"
+    subjects = route(parsed(text, "ask_tool_info", 0.9)).get("subjects")
+    assert subjects["focus"] == "First, what is Kueue?" and subjects["tools"] == ["Kueue"]
+    assert subjects["context"] == ["Volcano"]
+
+
+def test_a_question_that_names_no_tool_of_its_own_keeps_the_whole_message():
+    text = "We use MLflow for tracking at work. Is it free?"
+    assert route(parsed(text, "ask_tool_attribute", 0.9)).get("subjects")["focus"] == text
