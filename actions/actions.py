@@ -784,13 +784,19 @@ def _last_faq_topic(tracker: Tracker) -> Optional[str]:
 
 
 def _recent_tools(tracker: Tracker, count: int) -> List[str]:
-    """The last `count` different tools the conversation was about, oldest first ("compare them")."""
+    """The last `count` different tools the conversation was about, oldest first ("compare them"): the
+    tools answered about, and those a message named beside its question ("My colleague talks about Kueue
+    and Volcano. First, what is Kueue?", then "Both of them are open source?")."""
     names: List[str] = []
     for event in _events_before_this_message(tracker):
+        mentioned: List[str] = []
         if event.get("event") == "slot" and event.get("name") == TOOLS_SLOT:
-            for name in event.get("value") or []:
-                if name not in names:
-                    names.append(name)
+            mentioned = list(event.get("value") or [])
+        elif event.get("event") == "user":
+            mentioned = list(((event.get("parse_data") or {}).get(SUBJECTS) or {}).get("context") or [])
+        for name in mentioned:
+            if name not in names:
+                names.append(name)
         if len(names) >= count:
             break
     return list(reversed(names[:count]))

@@ -978,3 +978,16 @@ def test_a_platform_the_asker_lacks_is_not_the_tool_to_replace():
         [{"entity": "tool", "value": "Kubernetes"}],
     )
     assert messages[0]["response"] == "utter_tool_alternatives" and messages[0]["name"] == "Kubeflow"
+
+
+def test_both_of_them_are_the_tool_answered_and_the_one_named_beside_its_question():
+    first = user_event("My colleague talks about Kueue and Volcano. First, what is Kueue?", "ask_tool_info")
+    first["parse_data"]["subjects"] = {"focus": "First, what is Kueue?", "tools": ["Kueue"], "context": ["Volcano"]}
+    events = [
+        first,
+        {"event": "action", "name": "action_tool_info"},
+        {"event": "slot", "name": "tools", "value": ["Kueue"]},
+        user_event("Both of them are open source?", "ask_tool_attribute"),
+    ]
+    messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(events, {"tools": ["Kueue"]}))
+    assert sorted(m["name"] for m in messages) == ["Kueue", "Volcano"]
