@@ -193,7 +193,8 @@ _NAMED_KINDS = (
 # "what could check all that": the message points back at the last answer ("it" is always a pronoun).
 _REFERS_BACK = re.compile(
     rf"\b(?:{THE_LAST}|{THE_SEVERAL})\W*$|"
-    rf"\b(?:for|do|does|with|about|like) (?:{THE_LAST}|{THE_SEVERAL})\b|\b(?:it|all (?:that|this))\b(?!')|"
+    rf"\b(?:for|do|does|with|about|like|on) (?:{THE_LAST}|{THE_SEVERAL})\b|\b(?:it|all (?:that|this))\b(?!')|"
+    r"\b(?:that|this) (?:sort|kind|type) of (?:thing|stuff|problem|issue)s?\b|"  # "check that sort of thing"
     # "what tools would have caught that before the customers did", not "make sure that data is valid"
     r"\b(?:that|this)(?=\s*(?:[.?!,;]|(?:before|after|when|then|early|earlier|sooner|automatically|again)\b))"
 )

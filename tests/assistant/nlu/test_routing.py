@@ -1016,3 +1016,8 @@ def test_compare_them_settles_a_fallback_torn_between_comparing_and_practice():
     ranking = (("nlu_fallback", 0.4), ("compare_tools", 0.52), ("faq", 0.47))
     parse = Parse("nlu_fallback", 0.4, ranking, 0.14, "data-processing")
     assert route(text, parse, _resolution(["pandas"], category="data-processing")) == "compare_tools"
+
+
+def test_an_eye_kept_on_that_points_back_at_the_last_answer():
+    assert points_back("Is there software that keeps an eye on that for us?")
+    assert points_back("what tools check that sort of thing automatically before training")
