@@ -986,7 +986,7 @@ def _route_other(m: _Reading) -> Optional[str]:
     if (
         m.unknown
         and not m.resolution.tools
-        and intent == FALLBACK
+        and (intent == FALLBACK or (intent == FAQ and m.parse.practice_confidence < SURE_PRACTICE))
         and (asks_a_fact or _ASKS_WHAT_IT_IS.search(m.lowered))
         and not m.introduces_someone
     ):

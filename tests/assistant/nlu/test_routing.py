@@ -1021,3 +1021,9 @@ def test_compare_them_settles_a_fallback_torn_between_comparing_and_practice():
 def test_an_eye_kept_on_that_points_back_at_the_last_answer():
     assert points_back("Is there software that keeps an eye on that for us?")
     assert points_back("what tools check that sort of thing automatically before training")
+
+
+def test_what_is_it_about_a_quoted_unknown_name_beats_an_unsure_practice_answer():
+    text = 'My CTO wants us all on "Nimbus MLOps" by Q3 and I\'ve never heard of it. What is it and is it open source??'
+    parse = Parse("faq", 0.63, (("faq", 0.63), ("ask_tool_attribute", 0.19)), 0.42, None)
+    assert route(text, parse, _resolution(unknown="Nimbus MLOps")) in ("ask_tool_info", "ask_tool_attribute")
