@@ -843,6 +843,7 @@ def _route_tool_request(m: _Reading) -> Optional[str]:
     if (
         intent == LIST_TOOLS
         and not m.named_category
+        and not clear_job(m.parse)
         and not m.names
         and m.attribute is not None
         and not asks_for_tools(m.text)

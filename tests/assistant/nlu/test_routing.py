@@ -1027,3 +1027,11 @@ def test_what_is_it_about_a_quoted_unknown_name_beats_an_unsure_practice_answer(
     text = 'My CTO wants us all on "Nimbus MLOps" by Q3 and I\'ve never heard of it. What is it and is it open source??'
     parse = Parse("faq", 0.63, (("faq", 0.63), ("ask_tool_attribute", 0.19)), 0.42, None)
     assert route(text, parse, _resolution(unknown="Nimbus MLOps")) in ("ask_tool_info", "ask_tool_attribute")
+
+
+def test_a_request_whose_job_is_clear_stays_a_list_whatever_fact_its_words_hint_at():
+    text = "I need a tool where we can keep metadata about our datasets and see the lineage. What exist for this?"
+    parse = Parse(
+        "list_tools", 0.89, (("list_tools", 0.89),), 0.99, None, 0.7, "data-catalog", 0.43, "data-catalog", 0.77, 1.0
+    )
+    assert route(text, parse, _resolution()) is None
