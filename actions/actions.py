@@ -37,6 +37,7 @@ from core.message import (
     open_source_optional,
     points_at_one,
     points_at_several,
+    points_at_the_other,
     referred_count,
     refers_to_own_stack,
     sentences,
@@ -268,6 +269,11 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         With no options shown, the place is among the tools discussed, in the order they were named
         (compared Kubeflow with Metaflow: "anything simpler than the first one?")."""
         text = _text(tracker).lower()
+        if points_at_the_other(text) and not tracker.get_slot(SHOWN_SLOT):
+            discussed = list(tracker.get_slot(TOOLS_SLOT) or [])
+            others = [n for n in reversed(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER + 1)) if n not in discussed]
+            if others:  # "And the other one he mentioned?": the newest tool named beside the one answered
+                return self.kb.find(others[0])
         number = re.search(r"\b(?:number|no\.?|nr\.?|#)\s*(\d+)", text)  # "tell me about number 3"
         in_words = not re.search(r"\d", text) and names_a_place(text)
         if not number and not in_words:

@@ -67,6 +67,11 @@ def points_at_one(text: str) -> bool:
     return bool(re.search(rf"\b(?:{THE_ONE})\b", text.lower()))
 
 
+def points_at_the_other(text: str) -> bool:
+    """ "And the other one he mentioned?": the tool named beside the one just answered about."""
+    return bool(re.search(r"\bthe other (?:one|tool)\b", text.lower()))
+
+
 def opens_on_the_one(text: str) -> bool:
     """ "Is that actually free to use?", "does this run on k8s": a question about the thing just
     mentioned, a tool or not ("Is that normal?")."""

@@ -37,6 +37,7 @@ from core.message import (
     opens_on_the_one,
     points_at_one,
     points_at_several,
+    points_at_the_other,
     refers_to_own_stack,
     sentences,
     without_names,
@@ -886,6 +887,14 @@ def _route_other(m: _Reading) -> Optional[str]:
         return ASK_TOOL_ATTRIBUTE
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return _route_sure_off_topic(m)
+    if (
+        not m.names
+        and not m.named_category
+        and points_at_the_other(m.text)
+        and not m.plainly_off_topic
+        and (intent != FAQ or m.parse.practice_confidence < SURE_PRACTICE)
+    ):
+        return ASK_TOOL_INFO  # "And the other one he mentioned?": the tool named beside the one answered
     if intent == FALLBACK and _second(m.parse) == COMPARE_TOOLS and _COMPARES_THOSE.search(m.lowered):
         # "okay, between these two which one you suggest if we validate only pandas dataframes? please
         # compare them": NLU torn between comparing and a practice answer; the message says which

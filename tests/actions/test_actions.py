@@ -991,3 +991,16 @@ def test_both_of_them_are_the_tool_answered_and_the_one_named_beside_its_questio
     ]
     messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(events, {"tools": ["Kueue"]}))
     assert sorted(m["name"] for m in messages) == ["Kueue", "Volcano"]
+
+
+def test_the_other_one_is_the_tool_named_beside_the_one_answered():
+    first = user_event("My colleague talks about Kueue and Volcano. First, what is Kueue?", "ask_tool_info")
+    first["parse_data"]["subjects"] = {"focus": "First, what is Kueue?", "tools": ["Kueue"], "context": ["Volcano"]}
+    events = [
+        first,
+        {"event": "action", "name": "action_tool_info"},
+        {"event": "slot", "name": "tools", "value": ["Kueue"]},
+        user_event("And the other one he mentioned?", "ask_tool_info"),
+    ]
+    messages, _ = run(ActionToolInfo(default_resolver()), make_tracker(events, {"tools": ["Kueue"]}))
+    assert [m["name"] for m in messages] == ["Volcano"]

@@ -1035,3 +1035,8 @@ def test_a_request_whose_job_is_clear_stays_a_list_whatever_fact_its_words_hint_
         "list_tools", 0.89, (("list_tools", 0.89),), 0.99, None, 0.7, "data-catalog", 0.43, "data-catalog", 0.77, 1.0
     )
     assert route(text, parse, _resolution()) is None
+
+
+def test_the_other_one_asks_about_the_tool_named_beside_the_one_answered():
+    parse = Parse("faq", 0.45, (("faq", 0.45), ("out_of_scope", 0.3)), 0.11, None, 0.31, None, 0.25)
+    assert route("And the other one he mentioned?", parse, _resolution()) == "ask_tool_info"
