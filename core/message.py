@@ -68,8 +68,9 @@ def points_at_one(text: str) -> bool:
 
 
 def points_at_the_other(text: str) -> bool:
-    """ "And the other one he mentioned?": the tool named beside the one just answered about."""
-    return bool(re.search(r"\bthe other (?:one|tool)\b", text.lower()))
+    """ "And the other one he mentioned?": the tool named beside the one just answered about; not
+    "is it open source like the other one?", which asks about "it"."""
+    return bool(re.search(r"(?<!like )(?<!than )(?<!as )\bthe other (?:one|tool)\b", text.lower()))
 
 
 def opens_on_the_one(text: str) -> bool:

@@ -18,6 +18,7 @@ from core.message import (
     names_an_unknown_tool,
     open_source_optional,
     opens_on_the_one,
+    points_at_the_other,
     referred_count,
     without_names,
     without_own_platform,
@@ -399,3 +400,16 @@ def test_running_it_themselves_refused_asks_for_a_managed_service():
 
     assert constraints("what else is like Feast but managed so we don't run it ourselves?").hosting is Hosting.MANAGED
     assert constraints("can we run it ourselves").hosting is Hosting.SELF_HOSTED
+
+
+@pytest.mark.parametrize(
+    "text, other",
+    [
+        ("And the other one he mentioned?", True),
+        ("what about the other tool", True),
+        ("is it opensource like the other one?", False),  # asks about "it", compared with the other
+        ("is it cheaper than the other one", False),
+    ],
+)
+def test_points_at_the_other(text, other):
+    assert points_at_the_other(text) is other
