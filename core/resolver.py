@@ -40,8 +40,6 @@ MIN_PREFIX_COVERAGE = 0.6
 # A "did you mean" must also be this close in edits: "blorptrack" holds the letters of "black"
 # in order (fuzz.ratio 67) but is five edits from it.
 SUGGEST_EDITS = 0.6
-# A word that is itself a slip on an ordinary word ("lisence") is offered only names this close.
-SLIP_SUGGEST_EDITS = 0.75
 # A word one slip from an ordinary word ("featur" from "feature") matches a tool only this closely.
 SLIP_ACCEPT = 90.0
 LETTERS_PER_SLIP = 5  # a typo changes at most 2 letters, or 1 in 5 of a longer name
@@ -468,12 +466,10 @@ class Resolver:
             if top_score >= accept and top_score - runner_up >= MARGIN and plausible_typo(key, ordered[0][2]):
                 hits.append(_Hit(start, end, top_tool, top_score, False, ordered[0][2]))
             elif end - start == 1:  # near misses and ties become "did you mean" candidates
-                # a slip on an ordinary word ("lisence") is offered only names spelt almost alike
-                edits = SLIP_SUGGEST_EDITS if self._near_ordinary(key) else SUGGEST_EDITS
                 suggestions.extend(
                     (s, t, start)
                     for s, t, choice in ordered[:MAX_CANDIDATES]
-                    if s >= suggest and Levenshtein.normalized_similarity(key, choice) >= edits
+                    if s >= suggest and Levenshtein.normalized_similarity(key, choice) >= SUGGEST_EDITS
                 )
         return hits
 
