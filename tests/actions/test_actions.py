@@ -980,27 +980,26 @@ def test_a_platform_the_asker_lacks_is_not_the_tool_to_replace():
     assert messages[0]["response"] == "utter_tool_alternatives" and messages[0]["name"] == "Kubeflow"
 
 
-def test_both_of_them_are_the_tool_answered_and_the_one_named_beside_its_question():
+def after_kueue_with_volcano_beside_it(text: str, intent: str) -> Tracker:
+    """ "My colleague talks about Kueue and Volcano. First, what is Kueue?" answered, then `text`."""
     first = user_event("My colleague talks about Kueue and Volcano. First, what is Kueue?", "ask_tool_info")
     first["parse_data"]["subjects"] = {"focus": "First, what is Kueue?", "tools": ["Kueue"], "context": ["Volcano"]}
     events = [
         first,
         {"event": "action", "name": "action_tool_info"},
         {"event": "slot", "name": "tools", "value": ["Kueue"]},
-        user_event("Both of them are open source?", "ask_tool_attribute"),
+        user_event(text, intent),
     ]
-    messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(events, {"tools": ["Kueue"]}))
+    return make_tracker(events, {"tools": ["Kueue"]})
+
+
+def test_both_of_them_are_the_tool_answered_and_the_one_named_beside_its_question():
+    tracker = after_kueue_with_volcano_beside_it("Both of them are open source?", "ask_tool_attribute")
+    messages, _ = run(ActionToolAttribute(default_resolver()), tracker)
     assert sorted(m["name"] for m in messages) == ["Kueue", "Volcano"]
 
 
 def test_the_other_one_is_the_tool_named_beside_the_one_answered():
-    first = user_event("My colleague talks about Kueue and Volcano. First, what is Kueue?", "ask_tool_info")
-    first["parse_data"]["subjects"] = {"focus": "First, what is Kueue?", "tools": ["Kueue"], "context": ["Volcano"]}
-    events = [
-        first,
-        {"event": "action", "name": "action_tool_info"},
-        {"event": "slot", "name": "tools", "value": ["Kueue"]},
-        user_event("And the other one he mentioned?", "ask_tool_info"),
-    ]
-    messages, _ = run(ActionToolInfo(default_resolver()), make_tracker(events, {"tools": ["Kueue"]}))
+    tracker = after_kueue_with_volcano_beside_it("And the other one he mentioned?", "ask_tool_info")
+    messages, _ = run(ActionToolInfo(default_resolver()), tracker)
     assert [m["name"] for m in messages] == ["Volcano"]
