@@ -269,8 +269,9 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         With no options shown, the place is among the tools discussed, in the order they were named
         (compared Kubeflow with Metaflow: "anything simpler than the first one?")."""
         text = _text(tracker).lower()
-        if points_at_the_other(text) and not tracker.get_slot(SHOWN_SLOT):
-            discussed = list(tracker.get_slot(TOOLS_SLOT) or [])
+        options = tracker.get_slot(SHOWN_SLOT) or []
+        discussed = list(tracker.get_slot(TOOLS_SLOT) or [])
+        if points_at_the_other(text) and not options:
             others = [n for n in reversed(_recent_tools(tracker, MAX_TOOLS_PER_ANSWER + 1)) if n not in discussed]
             if others:  # "And the other one he mentioned?": the newest tool named beside the one answered
                 return self.kb.find(others[0])
@@ -278,9 +279,7 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         in_words = not re.search(r"\d", text) and names_a_place(text)
         if not number and not in_words:
             return None  # most messages: no place named, so nothing of the conversation is read
-        options = tracker.get_slot(SHOWN_SLOT) or []
         if not options:
-            discussed = list(tracker.get_slot(TOOLS_SLOT) or [])
             options = discussed if len(discussed) >= 2 else _recent_tools(tracker, MAX_TOOLS_PER_ANSWER)
         if options and number and 1 <= int(number.group(1)) <= len(options):
             return self.kb.find(options[int(number.group(1)) - 1])
@@ -696,9 +695,10 @@ class ActionListTools(KnowledgeBaseAction):
         if open_source and ((category is None and narrows) or (explicitly and tracker.get_slot(SHOWN_SLOT))):
             # "only open source" right after a list, "which of those are open source, not another dashboard"
             return self.last_list_meeting(Constraints(open_source=True), dispatcher, tracker)
-        if category is None and (_last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE) or _last_faq_topic(tracker)):
+        last_topic = _last_faq_topic(tracker) if category is None else None  # a practice answer, whoever sent it
+        if category is None and (_last_answer(tracker) in (UTTER_FAQ, ACTION_TELL_ME_MORE) or last_topic):
             # "explain feature stores", then "any tools for that?", also with a turn not understood between
-            topic = tracker.get_slot(TOPIC_SLOT) or _last_faq_topic(tracker)
+            topic = tracker.get_slot(TOPIC_SLOT) or last_topic
             category = advice.category_for_practice(self.kb, topic) if topic else None
         asked = asked_attribute(_asked_text(tracker))
         if category is None and asked is not None and self.remembered(tracker):

@@ -182,24 +182,22 @@ def without_names(text: str, naming_phrases: Sequence[str]) -> str:
     return text
 
 
+def in_order(text: str) -> List[str]:
+    """The sentences of a message, in the order written."""
+    return [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
+
+
 def sentences(text: str) -> List[str]:
     """The sentences of a message, questions first: "thank you. is it open source? we cannot pay
     for licences" asks whether it is open source, and the rest is why."""
-    parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
-    return sorted(parts, key=lambda p: not p.rstrip().endswith("?")) or [text]
+    return sorted(in_order(text), key=lambda p: not p.rstrip().endswith("?")) or [text]
 
 
-def the_one_question(text: str) -> Optional[int]:
-    """Where the only question of a message of several sentences is, in order ("We use Ray for
-    training. What is Ray Serve?" -> 1); None when it has one sentence, or no or several questions."""
-    parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
+def the_one_question(parts: Sequence[str]) -> Optional[int]:
+    """Where the only question among several sentences (`in_order`) is ("We use Ray for training.
+    What is Ray Serve?" -> 1); None for one sentence, or for no or several questions."""
     asking = [i for i, p in enumerate(parts) if p.rstrip().endswith("?")]
     return asking[0] if len(parts) >= 2 and len(asking) == 1 else None
-
-
-def nth_sentence(text: str, index: int) -> str:
-    """The sentence at `index` of a message, in order."""
-    return [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")][index]
 
 
 # A message this long (sentences, or words) is background and a question: the question decides.
@@ -212,7 +210,7 @@ def focus(text: str) -> str:
     named in the background are context, not the subject; with no question mark, its last sentence
     when that opens like a question. A short message, or one with no question mark and no such last
     sentence ("and where are ITS docs. a link. please."), is all question."""
-    parts = [p for p in re.split(r"(?<=[.?!;])\s+", text.strip()) if p.strip(" .?!;")]
+    parts = in_order(text)
     if len(parts) < 2 or (len(parts) < LONG_MESSAGE_SENTENCES and len(text.split()) < LONG_MESSAGE_WORDS):
         return text
     # "what's Feast. one paragraph, I have a meeting in 5 min", "netflix made it right? whatever. is it

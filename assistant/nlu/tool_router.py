@@ -24,9 +24,9 @@ from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice
-from core.message import focus, nth_sentence, says_what_they_use, the_one_question, without_names
+from core.message import focus, in_order, says_what_they_use, the_one_question, without_names
 from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
-from core.resolver import Resolver, default_resolver
+from core.resolver import Resolution, Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
 
@@ -129,18 +129,21 @@ class ToolRouter(GraphComponent):
         if found:
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), *found.values()], add_to_output=True)
 
-    def question_naming_its_own_tool(self, text: str, written: str) -> Tuple[str, str]:
+    def question_naming_its_own_tool(
+        self, text: str, written: str, everything: Resolution
+    ) -> Optional[Tuple[str, str, Resolution]]:
         """ "My colleague talks about Kueue and Volcano. First, what is Kueue?": a short message whose
         one question names a tool of its own asks about that tool; the names beside it are background.
-        Else the whole message (corrected, and as written)."""
-        index = the_one_question(written)
-        if index is None or the_one_question(text) != index:
-            return text, written
-        question = nth_sentence(written, index)
-        asked = self.resolver.resolve(question).tools
-        if asked and set(asked) != set(self.resolver.resolve(written).tools):
-            return nth_sentence(text, index), question
-        return text, written
+        The question (corrected, as written) and its resolution; None when the whole message asks.
+        `everything` is the resolution of the whole message as written."""
+        parts, parts_written = in_order(text), in_order(written)
+        index = the_one_question(parts_written)
+        if index is None or len(parts) != len(parts_written) or the_one_question(parts) != index:
+            return None
+        question = self.resolver.resolve(parts_written[index])
+        if question.tools and set(question.tools) != set(everything.tools):
+            return parts[index], parts_written[index], question
+        return None
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -148,14 +151,16 @@ class ToolRouter(GraphComponent):
             if not text or text.startswith("/"):  # button payloads name their intent
                 continue
             written = for_names(message)  # only sure corrections: "modelbit" stays a name, not "modelkit"
+            # Names are read as written, the rest corrected.
+            everything = self.resolver.resolve(written)
             asked, asked_as_written = focus(text), focus(written)  # a long message's question
-            if asked == text:
-                asked, asked_as_written = self.question_naming_its_own_tool(text, written)
+            narrowed = self.question_naming_its_own_tool(text, written, everything) if asked == text else None
+            if narrowed is not None:
+                asked, asked_as_written, resolution = narrowed
+            else:
+                resolution = everything if asked_as_written == written else self.resolver.resolve(asked_as_written)
             parse = _parse(message, self.topic_category, asked)
             message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
-            # Names are read as written, the rest corrected.
-            resolution = self.resolver.resolve(asked_as_written)
-            everything = resolution if asked_as_written == written else self.resolver.resolve(written)
             if (
                 everything.unknown
                 and not everything.tools
