@@ -86,7 +86,7 @@ def points_at_several(text: str) -> bool:
 
 # One more tool for a comparison: "throw Hyperopt into the comparison too", "compare them + deequ".
 _ADDS_TO_COMPARISON = re.compile(
-    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|"
+    r"\bcompar\w*\b.{0,40}(?:\b(?:too|also|as well)\b|\+)|^\s*(?:\+|plus\b)|"  # "+ pachyderm", "plus lakefs"
     r"\b(?:add|throw|toss|include|put)\b.{0,40}\b(?:compar\w*|mix|in there|too)\b"  # "throw Git LFS in there too"
 )
 

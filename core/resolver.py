@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from core.loader import KnowledgeBase, default_knowledge_base
 from core.schema import Tool
+from core.spelling import frequent_english_words
 from core.text import Token, compact, compact_tokens, fold, tokenize
 
 COMMON_WORDS_FILE = Path(__file__).parent / "resources" / "common_words.txt"
@@ -97,6 +98,9 @@ EDGE_STOPWORDS = frozenset(
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
 MAX_UNKNOWN_WORDS = 3
+# A word English text uses this often (symspellpy's frequency list) is an everyday word, never an
+# unknown tool's name on its own ("coursework"); rarer words ("sprocket", "vellum") still may be.
+EVERYDAY_WORD_COUNT = 1_000_000
 # Quotes around a name: "Nimbus MLOps", and the typographic ones phones type.
 QUOTES = frozenset("\"'\u201c\u201d\u2018\u2019\u00ab\u00bb")
 # Words after which a capitalised word is named, not used: "what's Superwise", "about Hamilton".
@@ -319,6 +323,7 @@ class Resolver:
         kb: KnowledgeBase,
         ordinary_words: FrozenSet[str] = frozenset(),
         rare: Optional[FrozenSet[str]] = None,
+        everyday: Optional[FrozenSet[str]] = None,
     ) -> None:
         self.kb = kb
         self.exact: Dict[str, Tool] = kb.by_surface_form
@@ -347,6 +352,7 @@ class Resolver:
         self.ordinary = ordinary_words
         self.rare = rare_words() if rare is None else rare
         self.words = self.ordinary | self.rare
+        self.everyday = frequent_english_words(EVERYDAY_WORD_COUNT) if everyday is None else everyday
         # singular and plural of every name: "great expectation", "mlflows"; ambiguous ones dropped
         variants: Dict[str, Optional[Tool]] = {}
         for key, tool in self.exact.items():
@@ -607,8 +613,10 @@ class Resolver:
                     category is None
                     and not all(self._is_ordinary(t) for t in span)
                     and len(key) >= 6
-                    and (end - start == 1 or span[0].text not in EDGE_STOPWORDS)
-                )
+                    and (
+                        end - start == 1 or (span[0].text not in EDGE_STOPWORDS and span[-1].text not in EDGE_STOPWORDS)
+                    )
+                )  # a phrase neither begins nor ends with "the", "do", "for": "experiment trackers do" is not one
                 if fuzzy_candidate:
                     match = process.extractOne(key, self.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=CATEGORY_ACCEPT)
                     if match is not None:
@@ -685,7 +693,7 @@ class Resolver:
         forms = {token.text, word, word.rstrip("0123456789"), _singular(word)}  # "python3"
         if word.endswith("es"):
             forms.add(word[:-2])
-        if any(f in self.ordinary or f in self.rare or f in self.name_words for f in forms):
+        if any(f in self.ordinary or f in self.rare or f in self.name_words or f in self.everyday for f in forms):
             return False
         return not (word.isalpha() and not capitalised_inside and self._near_ordinary(word))
 
@@ -746,11 +754,26 @@ class Resolver:
                 runs.append([token, following])
             elif following is not None and following.text in PRODUCT_SUFFIXES and previous.endswith(NAMING_CUES):
                 runs.append([token, following])  # "tell me about mage ai"
-            elif re.search(r"(?:^|\s)(?:heard of|called|named)$", previous):
+            elif re.search(r"(?:^|\s)(?:heard of|called|named)$", previous) and self._ends_phrase(
+                tokens, index, folded
+            ):
                 runs.append([token])
             elif token.original.istitle() and previous.endswith(NAMING_CUES):
                 runs.append([token])  # "What's Superwise, and...", "What is Hamilton?": a name, not the word
         return runs
+
+    def _ends_phrase(self, tokens: List[Token], index: int, folded: str) -> bool:
+        """A word introduced by "called" or "named" is a name when it is capitalised or ends its phrase
+        (the message, punctuation or a function word follows): "a tool called Tide", "heard of mage?";
+        in "named entity recognition" it is the first word of a term."""
+        token = tokens[index]
+        if token.original[:1].isupper() or not self._is_word(token) or index + 1 == len(tokens):
+            return True
+        following = tokens[index + 1]
+        return (
+            bool(folded[token.start + len(token.original) : following.start].strip())
+            or following.text in EDGE_STOPWORDS
+        )
 
     def resolve(self, text: str) -> Resolution:
         tokens = tokenize(text)

@@ -81,6 +81,18 @@ def english_words() -> FrozenSet[str]:
     return frozenset(line.partition(" ")[0] for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines())
 
 
+@functools.lru_cache(maxsize=None)
+def frequent_english_words(min_count: int) -> FrozenSet[str]:
+    """The words of symspellpy's English frequency list counted at least `min_count` times in its
+    corpus ("coursework": 2.6 million): everyday words, whatever word list they are missing from."""
+    words = []
+    for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition(" ")
+        if int(count) >= min_count and word.isalpha():
+            words.append(word)
+    return frozenset(words)
+
+
 def _words(text: str) -> List[str]:
     return [w for w in (m.group().lower().strip("'") for m in _WORD.finditer(text)) if w]
 

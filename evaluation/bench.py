@@ -618,14 +618,18 @@ async def depth_sweep(
     """One deep conversation per bot, `turns` messages long, and beside it fresh conversations of
     FRESH_LENGTH turns each, one after the other, that get the same messages at the same moments:
     every conversation gets turn n before any gets turn n + 1, in an order that flips each turn, and
-    each message is sent when the reply to the last came. Each turn's latency in seconds (NaN when
-    it failed), of the deep conversations and of the fresh ones."""
+    each message is sent when the reply to the last came. A warm-up conversation per bot comes first
+    and is not counted. Each turn's latency in seconds (NaN when it failed), of the deep
+    conversations and of the fresh ones."""
     import aiohttp
 
     deep: Dict[str, List[float]] = {name: [] for name, _ in bots}
     fresh: Dict[str, List[float]] = {name: [] for name, _ in bots}
     senders = [(name, url, kind) for name, url in bots for kind in ("deep", "fresh")]
     async with aiohttp.ClientSession() as session:
+        for name, url in bots:  # not counted: a server's first message (~400 ms) loads lazily built parts
+            for text in WARM_UP:
+                await _say(session, url, f"bench-depth-{label}-{name}-warm-up", text)
         for turn in range(turns):
             text = DEPTH_MESSAGES[turn % len(DEPTH_MESSAGES)]
             for name, url, kind in senders if turn % 2 == 0 else senders[::-1]:

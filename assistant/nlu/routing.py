@@ -223,9 +223,10 @@ _ASKS_FOR_ONE = re.compile(
     r"\b(?:which|whch|wich|wht|what)\b[\w\s-]{0,40}?\b(?:should|shd|shud|shld|would (?:you|u)|"
     r"wud u|do (?:you|u))\s+(?:i |we |u |you )?(?:use|pick|choose|go with|get|recommend)\b"
 )
-# "examples?", "like what?", "such as?": the tools of what was just explained.
+# "examples?", "like what?", "such as?", "fine. tools?": the tools of what was just explained.
 _ASKS_FOR_EXAMPLES = re.compile(
-    r"^\W*(?:any |some |got |give me |gimme )?(?:examples?|egs?|e\.g\.?|like what|such as|"
+    r"^\W*(?:(?:ok|okay|fine|so|and|cool|great|right)\W+)?(?:any |some |got |give me |gimme )?"
+    r"(?:examples?|egs?|e\.g\.?|like what|such as|tools|tooling|libs|libraries|"
     r"for (?:example|instance)|name (?:some|a few))\W*(?:pls|please|plz)?\W*$"
 )
 # "and X?", "n X?", "what about X": the last question again, about another tool.
@@ -458,7 +459,8 @@ def _starts_with_what_is(text: str, tools: Sequence[str], naming_words: Sequence
     colon, opens by asking what a named tool is (as typed, typos and all)."""
     for sentence in sentences(text.lower()):
         for opening in re.finditer(
-            rf"(?:^|[,:;]\s)\W*(?:so |ok |{_GREETING})?(?:what(?: (?:{_HEDGE}))?(?:'s| is|s| does| do)|wats|wat is) "
+            rf"(?:^|[,:;]\s)\W*(?:so |ok |and |{_GREETING})?"
+            rf"(?:what(?: (?:{_HEDGE}))?(?:'s| is|s| does| do)|wats|wat is) "
             rf"(?:(?:{_HEDGE}) )?(?:the |a |an )?([\w.&+-]+)",
             sentence,
         ):
@@ -734,7 +736,20 @@ class _Reading:
         kind = r"\W+".join(map(re.escape, words))
         return any(re.match(rf"{_REQUEST_OPENING}(?:\w+\W+){{0,2}}?{kind}", s.lower()) for s in sentences(self.text))
 
+    @property
+    def asks_which_of_the_kind(self) -> bool:
+        """ "ok then which experiment trackers do you actually know", "and which vector dbs are there": which
+        ones of the kind of tool it names, in the plural (one to use, "which tracker should I use", is a
+        recommendation)."""
+        words = self.resolution.category_words
+        if not words or not self.resolution.category or not words[-1].endswith("s"):
+            return False
+        kind = r"\W+".join(map(re.escape, words))
+        return bool(re.search(rf"\bwhich\W+(?:\w+\W+){{0,2}}?{kind}", self.lowered))
+
     def pointed(self) -> Optional[str]:
+        if self.names and self.asks_only_what_it_is:
+            return ASK_TOOL_INFO  # "we're replacing the cron jobs ... what's Prefect?": the question decides
         return _pointed_question(
             self.text,
             len(self.resolution.tools),
@@ -754,9 +769,13 @@ def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
         and _COMPARES.search(reading.lowered)
     ):
         return COMPARE_TOOLS  # "compare it with what we're using now": the tool discussed, and theirs
-    if parse.intent in OVERRIDABLE and reading.compares_the_discussed and not reading.plainly_off_topic:
-        # "put all three next to each other then", heard as thanks or off-topic; not "how are they
-        # different from igneous rocks?"
+    if (
+        parse.intent in OVERRIDABLE
+        and reading.compares_the_discussed
+        and (not reading.plainly_off_topic or _content_words(text) <= MAX_POINTING_WORDS)
+    ):
+        # "put all three next to each other then", "Can you put the two side by side for me?", heard as
+        # thanks or off-topic; not "how are they different from igneous rocks?", which says what it compares
         return COMPARE_TOOLS
     if parse.intent in TOOL_INTENTS:
         return _route_tool_question(reading)
@@ -778,6 +797,16 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         return (
             None if intent == ASK_TOOL_INFO else ASK_TOOL_INFO
         )  # "what is tensorbaord? my notebook keeps printing a link to it"
+    if (
+        intent == ASK_TOOL_ATTRIBUTE
+        and m.attribute in (None, Attribute.CATEGORY)
+        and len(m.attributes) <= 1
+        and len(sentences(m.text)) >= 2
+        and _starts_with_what_is(m.text, m.resolution.tools, m.resolution.naming_words)
+    ):
+        # "And what is OpenLineage then? It is connected with it somehow?": no fact named, or only its kind,
+        # which its summary says too
+        return ASK_TOOL_INFO
     if intent == COMPARE_TOOLS and not m.names and m.attribute is not None and not _COMPARES.search(m.lowered):
         return ASK_TOOL_ATTRIBUTE  # "and wich lisence exactly": one fact, nothing compared
     if m.names and intent != COMPARE_TOOLS:
@@ -815,8 +844,16 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         and asks_for_tools(m.text)
     ):
         return LIST_TOOLS  # "hpo libs?", "libraries for it?": tools for a job, not a fact about a tool
-    if intent == ASK_ALTERNATIVES and not m.names and m.named_category and asks_for_tools(m.text):
-        return LIST_TOOLS  # "our chatbot leaks PII. what guardrail tools exist": a kind of tool, no tool to replace
+    if (
+        intent == ASK_ALTERNATIVES
+        and not m.names
+        and m.named_category
+        and asks_for_tools(m.text)
+        and not points_at_the_discussed(m.text)
+    ):
+        # "our chatbot leaks PII. what guardrail tools exist": a kind of tool, no tool to replace; not "the DAG
+        # files have become a mess. what could replace it?", which replaces the tool discussed
+        return LIST_TOOLS
     return None
 
 
@@ -885,6 +922,15 @@ def _route_other(m: _Reading) -> Optional[str]:
         # "and the licence. legal WILL ask about that too", "fine, then just give me the licence of the one
         # you do know": only a tool has a licence, so the tool discussed, however NLU heard the rest
         return ASK_TOOL_ATTRIBUTE
+    if (
+        intent == OUT_OF_SCOPE
+        and m.parse.confidence < SURE_OUT_OF_SCOPE
+        and _runner_up(m.parse) == ASK_TOOL_ATTRIBUTE
+        and m.attribute is not None
+        and not m.names
+        and not m.named_category
+    ):
+        return ASK_TOOL_ATTRIBUTE  # "send me the link please": NLU torn between off-topic and a fact it reads
     if intent == OUT_OF_SCOPE and m.parse.confidence >= SURE_OUT_OF_SCOPE:
         return _route_sure_off_topic(m)
     if (
@@ -945,6 +991,8 @@ def _route_other(m: _Reading) -> Optional[str]:
         return BOT_CHALLENGE if _second(m.parse) == BOT_CHALLENGE else ASK_TOOL_ATTRIBUTE
     if not m.names and m.requests_the_kind:
         return LIST_TOOLS  # "list experiment trackers. quickly, I have a meeting in 5 min", heard as help
+    if not m.names and m.asks_which_of_the_kind and m.parse.practice_confidence < SURE_PRACTICE:
+        return LIST_TOOLS
     if (
         not m.names
         and not m.named_category
@@ -1104,6 +1152,11 @@ def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> boo
         and not (parse.category_entity or resolution.category)
         and not points_back(text)
     )
+
+
+def _runner_up(parse: Parse) -> Optional[str]:
+    """The best intent NLU ranked after its own, not the fallback."""
+    return next((name for name, _ in parse.ranking if name not in (FALLBACK, parse.intent)), None)
 
 
 def _second(parse: Parse) -> Optional[str]:

@@ -279,6 +279,8 @@ def test_what_a_tool_is_delivered_as_is_where_it_runs(text):
 
 def test_throwing_a_tool_into_the_mix_adds_it_to_the_comparison():
     assert adds_to_comparison("what if we throw whylogs into the mix too?")
+    assert adds_to_comparison("+ pachyderm") and adds_to_comparison("plus lakefs?")
+    assert not adds_to_comparison("pachyderm vs lakefs") and not adds_to_comparison("c++ libraries for serving")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from assistant.nlu.routing import (
     route,
     unnamed_category,
 )
-from core.resolver import Resolution
+from core.resolver import Resolution, default_resolver
 
 
 def _resolution(
@@ -388,7 +388,9 @@ def test_an_unknown_name_used_as_a_tool_is_asked_about_even_when_nlu_is_sure_it_
     assert route("how do i deal with grandma", parse, _resolution(unknown="grandma")) is None
 
 
-@pytest.mark.parametrize("text", ["examples?", "any examples", "like what?", "such as?", "e.g.?"])
+@pytest.mark.parametrize(
+    "text", ["examples?", "any examples", "like what?", "such as?", "e.g.?", "fine. tools?", "any libraries?"]
+)
 def test_asking_for_examples_lists_tools(text):
     parse = Parse("nlu_fallback", 0.4, (("nlu_fallback", 0.4), ("help", 0.3)), 0.2, practice_similarity=0.4)
     assert route(text, parse, _resolution()) == "list_tools"
@@ -1040,3 +1042,50 @@ def test_a_request_whose_job_is_clear_stays_a_list_whatever_fact_its_words_hint_
 def test_the_other_one_asks_about_the_tool_named_beside_the_one_answered():
     parse = Parse("faq", 0.45, (("faq", 0.45), ("out_of_scope", 0.3)), 0.11, None, 0.31, None, 0.25)
     assert route("And the other one he mentioned?", parse, _resolution()) == "ask_tool_info"
+
+
+def test_a_fact_nlu_is_torn_between_off_topic_and_asking_is_asked_of_the_tool_discussed():
+    ranking = (("out_of_scope", 0.5), ("ask_tool_attribute", 0.35), ("faq", 0.05))
+    parse = Parse("out_of_scope", 0.5, ranking, 0.1, None)
+    assert route("send me the link please", parse, _resolution()) == "ask_tool_attribute"
+    sure = Parse("out_of_scope", 0.74, (("out_of_scope", 0.74), ("ask_tool_attribute", 0.1)), 0.1, None)
+    assert route("send me a recipe link", sure, _resolution()) != "ask_tool_attribute"
+
+
+def test_a_short_request_to_compare_the_two_discussed_is_a_comparison_even_heard_as_off_topic():
+    parse = Parse("out_of_scope", 0.83, (("out_of_scope", 0.83),), 0.12, None, 0.309, None, 0.313)
+    assert route("Can you put the two side by side for me?", parse, _resolution()) == "compare_tools"
+
+
+def test_which_ones_of_a_kind_named_in_the_plural_lists_them():
+    text = "ok then which experiment trackers do you actually know"
+    resolution = default_resolver().resolve(text)
+    assert resolution.category_words == ("experiment", "trackers")
+    unsure_practice = Parse("faq", 0.6, (("faq", 0.6), ("compare_tools", 0.14)), 0.36, "experiment-tracking")
+    assert route(text, unsure_practice, resolution) == "list_tools"
+    one = "which experiment tracker should i use"
+    assert route(one, Parse("faq", 0.6, (("faq", 0.6),), 0.36, None), default_resolver().resolve(one)) != "list_tools"
+
+
+def test_what_a_tool_is_asked_after_background_about_replacing_something_asks_what_it_is():
+    text = "we're replacing the cron jobs that run our nightly training. what's Prefect?"
+    parse = Parse("faq", 0.91, (("faq", 0.91), ("ask_alternatives", 0.03)), 0.59, "orchestration")
+    assert route(text, parse, default_resolver().resolve(text)) == "ask_tool_info"
+    alternatives = "we're replacing Prefect. what could we use instead?"
+    assert route(alternatives, parse, default_resolver().resolve(alternatives)) == "ask_alternatives"
+
+
+def test_replacing_it_names_the_tool_discussed_even_when_a_kind_of_tool_is_named():
+    text = "the DAG files have become a mess. what could replace it, ideally something lighter?"
+    parse = Parse("ask_alternatives", 0.99, (("ask_alternatives", 0.99),), 0.2, "orchestration")
+    assert route(text, parse, _resolution(category="orchestration")) is None
+    no_tool = "our pipelines leak PII. what guardrail tools could we use instead?"
+    assert route(no_tool, parse, _resolution(category="guardrails")) == "list_tools"
+
+
+def test_what_a_tool_is_beside_a_question_naming_no_fact_gets_its_summary():
+    text = "And what is OpenLineage then? It is connected with it somehow?"
+    parse = Parse("ask_tool_attribute", 0.91, (("ask_tool_attribute", 0.91),), 0.12, None)
+    assert route(text, parse, default_resolver().resolve(text)) == "ask_tool_info"
+    licence = "And what is OpenLineage then? Which licence is it under?"
+    assert route(licence, parse, default_resolver().resolve(licence)) != "ask_tool_info"
