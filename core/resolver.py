@@ -754,6 +754,16 @@ class Resolver:
                 runs.append([token, following])
             elif following is not None and following.text in PRODUCT_SUFFIXES and previous.endswith(NAMING_CUES):
                 runs.append([token, following])  # "tell me about mage ai"
+            elif (
+                following is not None
+                and following.text in PRODUCT_SUFFIXES
+                and index >= 1
+                and index - 1 not in taken
+                and tokens[index - 1].text.isalpha()
+                and tokens[index - 1].text not in EDGE_STOPWORDS
+                and " ".join(t.text for t in tokens[max(0, index - 3) : index - 1]).endswith(NAMING_CUES)
+            ):
+                runs.append([tokens[index - 1], token, following])  # "what do you know about super wise ai"
             elif re.search(r"(?:^|\s)(?:heard of|called|named)$", previous) and self._ends_phrase(
                 tokens, index, folded
             ):

@@ -270,6 +270,7 @@ _ASKS_WHAT_IT_IS = re.compile(
     rf"\bwhat (?:(?:{_HEDGE}) )?(?:is|does) (?:it|that|this)(?: one)?\b|"
     r"\bwhat\s+(?:[\w.&+-]+\s+){1,3}(?:is|does)\W*$|"
     r"\bno (?:clue|idea) what\b|\bnever heard of\b|\bheard (?:of|about)\b|\bwhat(?:'s| is) the deal with\b|"
+    r"\b(?:do|d'|did) ?(?:you|u|ya) (?:know|recogni[sz]e) (?:it|that|this|them|those)(?: one)?\b|"  # "do you know it?"
     r"\b(?:wtf|wth|what the (?:heck|hell)) (?:is|r|are) (?:it|that|this|they|those)\b"
 )
 
@@ -447,7 +448,7 @@ def _unknown_is_asked_about(text: str, unknown: str, category_words: Sequence[st
     return bool(
         re.search(
             rf"\b(?:is|are|about|of|to|try|tried|trying|use|used|using|called|named|does|has|heard|whats|"
-            rf"what's)\s+{name}\b",
+            rf"what's|suggested|suggests|recommended|recommends|mentioned|pitched|proposed)\s+{name}\b",
             lowered,
         )
     )

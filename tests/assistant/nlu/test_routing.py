@@ -1089,3 +1089,9 @@ def test_what_a_tool_is_beside_a_question_naming_no_fact_gets_its_summary():
     assert route(text, parse, default_resolver().resolve(text)) == "ask_tool_info"
     licence = "And what is OpenLineage then? Which licence is it under?"
     assert route(licence, parse, default_resolver().resolve(licence)) != "ask_tool_info"
+
+
+def test_an_unknown_name_a_colleague_suggested_is_asked_about():
+    text = "we're training on 16 GPUs spread over two machines and a colleague suggested Determined AI. do you know it?"
+    parse = Parse("faq", 0.98, (("faq", 0.98),), 0.9, None, 0.6, "distributed-compute", 0.3)
+    assert route(text, parse, default_resolver().resolve(text)) == "ask_tool_info"
