@@ -300,9 +300,12 @@ def _clause_attribute(clause: str) -> Optional[Attribute]:
 
 
 def asked_attribute(text: str) -> Optional[Attribute]:
-    """The attribute a question asks about, or None when it names none; a question's own sentence
-    decides before the sentences around it."""
-    return next((a for a in map(_clause_attribute, sentences(text)) if a is not None), None)
+    """The attribute a question asks about, or None when it names none. When the message asks
+    something ("?"), only its questions are read: in "we'd like to try our new pricing algorithm on
+    real customers. How do teams do that?" nothing is asked about a price."""
+    parts = sentences(text)
+    questions = [s for s in parts if s.rstrip().endswith("?")] or parts
+    return next((a for a in map(_clause_attribute, questions) if a is not None), None)
 
 
 def asked_attributes(text: str) -> List[Attribute]:
@@ -399,7 +402,7 @@ def chosen_option(text: str, option_count: int) -> Optional[int]:
         number = int(digits.group()) if len(digits.group()) <= 3 else None
     elif re.search(r"\blast\b", lowered):
         number = option_count
-    elif re.search(r"\bother\b", lowered):  # "the other one" is clear between two only
+    elif re.search(r"\b(?:the|that) other\b", lowered):  # "the other one" is clear between two only; not "any other"
         number = 2 if option_count == 2 else None
     else:
         number = _ordinal_word(re.findall(r"[a-z]+", lowered))

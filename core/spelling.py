@@ -188,6 +188,27 @@ class SpellingNormaliser:
             return None  # "nepture" is one slip from Neptune, two from "feature": a name, left to the resolver
         return Correction(word, best.term, sure=best.count >= SURE_WORD_USES)
 
+    def joined(self, word: str) -> Optional[Correction]:
+        """Two words run together that the data uses side by side, the second perhaps with one slip:
+        "selfhost" is "self host", "opensorce" is "open source" (dictated or typed in a hurry). A
+        made-up name of two words the data never pairs ("modelforge", "trainloop") stays a name."""
+        lowered = word.lower()
+        if len(lowered) < 2 * SHORTEST_CORRECTED or lowered in self.known or not lowered.isalpha():
+            return None
+        best: Optional[Tuple[int, str]] = None
+        for split in range(2, len(lowered) - 1):
+            left, right = lowered[:split], lowered[split:]
+            if left not in self.own:
+                continue
+            seconds = [right] if right in self.own else []
+            if not seconds and len(right) >= SHORTEST_CORRECTED:
+                seconds = [s.term for s in self._spell.lookup(right, Verbosity.CLOSEST, max_edit_distance=1)]
+            for second in seconds:
+                uses = self.pairs.get(f"{left} {second}", 0)
+                if uses >= OWN_WORD_USES and (best is None or uses > best[0]):
+                    best = (uses, f"{left} {second}")
+        return Correction(word, best[1], sure=True) if best else None
+
     def sound_alike(self, word: str, before: str) -> Optional[Correction]:
         """A dictated word that sounds like the one the data says after `before`: "sores" after "open"
         is "source". Only for a word the data itself never uses after it."""
@@ -212,7 +233,7 @@ class SpellingNormaliser:
                 continue
             before = matches[index - 1].group().lower() if index else ""
             after = matches[index + 1].group().lower() if index + 1 < len(matches) else ""
-            correction = self.correct_word(word, before, after) or self.sound_alike(word, before)
+            correction = self.correct_word(word, before, after) or self.joined(word) or self.sound_alike(word, before)
             if correction is None:
                 continue
             meant = correction.meant

@@ -69,6 +69,7 @@ def test_asked_attribute(text, attribute):
         ("0", 3, None),
         ("hmm", 3, None),
         ("the other one", 3, None),
+        ("any other options similar to the first one?", 2, 0),  # "any other" is no place
         ("the secnd one", 3, 1),
         ("frist", 2, 0),
         ("third one pls", 3, 2),
@@ -415,3 +416,10 @@ def test_running_it_themselves_refused_asks_for_a_managed_service():
 )
 def test_points_at_the_other(text, other):
     assert points_at_the_other(text) is other
+
+
+def test_only_the_questions_of_a_message_that_asks_say_which_fact_it_asks():
+    text = "We'd like to try our new pricing algorithm on real customers without betting the business. How do teams do that?"
+    assert asked_attribute(text) is None
+    assert asked_attribute("Our data can't leave the building. Can we host Feast ourselves?") is Attribute.HOSTING
+    assert asked_attribute("pricing of mlflow") is Attribute.OPEN_SOURCE

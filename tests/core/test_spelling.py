@@ -124,3 +124,13 @@ def test_a_dictated_word_that_sounds_like_the_one_the_data_says_after_its_neighb
     assert speller.normalise("what is model surfing") == "what is model serving"
     assert speller.normalise("is it open source") == "is it open source"
     assert speller.normalise("open the sores") == "open the sores"  # not after "open"
+
+
+def test_two_words_the_data_uses_side_by_side_run_together_are_those_words() -> None:
+    names = [name for tool in default_knowledge_base().tools for name in tool.surface_forms]
+    texts = ["is it open source"] * OWN_WORD_USES + ["can we self host it"] * OWN_WORD_USES + ["the model is slow"] * 9
+    speller = SpellingNormaliser(vocabulary(texts), common_words() | rare_words(), names, own_pairs=word_pairs(texts))
+    assert speller.normalise("selfhost?") == "self host?"
+    assert speller.normalise("alternatives which are opensorce") == "alternatives which are open source"  # and a slip
+    assert speller.normalise("what is modelforge") == "what is modelforge"  # "model forge": no pair the data uses
+    assert speller.normalise("is it open source") == "is it open source"
