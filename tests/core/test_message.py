@@ -419,7 +419,7 @@ def test_points_at_the_other(text, other):
 
 
 def test_only_the_questions_of_a_message_that_asks_say_which_fact_it_asks():
-    text = "We'd like to try our new pricing algorithm on real customers without betting the business. How do teams do that?"
+    text = "We'd like to try our new pricing algorithm on real customers, no big bets. How do teams do that?"
     assert asked_attribute(text) is None
     assert asked_attribute("Our data can't leave the building. Can we host Feast ourselves?") is Attribute.HOSTING
     assert asked_attribute("pricing of mlflow") is Attribute.OPEN_SOURCE
