@@ -304,7 +304,7 @@ def asked_attribute(text: str) -> Optional[Attribute]:
     something ("?"), only its questions are read: in "we'd like to try our new pricing algorithm on
     real customers. How do teams do that?" nothing is asked about a price."""
     parts = sentences(text)
-    questions = [s for s in parts if s.rstrip().endswith("?")] or parts
+    questions = [s for s in parts if is_question(s)] or parts  # "netflix made it right? whatever. is it free or not"
     return next((a for a in map(_clause_attribute, questions) if a is not None), None)
 
 

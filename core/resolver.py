@@ -613,10 +613,8 @@ class Resolver:
                     category is None
                     and not all(self._is_ordinary(t) for t in span)
                     and len(key) >= 6
-                    and (
-                        end - start == 1 or (span[0].text not in EDGE_STOPWORDS and span[-1].text not in EDGE_STOPWORDS)
-                    )
-                )  # a phrase neither begins nor ends with "the", "do", "for": "experiment trackers do" is not one
+                    and (end - start == 1 or not any(t.text in EDGE_STOPWORDS for t in span))
+                )  # a slip never adds a whole word: "experiment trackers do", "gpus or machines" name no phrase
                 if fuzzy_candidate:
                     match = process.extractOne(key, self.fuzzy_phrases, scorer=fuzz.ratio, score_cutoff=CATEGORY_ACCEPT)
                     if match is not None:
