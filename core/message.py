@@ -304,7 +304,9 @@ def asked_attribute(text: str) -> Optional[Attribute]:
     something ("?"), only its questions are read: in "we'd like to try our new pricing algorithm on
     real customers. How do teams do that?" nothing is asked about a price."""
     parts = sentences(text)
-    questions = [s for s in parts if is_question(s)] or parts  # "netflix made it right? whatever. is it free or not"
+    # "netflix made it right? whatever. is it free or not"; a question of a word or two ("True?") asks
+    # about the sentences before it: "Procurement says it's a paid product. True?"
+    questions = [s for s in parts if is_question(s) and len(re.findall(r"[a-z]{3,}", s.lower())) > 1] or parts
     return next((a for a in map(_clause_attribute, questions) if a is not None), None)
 
 

@@ -93,7 +93,7 @@ ACTION_VERBS = frozenset(
 EDGE_STOPWORDS = frozenset(
     "a an the is are was to of for in on at and or vs me my i you your it its what whats "
     "which who how why when do does can should would tell about with use using as by from into "
-    "than that this be if so but not any docs doc link links".split()
+    "than that this be if so but not any docs doc link links we our us they them their".split()
 )
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)

@@ -424,3 +424,4 @@ def test_only_the_questions_of_a_message_that_asks_say_which_fact_it_asks():
     assert asked_attribute("Our data can't leave the building. Can we host Feast ourselves?") is Attribute.HOSTING
     assert asked_attribute("pricing of mlflow") is Attribute.OPEN_SOURCE
     assert asked_attribute("netflix made it right? whatever. is it free or not") is Attribute.OPEN_SOURCE
+    assert asked_attribute("Procurement says it's a paid product. True?") is Attribute.OPEN_SOURCE
