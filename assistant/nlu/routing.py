@@ -25,6 +25,7 @@ from core.message import (
     HOSTING_ASKED,
     LICENCE_WORDS,
     THE_LAST,
+    THE_ONE,
     THE_SEVERAL,
     TOOL_NOUNS,
     Attribute,
@@ -392,6 +393,22 @@ class Parse:
     job_category: Optional[str] = None  # the category the message's meaning is nearest to (core/jobs.py)
     job_similarity: float = 0.0  # cosine of that category's nearest document
     job_share: float = 0.0  # that category's part of the nearest documents' vote
+    learned_attribute: Optional[str] = None  # the fact the attribute classifier read, when it was sure
+
+
+# What the last answer was about, for `Conversation.last_answer`.
+ANSWERED_PRACTICE = "practice"
+ANSWERED_TOOL = "tool"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What the conversation holds before this message, from the tracker's slots and last answer:
+    the tools discussed and what the assistant answered last (a practice topic, a tool). Empty when
+    NLU runs without a conversation (`rasa test nlu`, /model/parse)."""
+
+    tools: Tuple[str, ...] = ()
+    last_answer: str = ""
 
 
 def _carries_the_last_question(text: str, attribute: Optional[Attribute], unnamed: str = "") -> bool:
@@ -567,6 +584,7 @@ class _Reading:
     text: str
     parse: Parse
     resolution: Resolution
+    conversation: Conversation = Conversation()
 
     @property
     def lowered(self) -> str:
@@ -760,9 +778,11 @@ class _Reading:
         )
 
 
-def route(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
+def route(
+    text: str, parse: Parse, resolution: Resolution, conversation: Conversation = Conversation()
+) -> Optional[str]:
     """The intent the message should have instead of NLU's, or None to keep NLU's."""
-    reading = _Reading(text, parse, resolution)
+    reading = _Reading(text, parse, resolution, conversation)
     if (
         parse.intent not in (COMPARE_TOOLS, LIST_TOOLS)
         and len(resolution.tools) <= 1
@@ -913,6 +933,9 @@ def _route_other(m: _Reading) -> Optional[str]:
     )
     if states_a_requirement:
         return INFORM
+    follow_up = _follow_up_from_the_conversation(m)
+    if follow_up is not None:
+        return follow_up
     if (
         not m.names
         and not m.named_category
@@ -1153,6 +1176,38 @@ def lists_the_topics_job(text: str, parse: Parse, resolution: Resolution) -> boo
         and not (parse.category_entity or resolution.category)
         and not points_back(text)
     )
+
+
+def _follow_up_from_the_conversation(m: _Reading) -> Optional[str]:
+    """What the last answer makes of a message the classifiers are unsure of.
+
+    After a practice answer, "how do i learn it" (heard as help) is the practice question the
+    selector is sure of. After a tool's answer, "Given what I said about our data, can we run that
+    inside our own walls?" (heard as an unsure practice question) asks the fact the attribute
+    classifier read about the tool discussed."""
+    intent, last = m.parse.intent, m.conversation.last_answer
+    if (
+        last == ANSWERED_PRACTICE
+        and intent == HELP
+        and not m.names
+        and m.parse.practice_confidence >= SURE_PRACTICE
+        and not _ASKS_FOR_HELP.search(m.lowered)
+    ):
+        return FAQ
+    if (
+        last == ANSWERED_TOOL
+        and m.conversation.tools
+        and intent in (FAQ, FALLBACK, OUT_OF_SCOPE)
+        and not m.names
+        and not m.named_category
+        and m.parse.practice_confidence < SURE_PRACTICE
+        and m.parse.learned_attribute is not None
+        and re.search(rf"\b(?:{THE_ONE}|{THE_LAST})\b", m.lowered)
+        and is_question(m.text)
+        and not asks_for_tools(m.text)
+    ):
+        return ASK_TOOL_ATTRIBUTE
+    return None
 
 
 def _runner_up(parse: Parse) -> Optional[str]:

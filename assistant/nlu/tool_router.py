@@ -3,19 +3,24 @@
 The classifiers see wording and the resolver sees names, so a bare "kserv?" falls back and "which
 tools watch for drift?" looks like a practice question. This component runs the resolver on each
 message and, where `routing.route` says so, replaces the intent at the top of the ranking; the
-rules then answer it. It trains nothing: it reads the knowledge base the action server reads
+rules then answer it. It learns nothing: it reads the knowledge base the action server reads
 (`$KNOWLEDGE_BASE_DIR`, else knowledge_base/) when the model is loaded, and refuses to load on an
-invalid one.
+invalid one. It also reads the conversation (`conversation_of`: the tools discussed and what the
+last answer was about), from the tracker Rasa hands the NLU graph, for follow-ups the classifiers
+are unsure of.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -25,10 +30,36 @@ from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice
 from core.message import focus, in_order, says_what_they_use, the_one_question, without_names
-from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS
+from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS, TOOLS_SLOT
 from core.resolver import Resolution, Resolver, default_resolver
 
 RESPONSE_SELECTOR = "response_selector"
+# The attribute classifier this sure names the fact a follow-up asks (routing.Parse.learned_attribute).
+SURE_LEARNED_ATTRIBUTE = 0.8
+# How the last answer's first message names what it answered: a practice topic, or a tool.
+_PRACTICE_ANSWER = re.compile(r"utter_(?:faq/|more_)")
+_TOOL_ANSWER = re.compile(r"utter_(?:tool_(?:summary|is|licen|hosting|language|link|category)|compare)")
+
+
+def conversation_of(tracker: Optional[DialogueStateTracker]) -> routing.Conversation:
+    """The tools discussed (the `tools` slot) and what the last answer was about (its first
+    message's response), read from the tracker Rasa hands the NLU graph; empty without one."""
+    if tracker is None:
+        return routing.Conversation()
+    first = ""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            first = str((event.metadata or {}).get("utter_action") or "")
+    last = (
+        routing.ANSWERED_PRACTICE
+        if _PRACTICE_ANSWER.match(first)
+        else routing.ANSWERED_TOOL
+        if _TOOL_ANSWER.match(first)
+        else ""
+    )
+    return routing.Conversation(tuple(tracker.get_slot(TOOLS_SLOT) or ()), last)
 
 
 def _parse(message: Message, topic_category: Callable[[str], Optional[str]], asked: str = "") -> routing.Parse:
@@ -49,6 +80,10 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]], ask
     )
     topic = str(selected.get("intent_response_key") or "").partition("/")[2]
     job = message.get(JOB) or {}
+    learned = message.get(LEARNED_ATTRIBUTE) or {}
+    sure_fact = (
+        learned.get("name") not in (None, "none") and float(learned.get("confidence") or 0.0) >= SURE_LEARNED_ATTRIBUTE
+    )
     return routing.Parse(
         intent=str(intent.get("name") or ""),
         confidence=float(intent.get("confidence") or 0.0),
@@ -61,15 +96,19 @@ def _parse(message: Message, topic_category: Callable[[str], Optional[str]], ask
         job_category=job.get("category"),
         job_similarity=float(job.get("similarity") or 0.0),
         job_share=float(job.get("share") or 0.0),
+        learned_attribute=str(learned.get("name")) if sure_fact else None,
     )
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+# Trainable only so that the recipe hands `process` the conversation's tracker (Rasa gives the
+# tracker to a trainable component whose `process` takes one); it learns nothing.
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ToolRouter(GraphComponent):
     """Replaces the intent of messages the knowledge base understands better than the classifiers."""
 
-    def __init__(self, resolver: Optional[Resolver] = None) -> None:
+    def __init__(self, resolver: Optional[Resolver] = None, resource: Optional[Resource] = None) -> None:
         self._resolver = resolver
+        self._resource = resource or Resource("tool_router")
         self._topic_categories: Dict[str, Optional[str]] = {}  # practice topic -> its tools' category
 
     @property
@@ -92,7 +131,7 @@ class ToolRouter(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> ToolRouter:
-        return cls()
+        return cls(resource=resource)
 
     @classmethod
     def load(
@@ -103,10 +142,13 @@ class ToolRouter(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> ToolRouter:
-        return cls(default_resolver())  # loaded with the model: an invalid base stops the server here
+        return cls(default_resolver(), resource)  # loaded with the model: an invalid base stops the server here
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+    def train(self, training_data: TrainingData) -> Resource:
+        return self._resource
 
     def add_own_tools(self, message: Message, written: str) -> None:
         """Marks the tools the asker says they use as `own_tool` entities, which fill the `own_tools`
@@ -145,7 +187,8 @@ class ToolRouter(GraphComponent):
             return parts[index], parts_written[index], question
         return None
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        conversation = conversation_of(tracker)
         for message in messages:
             text = message.get(TEXT)  # with slips in ordinary words put right (assistant/nlu/spelling.py)
             if not text or text.startswith("/"):  # button payloads name their intent
@@ -203,7 +246,7 @@ class ToolRouter(GraphComponent):
                 # background's tools; not "what is Opik and...", nor "what tools would let us keep an eye
                 # on a model once it's in production?", whose "it" is in the question
                 resolution = everything
-            new_intent = routing.route(text, parse, resolution)
+            new_intent = routing.route(text, parse, resolution, conversation)
             intent = parse.intent if new_intent is None else new_intent
             category = (
                 routing.unnamed_category(whole, parse, resolution)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.nlu.tool_router import ToolRouter
+from assistant.nlu.routing import ANSWERED_PRACTICE, ANSWERED_TOOL, Conversation
+from assistant.nlu.tool_router import ToolRouter, conversation_of
 from core.resolver import default_resolver
 
 
@@ -156,3 +159,61 @@ def test_the_one_question_of_a_short_message_decides_the_tools_when_it_names_its
 def test_a_question_that_names_no_tool_of_its_own_keeps_the_whole_message():
     text = "We use MLflow for tracking at work. Is it free?"
     assert route(parsed(text, "ask_tool_attribute", 0.9)).get("subjects")["focus"] == text
+
+
+def _tracker(*events: Any) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("someone", [ActionExecuted("action_listen"), *events])
+
+
+def test_the_conversation_is_read_from_the_tools_slot_and_the_first_message_of_the_last_answer():
+    after_a_tool = _tracker(
+        UserUttered("tell me about CVAT"),
+        BotUttered("CVAT is ...", metadata={"utter_action": "utter_tool_summary_open"}),
+        SlotSet("tools", ["CVAT"]),
+    )
+    assert conversation_of(after_a_tool) == Conversation(("CVAT",), ANSWERED_TOOL)
+    after_practice_and_a_note = _tracker(
+        UserUttered("how do I track experiments with mlflow"),
+        BotUttered("Log every run ...", metadata={"utter_action": "utter_faq/experiment_tracking"}),
+        BotUttered("MLflow is ...", metadata={"utter_action": "utter_tool_note"}),
+    )
+    assert conversation_of(after_practice_and_a_note).last_answer == ANSWERED_PRACTICE
+    assert conversation_of(None) == Conversation()
+    assert conversation_of(_tracker(UserUttered("hi"))).last_answer == ""
+
+
+def test_a_fact_the_attribute_classifier_is_sure_of_is_asked_of_the_tool_just_answered_about():
+    message = parsed(
+        "Given what I said about our data, can we run that inside our own walls?",
+        "faq",
+        0.66,
+        "local_vs_remote_deployment",
+        0.2,
+    )
+    message.set("attribute", {"name": "hosting", "confidence": 0.91}, add_to_output=True)
+    tracker = _tracker(
+        UserUttered("Tell me about CVAT."),
+        BotUttered("CVAT is ...", metadata={"utter_action": "utter_tool_summary_open"}),
+        SlotSet("tools", ["CVAT"]),
+    )
+    assert ToolRouter(default_resolver()).process([message], tracker)[0].get("intent")["name"] == "ask_tool_attribute"
+    fresh = parsed(
+        "Given what I said about our data, can we run that inside our own walls?",
+        "faq",
+        0.66,
+        "local_vs_remote_deployment",
+        0.2,
+    )
+    fresh.set("attribute", {"name": "hosting", "confidence": 0.91}, add_to_output=True)
+    assert ToolRouter(default_resolver()).process([fresh])[0].get("intent")["name"] == "faq"  # no tool discussed
+
+
+def test_a_how_question_heard_as_help_after_a_practice_answer_is_the_practice_the_selector_is_sure_of():
+    tracker = _tracker(
+        UserUttered("what is mlops"),
+        BotUttered("MLOps is ...", metadata={"utter_action": "utter_more_what_is_mlops"}),
+    )
+    message = parsed("how do i learn it", "help", 0.71, "learning_mlops", 0.89)
+    assert ToolRouter(default_resolver()).process([message], tracker)[0].get("intent")["name"] == "faq"
+    alone = parsed("how do i learn it", "help", 0.71, "learning_mlops", 0.89)
+    assert ToolRouter(default_resolver()).process([alone])[0].get("intent")["name"] == "help"
