@@ -108,11 +108,9 @@ ALTERNATIVES_PAGE_SIZE = 4
 ANY = "any"
 YES = "yes"
 
-PRACTICE_ANSWER = "utter_faq/"
 # How sure the response selector must be for a tool action to give its practice answer instead of
 # asking which tool was meant (the NLU router keeps a practice answer this sure, too).
 SURE_PRACTICE = 0.5
-LONGER_PRACTICE_ANSWER = "utter_more_"
 # How sure the attribute classifier must be before its reading of a question stands in for keywords.
 SURE_ATTRIBUTE = 0.5
 # Actions whose numbered list "compare them" means.
@@ -751,7 +749,7 @@ def _sure_practice_answer(tracker: Tracker) -> Optional[str]:
     """The practice answer NLU's response selector picked for the latest message, if it was sure."""
     topic = _selected_practice_topic(tracker)
     if topic and float(_selected_response(tracker).get("confidence") or 0.0) >= SURE_PRACTICE:
-        return PRACTICE_ANSWER + topic
+        return answers.practice_answer(topic)
     return None
 
 
@@ -780,10 +778,9 @@ def _last_faq_topic(tracker: Tracker) -> Optional[str]:
         if event.get("event") != "bot":
             continue
         sent = (event.get("metadata") or {}).get("utter_action") or ""
-        if sent.startswith(PRACTICE_ANSWER):
-            return sent[len(PRACTICE_ANSWER) :]
-        if sent.startswith(LONGER_PRACTICE_ANSWER):
-            return sent[len(LONGER_PRACTICE_ANSWER) :]
+        topic = answers.practice_topic(sent)
+        if topic is not None:
+            return topic
         if sent and sent != answers.TOOL_NOTE:  # the newest answer was about something else
             return None
     return None
@@ -818,7 +815,7 @@ class ActionTellMeMore(KnowledgeBaseAction):
         last = _last_answer(tracker)
         topic = _last_faq_topic(tracker)  # a practice answer, whichever action sent it
         if last == UTTER_FAQ or topic is not None:
-            response = f"utter_more_{topic}"
+            response = answers.longer_practice_answer(str(topic))
             if topic and response in domain.get("responses", {}):
                 dispatcher.utter_message(response=response)
                 return []

@@ -6,7 +6,7 @@ Pure: it names responses (the text lives in domain.yml) and never writes English
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from core.advice import alternatives, best_known, is_open_source
 from core.loader import KnowledgeBase
@@ -79,6 +79,55 @@ RECOMMENDATION_NONE = "utter_recommendation_none"
 NO_OPTIONS = "utter_no_options_to_choose"
 OK_WHAT_NEXT = "utter_ok_what_next"
 HELP = "utter_help"
+# How practice answers' responses begin: the selected topic's answer (`utter_faq/<topic>`), its longer version.
+_PRACTICE_ANSWERS = ("utter_faq/", "utter_more_")
+# The responses an answer about a tool is made of: what it is, one fact, a comparison.
+ABOUT_TOOLS = frozenset(
+    {
+        SUMMARY_OPEN,
+        SUMMARY_OPEN_UNCHECKED,
+        SUMMARY_CLOSED,
+        IS_OPEN_SOURCE,
+        IS_OPEN_SOURCE_UNCHECKED,
+        IS_CLOSED,
+        IS_CLOSED_WITH_OPEN_ALTERNATIVES,
+        LICENCE,
+        LICENCE_UNCHECKED,
+        LICENCE_PROPRIETARY,
+        LINK,
+        CATEGORY,
+        CATEGORY_WITH_SECONDARY,
+        LANGUAGE,
+        LANGUAGE_MANAGED,
+        HOSTING_LIBRARY,
+        HOSTING_SELF_HOSTED,
+        HOSTING_MANAGED,
+        HOSTING_BOTH,
+        COMPARE_OPEN,
+        COMPARE_CLOSED,
+        COMPARE_SAME_CATEGORY,
+        COMPARE_SAME_CATEGORY_BEST_KNOWN,
+        COMPARE_DIFFERENT_CATEGORIES,
+        COMPARE_NEEDS_TWO,
+    }
+)
+
+
+def practice_answer(topic: str) -> str:
+    """The response of a practice topic's answer."""
+    return _PRACTICE_ANSWERS[0] + topic
+
+
+def longer_practice_answer(topic: str) -> str:
+    """The response of a practice topic's longer answer ("tell me more")."""
+    return _PRACTICE_ANSWERS[1] + topic
+
+
+def practice_topic(response: str) -> Optional[str]:
+    """The topic a practice answer's response (or its longer version's) is about; None for any other."""
+    prefix = next((p for p in _PRACTICE_ANSWERS if response.startswith(p)), None)
+    return response[len(prefix) :] if prefix is not None else None
+
 
 OFFERING_LABELS = {
     "library": "library",

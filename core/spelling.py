@@ -76,21 +76,26 @@ def shorthand() -> Dict[str, str]:
 
 
 @functools.lru_cache(maxsize=None)
+def _english_counts() -> Dict[str, int]:
+    """symspellpy's English frequency list: each word and how often its corpus uses it."""
+    counts = {}
+    for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines():
+        word, _, count = line.partition(" ")
+        counts[word] = int(count)
+    return counts
+
+
+@functools.lru_cache(maxsize=None)
 def english_words() -> FrozenSet[str]:
     """The words of symspellpy's English frequency list: known, so never corrected."""
-    return frozenset(line.partition(" ")[0] for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines())
+    return frozenset(_english_counts())
 
 
 @functools.lru_cache(maxsize=None)
 def frequent_english_words(min_count: int) -> FrozenSet[str]:
     """The words of symspellpy's English frequency list counted at least `min_count` times in its
     corpus ("coursework": 2.6 million): everyday words, whatever word list they are missing from."""
-    words = []
-    for line in ENGLISH_FILE.read_text(encoding="utf-8").splitlines():
-        word, _, count = line.partition(" ")
-        if int(count) >= min_count and word.isalpha():
-            words.append(word)
-    return frozenset(words)
+    return frozenset(w for w, n in _english_counts().items() if n >= min_count and w.isalpha())
 
 
 def _words(text: str) -> List[str]:

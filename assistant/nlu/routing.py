@@ -712,14 +712,22 @@ class _Reading:
         )
 
     @property
+    def kind_named(self) -> Optional[str]:
+        """A pattern for the words that named the kind of tool the resolver found ("experiment\\W+trackers"),
+        or None when it found none."""
+        words = self.resolution.category_words
+        if not words or not self.resolution.category:
+            return None
+        return r"\W+".join(map(re.escape, words))
+
+    @property
     def names_the_kind_with_a_tool_noun(self) -> bool:
         """ "need model monitoring tools asap", "ok, model monitoring tools then": the kind of tool named and
         then what its tools are, in a sentence that states the need; a question about them ("how do
         monitoring tools detect drift", "what is an end to end ml platform") asks something else."""
-        words = self.resolution.category_words
-        if not words or not self.resolution.category:
+        kind = self.kind_named
+        if kind is None:
             return False
-        kind = r"\W+".join(map(re.escape, words))
         return any(
             re.search(rf"\b{kind}\W+(?:{TOOL_NOUNS})\b", sentence.lower()) and not is_question(sentence)
             for sentence in sentences(self.text)
@@ -749,10 +757,9 @@ class _Reading:
     def requests_the_kind(self) -> bool:
         """ "list experiment trackers. quickly, I have a meeting in 5 min", "pls show me vector dbs": a
         sentence that opens by asking for the kind of tool it names."""
-        words = self.resolution.category_words
-        if not words or not self.resolution.category:
+        kind = self.kind_named
+        if kind is None:
             return False
-        kind = r"\W+".join(map(re.escape, words))
         return any(re.match(rf"{_REQUEST_OPENING}(?:\w+\W+){{0,2}}?{kind}", s.lower()) for s in sentences(self.text))
 
     @property
@@ -760,10 +767,9 @@ class _Reading:
         """ "ok then which experiment trackers do you actually know", "and which vector dbs are there": which
         ones of the kind of tool it names, in the plural (one to use, "which tracker should I use", is a
         recommendation)."""
-        words = self.resolution.category_words
-        if not words or not self.resolution.category or not words[-1].endswith("s"):
+        kind = self.kind_named
+        if kind is None or not self.resolution.category_words[-1].endswith("s"):
             return False
-        kind = r"\W+".join(map(re.escape, words))
         return bool(re.search(rf"\bwhich\W+(?:\w+\W+){{0,2}}?{kind}", self.lowered))
 
     def pointed(self) -> Optional[str]:

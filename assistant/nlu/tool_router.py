@@ -12,7 +12,6 @@ are unsure of.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,7 +27,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant.nlu import routing
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
-from core import advice
+from core import advice, answers
 from core.message import focus, in_order, says_what_they_use, the_one_question, without_names
 from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS, TOOLS_SLOT
 from core.resolver import Resolution, Resolver, default_resolver
@@ -36,9 +35,6 @@ from core.resolver import Resolution, Resolver, default_resolver
 RESPONSE_SELECTOR = "response_selector"
 # The attribute classifier this sure names the fact a follow-up asks (routing.Parse.learned_attribute).
 SURE_LEARNED_ATTRIBUTE = 0.8
-# How the last answer's first message names what it answered: a practice topic, or a tool.
-_PRACTICE_ANSWER = re.compile(r"utter_(?:faq/|more_)")
-_TOOL_ANSWER = re.compile(r"utter_(?:tool_(?:summary|is|licen|hosting|language|link|category)|compare)")
 
 
 def conversation_of(tracker: Optional[DialogueStateTracker]) -> routing.Conversation:
@@ -54,9 +50,9 @@ def conversation_of(tracker: Optional[DialogueStateTracker]) -> routing.Conversa
             first = str((event.metadata or {}).get("utter_action") or "")
     last = (
         routing.ANSWERED_PRACTICE
-        if _PRACTICE_ANSWER.match(first)
+        if answers.practice_topic(first) is not None
         else routing.ANSWERED_TOOL
-        if _TOOL_ANSWER.match(first)
+        if first in answers.ABOUT_TOOLS
         else ""
     )
     return routing.Conversation(tuple(tracker.get_slot(TOOLS_SLOT) or ()), last)
