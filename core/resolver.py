@@ -95,6 +95,9 @@ EDGE_STOPWORDS = frozenset(
     "which who how why when do does can should would tell about with use using as by from into "
     "than that this be if so but not any docs doc link links we our us they them their".split()
 )
+# After a preposition, "named" and "called" describe ("with named entities", "in so-called
+# notebooks"): they introduce no name.
+PREPOSITIONS = frozenset("with of for on in at by from into about without than like over under".split())
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
 MAX_UNKNOWN_WORDS = 3
@@ -762,8 +765,10 @@ class Resolver:
                 and " ".join(t.text for t in tokens[max(0, index - 3) : index - 1]).endswith(NAMING_CUES)
             ):
                 runs.append([tokens[index - 1], token, following])  # "what do you know about super wise ai"
-            elif re.search(r"(?:^|\s)(?:heard of|called|named)$", previous) and self._ends_phrase(
-                tokens, index, folded
+            elif (
+                re.search(r"(?:^|\s)(?:heard of|called|named)$", previous)
+                and not (index >= 2 and tokens[index - 2].text in PREPOSITIONS)  # "sentences with named entities"
+                and self._ends_phrase(tokens, index, folded)
             ):
                 runs.append([token])
             elif token.original.istitle() and previous.endswith(NAMING_CUES):

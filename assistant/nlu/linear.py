@@ -37,6 +37,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -52,6 +53,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from scipy.sparse import csr_matrix, hstack, vstack
 
+from assistant.nlu.dialogue import last_answer
+from core import answers
 from core.names import LEARNED_ATTRIBUTE
 
 logger = logging.getLogger(__name__)
@@ -176,7 +179,10 @@ class _LinearModel(GraphComponent):
 
     def rankings(self, messages: List[Message]) -> List[List[Tuple[str, float]]]:
         """For each message, (label, probability) pairs, most likely first, `ranking_length` long."""
-        probabilities = softmax(self.scores(messages))
+        return self.ranked(softmax(self.scores(messages)))
+
+    def ranked(self, probabilities: np.ndarray) -> List[List[Tuple[str, float]]]:
+        """Each row of label probabilities as (label, probability) pairs, most likely first."""
         length = self.config["ranking_length"] or len(self.labels)
         return [[(self.labels[i], float(row[i])) for i in np.argsort(-row)[:length]] for row in probabilities]
 
@@ -298,11 +304,28 @@ class LinearResponseSelector(_LinearModel):
     (`out_of_scope`), it also carries `contrast_similarity`, the highest cosine to that intent's
     examples: a message nearer an off-topic example than any practice question ("how do dock
     workers load shipping containers?") is not sent a practice answer either.
+
+    With `neighbour_weight` above 0, the topic is also voted on by the nearest training example of
+    each topic: the probabilities are `(1 - w) * regression + w * softmax(nearest cosine per topic /
+    neighbour_temperature)`, for a message whose nearest example is at least `neighbour_similarity`
+    close. The regression weighs every word of every example a little; the nearest example carries
+    one person's wording whole, so a close paraphrase finds the question it paraphrases though its
+    words teach the regression little. A long story is a little like many examples and a lot like
+    none: there the vote is flat and would only blur the regression's answer, so it is not cast.
+
+    With `context_strength` above 0, it reads the conversation too: after a practice answer, the
+    topics near the one just answered (by the cosine of their examples' mean embeddings) are
+    likelier: "so how would we even notice it's getting worse?" right after an answer on retraining
+    asks about monitoring. Each probability is multiplied by `exp(strength * relatedness to the last
+    topic)` and the whole scaled to one, so the message's own reading still decides between topics it
+    supports, and a topic it does not support stays unlikely. The topic just answered counts as
+    middling related: the next question is seldom the same one.
     """
 
     SIMILARITY_KEY = "similarity"
     CONTRAST_KEY = "contrast_similarity"
     EXAMPLES_FILE = "examples.npy"
+    EXAMPLE_LABELS_FILE = "example_labels.npy"
     CONTRAST_FILE = "contrast_examples.npy"
 
     @staticmethod
@@ -312,11 +335,18 @@ class LinearResponseSelector(_LinearModel):
             "retrieval_intent": "faq",
             "similarity_featurizer": None,
             "contrast_intent": None,
+            "neighbour_weight": 0.0,
+            "neighbour_temperature": 0.05,
+            "neighbour_similarity": 0.0,
+            "context_strength": 0.0,
         }
 
     def __init__(self, *args: Any, examples: Optional[np.ndarray] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.examples = examples  # training examples' sentence embeddings, one unit-length row each
+        self.example_labels: Optional[np.ndarray] = None  # each example's index in `labels`
+        self._topic_starts: Optional[np.ndarray] = None  # where each label's examples start, when sorted by label
+        self._relatedness: Optional[np.ndarray] = None  # labels x labels: cosines of the labels' mean examples
         self.contrast: Optional[np.ndarray] = None  # the same for the contrast intent's examples
         self._contrast_messages: List[Message] = []
 
@@ -332,8 +362,23 @@ class LinearResponseSelector(_LinearModel):
 
     def fit(self, examples: List[Message], labels: List[str]) -> None:
         super().fit(examples, labels)
-        self.examples = self._embeddings(examples)
+        index = {label: i for i, label in enumerate(self.labels)}
+        self._set_examples(self._embeddings(examples), np.array([index[label] for label in labels]))
         self.contrast = self._embeddings(self._contrast_messages)
+
+    def _set_examples(self, examples: Optional[np.ndarray], example_labels: Optional[np.ndarray]) -> None:
+        """Keeps the examples sorted by label, so the nearest of each label is one `reduceat`."""
+        self.examples, self.example_labels, self._topic_starts = examples, None, None
+        if examples is None or example_labels is None or len(example_labels) != len(examples):
+            return
+        order = np.argsort(example_labels, kind="stable")
+        self.examples, self.example_labels = examples[order], example_labels[order]
+        starts = np.searchsorted(self.example_labels, np.arange(len(self.labels)))
+        if len(np.unique(self.example_labels)) == len(self.labels):  # every label has an example
+            self._topic_starts = starts
+            centroids = np.add.reduceat(self.examples, starts, axis=0)
+            centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-9)
+            self._relatedness = centroids @ centroids.T
 
     def persist(self) -> None:
         super().persist()
@@ -341,6 +386,8 @@ class LinearResponseSelector(_LinearModel):
             for name, matrix in ((self.EXAMPLES_FILE, self.examples), (self.CONTRAST_FILE, self.contrast)):
                 if matrix is not None:
                     np.save(directory / name, matrix.astype(np.float16))  # cosines to ~1e-3
+            if self.example_labels is not None:
+                np.save(directory / self.EXAMPLE_LABELS_FILE, self.example_labels.astype(np.int32))
 
     @classmethod
     def load(
@@ -354,9 +401,11 @@ class LinearResponseSelector(_LinearModel):
         selector = super().load(config, model_storage, resource, execution_context, **kwargs)
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / cls.EXAMPLES_FILE
+                path, labels_path = directory / cls.EXAMPLES_FILE, directory / cls.EXAMPLE_LABELS_FILE
                 if path.exists():
-                    selector.examples = np.load(path).astype(np.float32)
+                    selector._set_examples(
+                        np.load(path).astype(np.float32), np.load(labels_path) if labels_path.exists() else None
+                    )
                 path = directory / cls.CONTRAST_FILE
                 if path.exists():
                     selector.contrast = np.load(path).astype(np.float32)
@@ -364,11 +413,25 @@ class LinearResponseSelector(_LinearModel):
             pass
         return selector
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        super().process(messages)
-        embeddings = self._embeddings(messages) if self.examples is not None and self.weights is not None else None
-        if embeddings is not None and self.examples is not None:
-            best = (embeddings @ self.examples.T).max(axis=1)
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        if self.weights is None or not messages:
+            return messages
+        embeddings = self._embeddings(messages) if self.examples is not None else None
+        cosines = embeddings @ self.examples.T if embeddings is not None and self.examples is not None else None
+        probabilities = softmax(self.scores(messages))
+        weight = self.config["neighbour_weight"]
+        if cosines is not None and weight > 0 and self._topic_starts is not None:
+            nearest = np.maximum.reduceat(cosines, self._topic_starts, axis=1)  # messages x labels
+            # only a near paraphrase of one example votes: a long story is a little like many
+            votes = weight * (nearest.max(axis=1, keepdims=True) >= self.config["neighbour_similarity"])
+            probabilities = (1 - votes) * probabilities + votes * softmax(
+                nearest / self.config["neighbour_temperature"]
+            )
+        probabilities = self._in_context(probabilities, tracker)
+        for message, ranking in zip(messages, self.ranked(probabilities)):
+            self.annotate(message, ranking)
+        if cosines is not None:
+            best = cosines.max(axis=1)
             contrast = (embeddings @ self.contrast.T).max(axis=1) if self.contrast is not None else None
             for i, (message, similarity) in enumerate(zip(messages, best)):
                 selected = message.get(RESPONSE_SELECTOR_PROPERTY_NAME, {}).get(self.config["retrieval_intent"])
@@ -378,6 +441,21 @@ class LinearResponseSelector(_LinearModel):
                     if contrast is not None:
                         prediction[self.CONTRAST_KEY] = float(contrast[i])
         return messages
+
+    def _in_context(self, probabilities: np.ndarray, tracker: Optional[DialogueStateTracker]) -> np.ndarray:
+        """The probabilities with the topics near the last practice answer's made likelier."""
+        strength = self.config["context_strength"]
+        if strength <= 0 or self._relatedness is None:
+            return probabilities
+        topic = answers.practice_topic(last_answer(tracker))
+        label = f"{self.config['retrieval_intent']}/{topic}"
+        if topic is None or label not in self.labels:
+            return probabilities
+        index = self.labels.index(label)
+        related = self._relatedness[index].copy()
+        related[index] = np.median(related)
+        weighted = probabilities * np.exp(strength * related)[None, :]
+        return weighted / weighted.sum(axis=1, keepdims=True)
 
     def labelled_examples(self, training_data: TrainingData) -> Tuple[List[Message], List[str]]:
         """The retrieval intent's examples by response key; the responses are kept with the model."""

@@ -91,6 +91,11 @@ SURE_SMALL_TALK = 0.6
 SMALL_TALK_FALLBACK = 0.25
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
 SURE_PRACTICE = 0.5
+# Right after a practice answer, a question carries on from it: the selector's topic (read in the
+# light of the last answer) is answered at this confidence, and at this similarity to its
+# questions, when no off-topic example is nearer.
+PRACTICE_IN_CONTEXT = 0.15
+SIMILARITY_IN_CONTEXT = 0.35
 # A message whose sentence embedding is less similar than this to every practice question the
 # selector was trained on is not about MLOps practice, however the probabilities fall ("how do I
 # tune my guitar?"). On held-out practice questions 2 of 348 fall below it; of out-of-scope
@@ -240,7 +245,7 @@ _OF_THOSE = re.compile(rf"\b(?:which|any|all|some) of (?:{THE_SEVERAL})\b")
 # the opening of a follow-up and at most a clause about the name.
 _FOLLOWS_UP_ON_A_NAME = re.compile(
     rf"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:{_FOLLOW_UP_OPENERS})\W*"
-    r"(?:(?:which|that|who)\b[^?.!]{0,60}|too|as well)?\W*$"
+    r"(?:(?:which|that|who)\b[^?.!]{0,60}|too|as well|(?:the )?same\b[^?.!]{0,20})?\W*$"
 )
 # "ok, and ...", "what about ...": a message that carries the last question on to something else.
 _OPENS_A_FOLLOW_UP = re.compile(r"^\W*(?:(?:ok|okay|so|right|fine)\W+)?(?:and|also|what about|how about)\b")
@@ -416,12 +421,18 @@ def _carries_the_last_question(text: str, attribute: Optional[Attribute], unname
     was also on the list?": the last question again, about the one tool this message names; not when
     it asks a fact of its own or what the tool is. `unnamed` is the text without the names."""
     lowered = text.lower()
-    return bool(_FOLLOW_UP.search(lowered) or (attribute is None and _FOLLOWS_UP_ON_A_NAME.match(unnamed.lower()))) or (
+    return _follows_up_on_the_name(text, attribute, unnamed) or (
         bool(_OPENS_A_FOLLOW_UP.match(lowered))
         and any(points_at_one(s) and s.rstrip().endswith("?") for s in sentences(text))
         and attribute is None
         and not _ASKS_WHAT_IT_IS.search(lowered)
     )
+
+
+def _follows_up_on_the_name(text: str, attribute: Optional[Attribute], unnamed: str) -> bool:
+    """ "and tecton?", "And Fiddler AI, same question?": nothing but a follow-up's opening around the
+    name (`unnamed` is the text without it)."""
+    return bool(_FOLLOW_UP.search(text.lower()) or (attribute is None and _FOLLOWS_UP_ON_A_NAME.match(unnamed.lower())))
 
 
 def _tool_question(text: str, tool_count: int, attribute: Optional[Attribute], unnamed: str = "") -> str:
@@ -677,6 +688,11 @@ class _Reading:
     def unnamed(self) -> str:
         """The text without the words that named tools: "what is lang chian" asks no language."""
         return without_names(self.text, self.resolution.naming_phrases)
+
+    @property
+    def carries_the_last_question(self) -> bool:
+        """ "And Fiddler AI, same question?": the last question again, of the one tool it names."""
+        return len(self.resolution.tools) == 1 and _follows_up_on_the_name(self.text, self.attribute, self.unnamed)
 
     @functools.cached_property
     def attribute(self) -> Optional[Attribute]:
@@ -1066,6 +1082,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         background = m.parse.practice_confidence >= SURE_PRACTICE and not m.names_in_its_questions
         if (
             m.about_a_name
+            or m.carries_the_last_question
             or asks_a_fact
             or named_unsure
             or (m.on_topic and (intent != FAQ or practice_unsure) and not background)
@@ -1155,10 +1172,16 @@ def described_job(text: str, parse: Parse, resolution: Resolution) -> Optional[s
     return None
 
 
-def unnamed_category(text: str, parse: Parse, resolution: Resolution) -> Optional[str]:
+def unnamed_category(
+    text: str, parse: Parse, resolution: Resolution, conversation: Conversation = Conversation()
+) -> Optional[str]:
     """The category of a request for tools that names none: the job it describes, else the job of
-    its practice topic. None when the message names one (the action reads it) or points back."""
+    its practice topic. None when the message names one (the action reads it) or points back: right
+    after a practice answer, "is there software that checks that automatically before training
+    runs?" asks for the tools of the answer's topic, whatever job its own words suggest."""
     if parse.category_entity or resolution.category:
+        return None
+    if conversation.last_answer == ANSWERED_PRACTICE and not resolution.tools and _REFERS_BACK.search(text.lower()):
         return None
     topic = parse.topic_category if lists_the_topics_job(text, parse, resolution) else None
     job = described_job(text, parse, resolution)
@@ -1192,6 +1215,24 @@ def _follow_up_from_the_conversation(m: _Reading) -> Optional[str]:
     inside our own walls?" (heard as an unsure practice question) asks the fact the attribute
     classifier read about the tool discussed."""
     intent, last = m.parse.intent, m.conversation.last_answer
+    if (
+        last == ANSWERED_PRACTICE
+        and intent in (FAQ, FALLBACK, OUT_OF_SCOPE)
+        and not m.names
+        and not m.named_category
+        and m.attribute is None
+        and is_question(m.text)
+        and _content_words(m.text) >= MIN_JOB_WORDS  # "examples??" asks for the last answer's tools
+        and not _MORE.search(m.lowered)  # "tell me more, I need ammo for the meeting": more of the same
+        and not asks_for_tools(m.text)
+        and m.parse.practice_confidence >= PRACTICE_IN_CONTEXT
+        and m.parse.practice_similarity >= max(SIMILARITY_IN_CONTEXT, m.parse.off_topic_similarity)
+    ):
+        # "And how is it different from a canary?", "and if one slips through, how do we go back
+        # quickly?": a question right after a practice answer carries on from it, so the topic the
+        # selector reads in that light (its conversation prior) is answered, though the words alone are
+        # too vague to resemble one practice question closely
+        return FAQ
     if (
         last == ANSWERED_PRACTICE
         and intent == HELP

@@ -18,13 +18,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.nlu import routing
+from assistant.nlu.dialogue import last_answer
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice, answers
@@ -42,12 +42,7 @@ def conversation_of(tracker: Optional[DialogueStateTracker]) -> routing.Conversa
     message's response), read from the tracker Rasa hands the NLU graph; empty without one."""
     if tracker is None:
         return routing.Conversation()
-    first = ""
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, BotUttered):
-            first = str((event.metadata or {}).get("utter_action") or "")
+    first = last_answer(tracker)
     last = (
         routing.ANSWERED_PRACTICE
         if answers.practice_topic(first) is not None
@@ -245,7 +240,7 @@ class ToolRouter(GraphComponent):
             new_intent = routing.route(text, parse, resolution, conversation)
             intent = parse.intent if new_intent is None else new_intent
             category = (
-                routing.unnamed_category(whole, parse, resolution)
+                routing.unnamed_category(whole, parse, resolution, conversation)
                 if intent in (routing.LIST_TOOLS, routing.RECOMMEND_TOOL)
                 else None
             )

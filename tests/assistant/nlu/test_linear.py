@@ -228,3 +228,58 @@ def test_without_a_similarity_featurizer_the_selector_adds_no_similarity(storage
     near = message("drift?", 0, np.array([1.0, 0.0, 0.0]))
     selector.process([near])
     assert "similarity" not in near.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]
+
+
+def _selector_data() -> TrainingData:
+    """Three topics: A, and B near A, and C far from both (their examples' embeddings)."""
+    examples = []
+    for key, word, dense in (
+        ("faq/a", 0, [1.0, 0.0, 0.0]),
+        ("faq/b", 1, [0.6, 0.8, 0.0]),
+        ("faq/c", 2, [0.0, 0.0, 1.0]),
+    ):
+        for n in range(5):
+            examples.append(message(f"{key} {n}", word, np.array(dense) + 0.01 * n, "faq", key))
+    return TrainingData(training_examples=examples, responses={})
+
+
+def _selector(storage, **config) -> LinearResponseSelector:
+    full = {**LinearResponseSelector.get_default_config(), "similarity_featurizer": "sentence_embeddings", **config}
+    component = LinearResponseSelector.create(full, storage, Resource("selector"), context())
+    component.train(_selector_data())
+    return LinearResponseSelector.load(full, storage, Resource("selector"), context())  # what a server loads
+
+
+def _topic(selector: LinearResponseSelector, text: str, word: int, dense, tracker=None) -> str:
+    question = message(text, word, np.array(dense))
+    selector.process([question], tracker)
+    return question.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]["response"]["intent_response_key"]
+
+
+def test_the_nearest_example_of_each_topic_votes_beside_the_regression(storage):
+    # The words say C; the meaning is one of A's examples, word for word.
+    assert _topic(_selector(storage), "q", 2, [1.0, 0.0, 0.0]) == "faq/c"
+    assert _topic(_selector(storage, neighbour_weight=0.8), "q", 2, [1.0, 0.0, 0.0]) == "faq/a"
+    near_a = [0.9, 0.0, 0.436]  # cosine 0.9 to A's examples
+    assert _topic(_selector(storage, neighbour_weight=0.8, neighbour_similarity=0.85), "q", 2, near_a) == "faq/a"
+    only_paraphrases_vote = _selector(storage, neighbour_weight=0.8, neighbour_similarity=0.95)
+    assert _topic(only_paraphrases_vote, "q", 2, near_a) == "faq/c"  # not near enough to vote
+
+
+def test_after_a_practice_answer_the_topics_near_it_are_likelier(storage):
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    after_a = DialogueStateTracker.from_events(
+        "someone",
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("a?"),
+            BotUttered("A is", metadata={"utter_action": "utter_faq/a"}),
+        ],
+    )
+    selector = _selector(storage, context_strength=2.0)
+    between_b_and_c = [0.0, 0.6, 0.8]  # nearer C than B
+    assert _topic(selector, "q", 4, between_b_and_c) == "faq/c"
+    assert _topic(selector, "q", 4, between_b_and_c, after_a) == "faq/b"  # B is near the answer just given
+    assert _topic(selector, "q", 0, [1.0, 0.0, 0.0], after_a) == "faq/a"  # plainly A again: still A

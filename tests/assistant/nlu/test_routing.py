@@ -1095,3 +1095,12 @@ def test_an_unknown_name_a_colleague_suggested_is_asked_about():
     text = "we're training on 16 GPUs spread over two machines and a colleague suggested Determined AI. do you know it?"
     parse = Parse("faq", 0.98, (("faq", 0.98),), 0.9, None, 0.6, "distributed-compute", 0.3)
     assert route(text, parse, default_resolver().resolve(text)) == "ask_tool_info"
+
+
+def test_a_name_with_same_question_carries_the_last_question_on_to_it():
+    for text, expected in (
+        ("And Fiddler AI, same question?", "what_about"),
+        ("loading pickle files risky?", None),
+        ("ok. and should we move it all onto kubernetes while we're at it? it's just the three of us", None),
+    ):
+        assert route(text, _parse("faq", practice=0.63), default_resolver().resolve(text)) == expected

@@ -217,3 +217,49 @@ def test_a_how_question_heard_as_help_after_a_practice_answer_is_the_practice_th
     assert ToolRouter(default_resolver()).process([message], tracker)[0].get("intent")["name"] == "faq"
     alone = parsed("how do i learn it", "help", 0.71, "learning_mlops", 0.89)
     assert ToolRouter(default_resolver()).process([alone])[0].get("intent")["name"] == "help"
+
+
+def _after_a_practice_answer(topic: str = "canary_release") -> DialogueStateTracker:
+    return _tracker(
+        UserUttered("how do we try a new model on a few users first?"),
+        BotUttered("Release it to a small share ...", metadata={"utter_action": f"utter_faq/{topic}"}),
+        SlotSet("topic", topic),
+    )
+
+
+def test_a_vague_question_right_after_a_practice_answer_gets_the_topic_the_selector_reads():
+    def vague() -> Message:  # too vague alone to resemble one practice question closely
+        message = parsed("and if it goes badly, how do we undo that fast?", "faq", 0.95, "model_rollback", 0.2, 0.4)
+        message.get("response_selector")["faq"]["response"]["contrast_similarity"] = 0.27
+        return message
+
+    router = ToolRouter(default_resolver())
+    assert router.process([vague()], _after_a_practice_answer())[0].get("intent")["name"] == "faq"
+    assert router.process([vague()])[0].get("intent")["name"] == "nlu_fallback"  # alone: a guess
+    nearer_off_topic = vague()
+    nearer_off_topic.get("response_selector")["faq"]["response"]["contrast_similarity"] = 0.6
+    routed = router.process([nearer_off_topic], _after_a_practice_answer())[0].get("intent")["name"]
+    assert routed != "faq"  # nearer an off-topic example than any practice question: not carried on
+    more = parsed("fine. tell me more, I need ammo for the next meeting", "faq", 0.9, "model_rollback", 0.2, 0.4)
+    assert router.process([more], _after_a_practice_answer())[0].get("intent")["name"] == "tell_me_more"
+    statement = parsed("we roll out on fridays", "faq", 0.95, "model_rollback", 0.2, 0.4)
+    assert router.process([statement], _after_a_practice_answer())[0].get("intent")["name"] != "faq"  # asks nothing
+
+
+def test_a_request_for_tools_pointing_back_after_a_practice_answer_lists_that_topics_tools():
+    def request() -> Message:
+        message = parsed(
+            "is there software that checks that automatically before the training job runs?",
+            "list_tools",
+            0.9,
+            "testing_data",
+            0.3,
+        )
+        message.set("job", {"category": "orchestration", "similarity": 0.58, "share": 0.42}, add_to_output=True)
+        return message
+
+    router = ToolRouter(default_resolver())
+    in_context = router.process([request()], _after_a_practice_answer("testing_data"))[0].get("intent")
+    assert "category" not in in_context  # the action lists the last answer's topic's tools
+    alone = router.process([request()])[0].get("intent")
+    assert alone.get("category") == "orchestration"  # the job its words describe
