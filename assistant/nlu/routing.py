@@ -91,6 +91,9 @@ SURE_SMALL_TALK = 0.6
 SMALL_TALK_FALLBACK = 0.25
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
 SURE_PRACTICE = 0.5
+# NLU ranks a list this high, and at least this share of the practice answer's confidence: torn.
+TORN_LISTING = 0.2
+TORN_SHARE = 0.8
 # Right after a practice answer, a question carries on from it: the selector's topic (read in the
 # light of the last answer) is answered at this confidence, and at this similarity to its
 # questions, when no off-topic example is nearer.
@@ -690,6 +693,24 @@ class _Reading:
         return without_names(self.text, self.resolution.naming_phrases)
 
     @property
+    def torn_towards_the_tools(self) -> bool:
+        """NLU as ready to list tools as to answer the practice, and two readings agree on which tools:
+        the kind of the practice topic the selector picked and the kind the search by meaning found."""
+        scores = dict(self.parse.ranking)
+        listing = scores.get(LIST_TOOLS, 0.0)
+        return (
+            self.parse.intent in (FAQ, FALLBACK)
+            and not self.names
+            and not self.unknown
+            and listing >= TORN_LISTING
+            and listing >= TORN_SHARE * scores.get(FAQ, 0.0)
+            and reads_a_job(self.parse)
+            and self.parse.job_category == self.parse.topic_category
+            # not "Sorry if this is basic, but what is a feature store?": a practice question it knows
+            and not (self.parse.practice_confidence >= BOTH_SURE and self.parse.practice_similarity >= SURE_SIMILARITY)
+        )
+
+    @property
     def carries_the_last_question(self) -> bool:
         """ "And Fiddler AI, same question?": the last question again, of the one tool it names."""
         return len(self.resolution.tools) == 1 and _follows_up_on_the_name(self.text, self.attribute, self.unnamed)
@@ -1098,6 +1119,10 @@ def _route_other(m: _Reading) -> Optional[str]:
         # "And FeatureVault, is that one free too?", "Our consultant keeps recommending Verta for managing
         # our models. What is it?": we don't know it
         return m.tool_question(1)
+    if m.torn_towards_the_tools:
+        # "need a tool where 5 doctors can draw boxes on x-ray images. what exists?": NLU torn between the
+        # labelling answer and a list, and the topic's kind of tool is the job read by meaning
+        return LIST_TOOLS
     if intent == FAQ and m.parse.practice_confidence >= SURE_PRACTICE and m.on_topic:
         return None  # "how do I track experiments with mlflow?": a practice answer, then a note on MLflow
     if m.resolution.unknown and intent in (FAQ, FALLBACK, OUT_OF_SCOPE) and m.about_a_name and not m.introduces_someone:

@@ -1104,3 +1104,17 @@ def test_a_name_with_same_question_carries_the_last_question_on_to_it():
         ("ok. and should we move it all onto kubernetes while we're at it? it's just the three of us", None),
     ):
         assert route(text, _parse("faq", practice=0.63), default_resolver().resolve(text)) == expected
+
+
+def test_nlu_torn_between_practice_and_a_list_lists_when_the_topic_and_the_job_agree():
+    def parse(listing: float, job: str, practice: float = 0.68, similarity: float = 0.62) -> Parse:
+        ranking = (("nlu_fallback", 0.4), ("faq", 0.44), ("list_tools", listing))
+        return Parse("nlu_fallback", 0.4, ranking, practice, None, similarity, "feature-store", 0.48, job, 0.63, 0.81)
+
+    text = "fraud team wants a proper feature store, features are recomputed in 4 notebooks. what's on the market?"
+    nothing = _resolution()
+    assert route(text, parse(0.43, "feature-store"), nothing) == "list_tools"
+    assert route(text, parse(0.43, "orchestration"), nothing) != "list_tools"  # the readings disagree
+    assert route(text, parse(0.1, "feature-store"), nothing) != "list_tools"  # NLU not torn
+    basic = "Sorry if this is basic, but what is a feature store?"
+    assert route(basic, parse(0.43, "feature-store", 0.98, 0.92), nothing) != "list_tools"  # a question it knows
