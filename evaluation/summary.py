@@ -85,6 +85,7 @@ E2E_SETS = (
     ("e2e-personas12", "tests/data/e2e/personas12"),
     ("e2e-personas13", "tests/data/e2e/personas13"),
     ("e2e-personas14", "tests/data/e2e/personas14"),
+    ("e2e-personas15", "tests/data/e2e/personas15"),
 )
 E2E_TARGET = 0.95
 SITUATIONS = "nlu-situations"  # results/ folder of the situation and long-message held-out set

@@ -9,7 +9,7 @@ import pytest
 from evaluation.e2e.expectations import BotMessage, Context, judge, options_after
 from evaluation.e2e.run import GROUPINGS, Case, Outcome, load_cases, rates
 
-PERSONAS_SETS = ["personas"] + [f"personas{n}" for n in range(2, 15)]
+PERSONAS_SETS = ["personas"] + [f"personas{n}" for n in range(2, 16)]
 
 MLFLOW = BotMessage("utter_tool_summary_open", {"name": "MLflow"})
 DRIFT = BotMessage("utter_faq/data_drift")
