@@ -173,6 +173,11 @@ def _context_tools(tracker: Tracker) -> List[str]:
     return list((tracker.latest_message.get(SUBJECTS) or {}).get("context") or [])
 
 
+def _places(tracker: Tracker) -> List[str]:
+    """Platforms the latest message named as where something runs, when its subject is another tool."""
+    return list((tracker.latest_message.get(SUBJECTS) or {}).get("places") or [])
+
+
 def _learned_attribute(tracker: Tracker) -> List[Attribute]:
     """The fact the attribute classifier reads in the latest message, when it is sure of one."""
     learned = tracker.latest_message.get(LEARNED_ATTRIBUTE) or {}
@@ -225,13 +230,14 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         (it sees "kube flow" and typos the lookup tables miss), else NLU's entities (button payloads)."""
         text = _names_text(tracker)
         resolution = self.resolver.resolve(without_own_platform(text))
-        found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools)}
-        # "...run on our own kubernetes cluster": their platform, which NLU's entities still name
-        platform = (
+        # "...run on our own kubernetes cluster", "or does it only run on Google Cloud?": their platform,
+        # which NLU's entities still name (the router read it: assistant/nlu/routing.py, without_places)
+        platform = set(_places(tracker)) | (
             set(self.resolver.resolve(text).tools) - set(resolution.tools)
             if without_own_platform(text) != text
             else set()
         )
+        found: Dict[str, Tool] = {t.name: t for t in self.tools(resolution.tools) if t.name not in platform}
         candidates: List[str] = list(resolution.candidates)
         picked = self.picked_by_position(tracker)
         if picked is not None and not found:  # "is the first one open source?", "alternatives to the second one"

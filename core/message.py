@@ -383,10 +383,46 @@ _PLACES = ("first", "second", "third", "fourth", "fifth", "last")
 _LAST_AS_TIME = re.compile(r"\blast\s+(?!(?:one|ones|option|options|tool|item|pick|entry|of|on|in)\b)[a-z]+")
 
 
+# "the pipelines one", "which one is the git-for-a-SQL-database one?", "the one Meta makes for the
+# same job": a tool pointed at by what it is, not by its name or its place in a list.
+_DESCRIBED_ONE = re.compile(
+    r"\bthe ((?:[\w.&+'-]+ ){0,4}?[\w.&+'-]+) (?:one|tool)\b"
+    r"|\bthe one (?:that |which )?((?:from|by|made by|for|with|[a-z]+ (?:makes|made|built|does))\b[^.?!,;]{0,60})"
+)
+# Words that place a tool in time or in the conversation, not by what it is.
+_RELATIVE = frozenset("other old new current next same real latest newest previous only".split())
+
+
+def described_one(text: str) -> Optional[str]:
+    """What a message says of the one tool it points at ("pipelines" in "and the pipelines one?"),
+    or None: "the second one" and "the other one" point by place."""
+    match = _DESCRIBED_ONE.search(text.lower())
+    if match is None:
+        return None
+    if match.group(2):
+        return match.group(2)  # "the one Meta makes for the same job"
+    description = match.group(1)
+    if names_a_place(description) or _RELATIVE & set(description.split()):
+        return None
+    return description
+
+
+def naming_the_described(text: str, name: str) -> str:
+    """The message with the tool it describes called by its name: "and the pipelines one?" ->
+    "and Kubeflow Pipelines?"."""
+    match = _DESCRIBED_ONE.search(text.lower())
+    return text if match is None else text[: match.start()] + name + text[match.end() :]
+
+
+# A place that something is compared with, not picked: "is it in the same category as the first?",
+# "cheaper than the second one".
+_COMPARED_PLACE = re.compile(r"\b(?:as|like|than) the [a-z]+\b")
+
+
 def names_a_place(text: str) -> bool:
     """ "the first one", "the frist", "the last": a place in a list, in words (cardinals like "one"
-    and "two" are left out: they count things as often as they pick them)."""
-    words = re.findall(r"[a-z]+", _LAST_AS_TIME.sub(" ", text.lower()))
+    and "two" are left out: they count things as often as they pick them); not a place compared with."""
+    words = re.findall(r"[a-z]+", _COMPARED_PLACE.sub(" ", _LAST_AS_TIME.sub(" ", text.lower())))
     return any(_slip_of(w, _PLACES) is not None for w in words)
 
 

@@ -98,8 +98,16 @@ EDGE_STOPWORDS = frozenset(
 # After a preposition, "named" and "called" describe ("with named entities", "in so-called
 # notebooks"): they introduce no name.
 PREPOSITIONS = frozenset("with of for on in at by from into about without than like over under".split())
+# Before a platform's name, what makes it where something runs, within this many words: "on a
+# managed Kubernetes cluster", "in our own AWS".
+LOCATIVE_PREPOSITIONS = frozenset("on in inside onto atop within across".split())
+PLACE_REACH = 3
 # Unknown names: words of this many characters; a longer run of such words is not one name.
 UNKNOWN_LENGTH = (3, 30)
+# A capitalised unknown name is offered only near misses at least this like it (fuzz.WRatio).
+CANDIDATE_LIKENESS = 60
+# Beside a tool found, a lower-case unknown word this many words from it at most is another name.
+UNKNOWN_REACH = 3
 MAX_UNKNOWN_WORDS = 3
 # A word English text uses this often (symspellpy's frequency list) is an everyday word, never an
 # unknown tool's name on its own ("coursework"); rarer words ("sprocket", "vellum") still may be.
@@ -170,6 +178,10 @@ class Resolution:
     category_words: Tuple[str, ...] = ()
     # Each run of words that named a tool, as typed: ("lang chian",) in "what is lang chian".
     naming_phrases: Tuple[str, ...] = ()
+    # The tools named as where something runs ("on our k8s cluster"): the asker's platform.
+    places: Tuple[str, ...] = ()
+    # The categories of the tools found, primary and secondary: what kinds of tool the message names.
+    kinds: Tuple[str, ...] = ()
 
     def as_json(self) -> Dict[str, object]:
         return {
@@ -563,8 +575,9 @@ class Resolver:
             or near_tool
         )
 
-    def _tools(self, tokens: List[Token]) -> Tuple[List[Tool], List[Tool], Set[int]]:
-        """The tools found, the candidates, and the indexes of the tokens the tools cover."""
+    def _tools(self, tokens: List[Token]) -> Tuple[List[Tool], List[Tool], Set[int], Dict[str, int]]:
+        """The tools found, the candidates, the indexes of the tokens the tools cover, and the token
+        where each tool is first named."""
         suggestions: List[Tuple[float, Tool, int]] = []  # (score, tool, token index)
         exact = self._exact_hits(tokens)
         hits = exact + [h for h in self._fuzzy_hits(tokens, suggestions) if not self._swallows(h, exact, tokens)]
@@ -592,14 +605,16 @@ class Resolver:
                     suggestions.extend((100.0 + t.popularity, t, index) for t in family)
         # Tools are compared by name: pydantic's == compares every field.
         tools: Dict[str, Tool] = {}
+        starts: Dict[str, int] = {}  # the token where each tool is first named
         for hit in sorted(chosen, key=lambda h: h.start):
             tools.setdefault(hit.tool.name, hit.tool)
+            starts.setdefault(hit.tool.name, hit.start)
         covered = {i for h in chosen for i in range(h.start, h.end)}
         candidates: Dict[str, Tool] = {}
         for _, tool, index in sorted(suggestions, key=lambda sti: -sti[0]):
             if index not in covered and tool.name not in tools:
                 candidates.setdefault(tool.name, tool)
-        return list(tools.values()), list(candidates.values())[:MAX_CANDIDATES], covered
+        return list(tools.values()), list(candidates.values())[:MAX_CANDIDATES], covered, starts
 
     # -- categories ----------------------------------------------------------------------------
     def _category(self, tokens: List[Token], asked_from: int = 0) -> Tuple[Optional[str], range]:
@@ -737,6 +752,24 @@ class Resolver:
                 names.append(name)
         return names
 
+    @staticmethod
+    def _the_unknown(names: List[str], tokens: List[Token], covered: Set[int]) -> Optional[str]:
+        """The unknown name a message is about: a capitalised one before lower-case words ("someone on
+        reddit suggested Tracewise"); beside a tool found, a lower-case word only when it stands next to
+        one ("compare flurbo and mlflow", not "is Seldon Core open source or did they pull one of those
+        licence switcheroos")."""
+        if covered:
+            near = [
+                n
+                for n in names
+                if not n.islower()
+                or any(
+                    abs(i - j) <= UNKNOWN_REACH for i, t in enumerate(tokens) if t.text == n.split()[0] for j in covered
+                )
+            ]
+            names = near
+        return next((n for n in names if not n.islower()), names[0] if names else None)
+
     def _named_words(self, tokens: List[Token], taken: Set[int], folded: str = "") -> List[List[Token]]:
         """English words used as a product's name: "Determined AI", "Mage AI" (a word before a
         product suffix), "heard of mage", "a tool called Tide" (a word after a naming cue), "all on
@@ -775,6 +808,14 @@ class Resolver:
                 runs.append([token])  # "What's Superwise, and...", "What is Hamilton?": a name, not the word
         return runs
 
+    def _named_as_a_place(self, tool: Tool, tokens: List[Token], start: int) -> bool:
+        """A tool of a platform category named where something runs: "on our k8s cluster", "only on
+        Google Cloud", "inside a managed Kubernetes", not "what is Kubernetes" nor "moving to Docker"."""
+        category = self.kb.category(tool.category)
+        if category is None or not category.platform:
+            return False
+        return any(t.text in LOCATIVE_PREPOSITIONS for t in tokens[max(0, start - PLACE_REACH) : start])
+
     def _ends_phrase(self, tokens: List[Token], index: int, folded: str) -> bool:
         """A word introduced by "called" or "named" is a name when it is capitalised or ends its phrase
         (the message, punctuation or a function word follows): "a tool called Tide", "heard of mage?";
@@ -790,18 +831,29 @@ class Resolver:
 
     def resolve(self, text: str) -> Resolution:
         tokens = tokenize(text)
-        tools, candidates, covered = self._tools(tokens)
+        tools, candidates, covered, starts = self._tools(tokens)
         category, phrase = self._category(tokens, _question_start(text))
+        unknown = self._the_unknown(self._unknown(text, tokens, covered | set(phrase)), tokens, covered)
+        if unknown is not None and not unknown.islower():
+            # near misses of another word are no answer to "someone on reddit suggested Tracewise"
+            candidates = [c for c in candidates if _likeness(unknown, c) >= CANDIDATE_LIKENESS]
         return Resolution(
             query=text,
             tools=[t.name for t in tools],
+            places=tuple(t.name for t in tools if self._named_as_a_place(t, tokens, starts[t.name])),
+            kinds=tuple(dict.fromkeys(c for t in tools for c in (t.category, *t.secondary_categories))),
             candidates=[t.name for t in candidates],
             category=category,
-            unknown=next(iter(self._unknown(text, tokens, covered | set(phrase))), None),
+            unknown=unknown,
             naming_words=tuple(tokens[i].stem for i in sorted(covered)),
             category_words=tuple(tokens[i].text for i in phrase),
             naming_phrases=_runs(tokens, covered),
         )
+
+
+def _likeness(name: str, tool: Tool) -> float:
+    """How like a tool's name or aliases a name is written (fuzz.WRatio, 0-100)."""
+    return max(fuzz.WRatio(name.lower(), n.lower()) for n in (tool.name, *tool.aliases))
 
 
 def _grows_into(shorter: _Hit, longer: _Hit) -> bool:

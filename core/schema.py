@@ -162,6 +162,9 @@ class Category(Strict):
     # The job its tools do, in the words of people who need it ("stop a broken data file from
     # reaching training"): searched by meaning only (core/jobs.py), never matched as words.
     jobs: List[NonEmpty] = []
+    # Its tools are where other tools run ("on our k8s cluster", "only on Google Cloud"): named after
+    # "on" or "in", one is the asker's platform, not what the message asks about.
+    platform: bool = False
 
 
 class CategoryFile(Strict):

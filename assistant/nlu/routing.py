@@ -16,6 +16,7 @@ Pure: it reads the text, NLU's ranking and a resolution, and names an intent. Th
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from core.message import (
     adds_to_comparison,
     asked_attribute,
     asked_attributes,
+    asks_for_other_tools,
     constraints,
     is_question,
     names_a_place,
@@ -94,6 +96,9 @@ SURE_PRACTICE = 0.5
 # NLU ranks a list this high, and at least this share of the practice answer's confidence: torn.
 TORN_LISTING = 0.2
 TORN_SHARE = 0.8
+# NLU ranks alternatives at least this high for a long story whose question asks for something else
+# than the tool it names: the question decides ("Is there something lighter that covers the same ground?").
+ALTERNATIVES_IN_DOUBT = 0.1
 # Right after a practice answer, a question carries on from it: the selector's topic (read in the
 # light of the last answer) is answered at this confidence, and at this similarity to its
 # questions, when no off-topic example is nearer.
@@ -352,6 +357,20 @@ def asks_of_the_background(text: str) -> bool:
     return points_at_the_discussed(text) or (opens_on_the_one(text) and asked_attribute(text) is not None)
 
 
+def without_places(text: str, resolution: Resolution, conversation: Conversation) -> Resolution:
+    """The question's names without the platforms it names as where something runs, when something
+    else is its subject: another tool it names, or the one discussed, which it points at or asks
+    others for ("can that one be self-hosted, or does it only run on Google Cloud?", "what else could
+    do the same thing on kubernetes?"). "can I run it on kubernetes?" with nothing discussed keeps it."""
+    subjects = [t for t in resolution.tools if t not in resolution.places]
+    if len(subjects) == len(resolution.tools):
+        return resolution
+    pointing = points_at_the_discussed(text) or bool(_REFERS_BACK.search(text.lower())) or asks_for_other_tools(text)
+    if not subjects and not (pointing and conversation.tools):
+        return resolution
+    return dataclasses.replace(resolution, tools=subjects, places=(), kinds=())
+
+
 def points_back(text: str) -> bool:
     """ "Any tools for that?", "which ones do it": the message is about the last answer. A message
     that describes the job itself ("we tag thousands of photos by hand. what software is out there
@@ -599,6 +618,7 @@ class _Reading:
     parse: Parse
     resolution: Resolution
     conversation: Conversation = Conversation()
+    background: Tuple[str, ...] = ()  # tools a long message named outside its question
 
     @property
     def lowered(self) -> str:
@@ -708,6 +728,36 @@ class _Reading:
             and self.parse.job_category == self.parse.topic_category
             # not "Sorry if this is basic, but what is a feature store?": a practice question it knows
             and not (self.parse.practice_confidence >= BOTH_SURE and self.parse.practice_similarity >= SURE_SIMILARITY)
+        )
+
+    @property
+    def means_a_names_kind(self) -> bool:
+        """What the message means is the kind of tool it names: "Can you tell me something about
+        Marquez? I found it in a blog about lineage." is about the lineage tool, not the novelist. The
+        job found by meaning, or the practice topic the selector is sure of, is a named tool's category."""
+        kinds = self.resolution.kinds
+        by_job = reads_a_job(self.parse) and self.parse.job_category in kinds
+        by_topic = self.parse.practice_confidence >= SURE_PRACTICE and self.parse.topic_category in kinds
+        # the name alone pulls the meaning its way: "the writer Kafka, which book of his..." is still
+        # nearer to off-topic talk than to any practice question
+        nearer_practice = self.parse.practice_similarity > self.parse.off_topic_similarity
+        return bool(kinds) and nearer_practice and (by_job or by_topic)
+
+    @property
+    def asks_for_others_of_the_background(self) -> bool:
+        """A long message's question asks for something else than the tool its background named, and
+        names no tool or kind itself ("...set up Kubeflow on a managed Kubernetes cluster ... Is there
+        something lighter that covers the same ground?"): NLU, reading the whole story, heard practice."""
+        return (
+            bool(self.background)
+            and not self.names
+            and not self.named_category
+            and asks_for_other_tools(self.text)
+            and not asks_for_tools(self.text, strongly=True)
+            and (
+                bool(_ALTERNATIVES.search(self.lowered))
+                or dict(self.parse.ranking).get(ASK_ALTERNATIVES, 0.0) >= ALTERNATIVES_IN_DOUBT
+            )
         )
 
     @property
@@ -822,10 +872,15 @@ class _Reading:
 
 
 def route(
-    text: str, parse: Parse, resolution: Resolution, conversation: Conversation = Conversation()
+    text: str,
+    parse: Parse,
+    resolution: Resolution,
+    conversation: Conversation = Conversation(),
+    background: Sequence[str] = (),
 ) -> Optional[str]:
-    """The intent the message should have instead of NLU's, or None to keep NLU's."""
-    reading = _Reading(text, parse, resolution, conversation)
+    """The intent the message should have instead of NLU's, or None to keep NLU's. `text` is the
+    message's question; `background`, the tools the rest of a long message named."""
+    reading = _Reading(text, parse, resolution, conversation, tuple(background))
     if (
         parse.intent not in (COMPARE_TOOLS, LIST_TOOLS)
         and len(resolution.tools) <= 1
@@ -873,6 +928,8 @@ def _route_tool_question(m: _Reading) -> Optional[str]:
         return ASK_TOOL_INFO
     if intent == COMPARE_TOOLS and not m.names and m.attribute is not None and not _COMPARES.search(m.lowered):
         return ASK_TOOL_ATTRIBUTE  # "and wich lisence exactly": one fact, nothing compared
+    if intent == COMPARE_TOOLS and not m.names and points_at_the_other(m.text) and not _COMPARES.search(m.lowered):
+        return ASK_TOOL_INFO  # "ok, and tell me more about the other one": one tool, the one not answered about
     if m.names and intent != COMPARE_TOOLS:
         pointed = m.pointed()  # "terraform changed its licence, what do people switch to"
         if pointed in (COMPARE_TOOLS, ASK_ALTERNATIVES) and pointed != intent:
@@ -970,12 +1027,19 @@ def _route_other(m: _Reading) -> Optional[str]:
         not m.names
         and not m.named_category
         and intent in (FALLBACK, OUT_OF_SCOPE, FAQ)
-        and m.parse.practice_confidence < SURE_PRACTICE
+        # right after tools were answered, "...run on our own kubernetes cluster, no SaaS" narrows them,
+        # however sure the selector is of the practice its platform's name suggests
+        and (
+            m.parse.practice_confidence < SURE_PRACTICE
+            or (bool(m.conversation.tools) and m.conversation.last_answer != ANSWERED_PRACTICE)
+        )
         and any(_content_words(c) <= MAX_CONSTRAINT_WORDS and constraints(c).labels for c in _clauses(m.text))
         and not is_question(m.text)
     )
     if states_a_requirement:
         return INFORM
+    if m.asks_for_others_of_the_background:
+        return ASK_ALTERNATIVES  # "...a vendor pitched Databricks, feels huge for us. whats a simpler alternative?"
     follow_up = _follow_up_from_the_conversation(m)
     if follow_up is not None:
         return follow_up
@@ -1169,7 +1233,7 @@ def _route_sure_off_topic(m: _Reading) -> Optional[str]:
         or (len(tools) >= 2 and bool(_COMPARES.search(m.lowered)))
         or (len(tools) == 1 and bool(_ALTERNATIVES.search(m.lowered)))
     )
-    return m.tool_question(m.names) if only_the_name or asks_what_a_tool_has else None
+    return m.tool_question(m.names) if only_the_name or asks_what_a_tool_has or m.means_a_names_kind else None
 
 
 def reads_a_job(parse: Parse) -> bool:

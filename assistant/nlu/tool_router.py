@@ -24,11 +24,21 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant.nlu import routing
-from assistant.nlu.dialogue import last_answer
+from assistant.nlu.dialogue import held_tools, last_answer
 from assistant.nlu.job_finder import JOB
 from assistant.nlu.spelling import as_written, for_names
 from core import advice, answers
-from core.message import focus, in_order, says_what_they_use, the_one_question, without_names
+from core.description import pick
+from core.message import (
+    asked_attribute,
+    described_one,
+    focus,
+    in_order,
+    naming_the_described,
+    says_what_they_use,
+    the_one_question,
+    without_names,
+)
 from core.names import LEARNED_ATTRIBUTE, OWN_TOOL_ENTITY, ROUTED_CATEGORY, ROUTED_FROM, SUBJECTS, TOOLS_SLOT
 from core.resolver import Resolution, Resolver, default_resolver
 
@@ -178,6 +188,21 @@ class ToolRouter(GraphComponent):
             return parts[index], parts_written[index], question
         return None
 
+    def described(
+        self, asked: str, written: str, resolution: Resolution, tracker: Optional[DialogueStateTracker]
+    ) -> Tuple[str, str, Resolution]:
+        """ "and the pipelines one?", "which one is the git-for-a-SQL-database one?": the question with
+        the tool it describes, among those the conversation holds, called by its name; as it was when
+        it describes none, or names a tool outside its description."""
+        description = described_one(written)
+        if description is None or any(p.lower() not in description for p in resolution.naming_phrases):
+            return asked, written, resolution
+        picked = pick(self.resolver.kb, description, held_tools(tracker))
+        if picked is None:
+            return asked, written, resolution
+        written = naming_the_described(written, picked.name)
+        return naming_the_described(asked, picked.name), written, self.resolver.resolve(written)
+
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
         conversation = conversation_of(tracker)
         for message in messages:
@@ -193,6 +218,17 @@ class ToolRouter(GraphComponent):
                 asked, asked_as_written, resolution = narrowed
             else:
                 resolution = everything if asked_as_written == written else self.resolver.resolve(asked_as_written)
+            short = asked == text
+            asked, asked_as_written, resolution = self.described(asked, asked_as_written, resolution, tracker)
+            if short and asked != text:  # "and Kubeflow Pipelines?" is the whole message now
+                text, written, everything = asked, asked_as_written, resolution
+                if asked_attribute(written) is None:  # "which one is the git-for-a-SQL-database one?" asks no fact
+                    message.set(LEARNED_ATTRIBUTE, None, add_to_output=True)
+            # "...Seldon Core on our k8s cluster. what is it?": the platform is where it runs, not the subject
+            named = [*everything.tools, *resolution.tools]
+            resolution = routing.without_places(asked, resolution, conversation)
+            everything = routing.without_places(text, everything, conversation)
+            places = list(dict.fromkeys(t for t in named if t not in everything.tools + resolution.tools))
             parse = _parse(message, self.topic_category, asked)
             message.set(TEXT, as_written(message))  # the tracker keeps what the user wrote
             if (
@@ -220,6 +256,7 @@ class ToolRouter(GraphComponent):
                     "text": text,
                     "tools": resolution.tools,
                     "context": context,
+                    "places": places,  # platforms named as where something runs: not what it asks about
                 },
                 add_to_output=True,
             )
@@ -237,7 +274,7 @@ class ToolRouter(GraphComponent):
                 # background's tools; not "what is Opik and...", nor "what tools would let us keep an eye
                 # on a model once it's in production?", whose "it" is in the question
                 resolution = everything
-            new_intent = routing.route(text, parse, resolution, conversation)
+            new_intent = routing.route(text, parse, resolution, conversation, context if text != whole else ())
             intent = parse.intent if new_intent is None else new_intent
             category = (
                 routing.unnamed_category(whole, parse, resolution, conversation)

@@ -143,3 +143,24 @@ def test_a_licence_the_base_names_is_never_an_unknown_tool():
 
 def test_the_resolution_keeps_each_run_of_naming_words_as_typed():
     assert default_resolver().resolve("compare mlfow and Kube Flow").naming_phrases == ("mlfow", "Kube Flow")
+
+
+@pytest.mark.parametrize(
+    "text, places",
+    [
+        ("we serve our models with Seldon Core on our k8s cluster. what is it?", ("Kubernetes",)),
+        ("set up Kubeflow on a managed Kubernetes cluster last year", ("Kubernetes",)),
+        ("can that one be self-hosted, or does it only run on Google Cloud?", ("Google Cloud",)),
+        ("what is kubernetes", ()),  # the subject
+        ("we moved to Docker last year", ()),  # where they went, not where something runs
+        ("run it on spark", ()),  # a compute engine, not a platform category
+    ],
+)
+def test_a_platform_named_where_something_runs_is_a_place(resolver, text, places):
+    assert resolver.resolve(text).places == places
+
+
+def test_the_resolution_names_the_kinds_of_the_tools_found(resolver):
+    kinds = resolver.resolve("Can you tell me something about Marquez?").kinds
+    assert kinds and kinds[0] == resolver.kb.find("Marquez").category
+    assert resolver.resolve("how do I tune my guitar?").kinds == ()

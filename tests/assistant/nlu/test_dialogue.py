@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from assistant.nlu.dialogue import last_answer
+from assistant.nlu.dialogue import MENTIONS_KEPT, held_tools, last_answer
 
 
 def _tracker(*events) -> DialogueStateTracker:
@@ -28,3 +28,19 @@ def test_no_answer_yet_or_no_tracker_is_no_last_answer():
     assert last_answer(_tracker()) == ""
     assert last_answer(_tracker(UserUttered("hi"))) == ""
     assert last_answer(_tracker(UserUttered("hi"), BotUttered("Hello!"))) == ""  # a message without its response
+
+
+def test_the_tools_held_are_the_discussed_then_the_listed_then_the_recently_named_beside_a_question():
+    tracker = _tracker(
+        UserUttered("we run Airflow. what is Dagster?", parse_data={"subjects": {"context": ["Apache Airflow"]}}),
+        SlotSet("tools", ["Dagster"]),
+        SlotSet("shown_tools", ["Prefect", "Dagster"]),
+    )
+    assert held_tools(tracker) == ["Dagster", "Prefect", "Apache Airflow"]
+    assert held_tools(None) == []
+
+
+def test_a_name_said_beside_a_question_long_ago_is_no_longer_held():
+    old = UserUttered("we run Airflow. what is Dagster?", parse_data={"subjects": {"context": ["Apache Airflow"]}})
+    later = [UserUttered(f"question {n}") for n in range(MENTIONS_KEPT)]
+    assert held_tools(_tracker(old, *later)) == []

@@ -7,12 +7,15 @@ from typing import Optional, Sequence
 import pytest
 
 from assistant.nlu.routing import (
+    ANSWERED_TOOL,
+    Conversation,
     Parse,
     asks_for_tools,
     lists_the_topics_job,
     points_back,
     route,
     unnamed_category,
+    without_places,
 )
 from core.resolver import Resolution, default_resolver
 
@@ -1118,3 +1121,83 @@ def test_nlu_torn_between_practice_and_a_list_lists_when_the_topic_and_the_job_a
     assert route(text, parse(0.1, "feature-store"), nothing) != "list_tools"  # NLU not torn
     basic = "Sorry if this is basic, but what is a feature store?"
     assert route(basic, parse(0.43, "feature-store", 0.98, 0.92), nothing) != "list_tools"  # a question it knows
+
+
+def test_a_named_tools_kind_that_the_message_means_makes_a_sure_off_topic_reading_a_tool_question():
+    # "marquez" is also a novelist and a racer, which NLU learnt as off-topic talk
+    text = "Can you tell me something about Marquez? I found it in a blog about lineage."
+    resolution = Resolution(text, ["Marquez"], naming_words=("marquez",), kinds=("data-catalog",))
+    lineage = Parse(
+        "out_of_scope",
+        0.61,
+        (("out_of_scope", 0.61), ("ask_tool_info", 0.3)),
+        0.76,
+        practice_similarity=0.55,
+        topic_category="data-catalog",
+        off_topic_similarity=0.51,
+        job_category="data-catalog",
+        job_similarity=0.35,
+        job_share=0.68,
+    )
+    assert route(text, lineage, resolution) == "ask_tool_info"
+    racing = Parse(
+        "out_of_scope",
+        0.9,
+        (("out_of_scope", 0.9),),
+        0.1,
+        practice_similarity=0.3,
+        topic_category="monitoring",
+        job_category="training",
+        job_similarity=0.2,
+        job_share=0.3,
+    )
+    assert route("is marc marquez racing in motogp this season", racing, resolution) is None
+    # the name pulls the meaning its way, yet the message is nearer to off-topic talk than to practice
+    writer = Parse(
+        "out_of_scope",
+        0.98,
+        (("out_of_scope", 0.98),),
+        0.15,
+        practice_similarity=0.54,
+        off_topic_similarity=0.7,
+        job_category="data-processing",
+        job_similarity=0.41,
+        job_share=0.6,
+    )
+    kafka = Resolution("x", ["Apache Kafka"], naming_words=("kafka",), kinds=("data-processing",))
+    assert route("haha and the writer Kafka, which book of him is good for to begin?", writer, kafka) is None
+
+
+@pytest.mark.parametrize(
+    "question, ranking, expected",
+    [
+        ("whats a simpler alternative?", (("faq", 0.94), ("ask_alternatives", 0.03)), "ask_alternatives"),
+        (
+            "Is there something lighter that covers the same ground?",
+            (("faq", 0.83), ("ask_alternatives", 0.14)),
+            "ask_alternatives",
+        ),
+        ("Is there something we should do about it?", (("faq", 0.83), ("help", 0.1)), None),  # NLU hears no others
+        ("what tools are out there for that?", (("faq", 0.6), ("list_tools", 0.3)), "list_tools"),  # not others
+    ],
+)
+def test_a_long_messages_question_asking_for_something_else_is_about_its_backgrounds_tool(question, ranking, expected):
+    parse = Parse("faq", ranking[0][1], ranking, 0.4, practice_similarity=0.5, off_topic_similarity=0.3)
+    assert route(question, parse, _resolution(), background=("Kubeflow",)) == expected
+    assert route(question, parse, _resolution()) != "ask_alternatives"  # no background: nothing to replace
+
+
+def test_a_platform_is_where_it_runs_when_something_else_is_the_subject():
+    discussed = Conversation(("Kubeflow Pipelines",), ANSWERED_TOOL)
+    on_google = Resolution("x", ["Google Cloud"], places=("Google Cloud",))
+    # "that one" is the tool discussed; Google Cloud is where it might run
+    assert (
+        without_places("can that one be self-hosted, or does it only run on Google Cloud?", on_google, discussed).tools
+        == []
+    )
+    # nothing discussed: the platform is all there is to ask about
+    assert without_places("does it only run on Google Cloud?", on_google, Conversation()).tools == ["Google Cloud"]
+    both = Resolution("x", ["Seldon Core", "Kubernetes"], places=("Kubernetes",))
+    assert without_places("we serve with Seldon Core on our k8s cluster. what is it?", both, Conversation()).tools == [
+        "Seldon Core"
+    ]

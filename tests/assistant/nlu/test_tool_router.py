@@ -98,6 +98,7 @@ def test_names_are_read_as_written_and_the_tracker_keeps_what_the_user_wrote():
         "text": "what is modelkit",
         "tools": [],
         "context": [],
+        "places": [],
     }
 
 
@@ -263,3 +264,30 @@ def test_a_request_for_tools_pointing_back_after_a_practice_answer_lists_that_to
     assert "category" not in in_context  # the action lists the last answer's topic's tools
     alone = router.process([request()])[0].get("intent")
     assert alone.get("category") == "orchestration"  # the job its words describe
+
+
+def test_a_tool_described_instead_of_named_is_the_one_the_conversation_holds_that_fits():
+    # "Tutorials mention both Kubeflow and Kubeflow Pipelines. What is Kubeflow?" answered
+    tracker = _tracker(
+        UserUttered(
+            "Tutorials mention both Kubeflow and Kubeflow Pipelines. What is Kubeflow?",
+            parse_data={"subjects": {"context": ["Kubeflow Pipelines"]}},
+        ),
+        BotUttered("Kubeflow is ...", metadata={"utter_action": "utter_tool_summary_open"}),
+        SlotSet("tools", ["Kubeflow"]),
+    )
+    router = ToolRouter(default_resolver())
+    message = router.process([parsed("and the pipelines one?", "faq", 0.82, "orchestration", 0.32)], tracker)[0]
+    assert message.get("intent")["name"] == "what_about"
+    assert message.get("subjects")["written"] == "and Kubeflow Pipelines?"
+    assert message.get("text") == "and the pipelines one?"  # the tracker keeps what the user wrote
+    alone = router.process([parsed("and the pipelines one?", "faq", 0.82, "orchestration", 0.32)])[0]
+    assert alone.get("subjects")["written"] == "and the pipelines one?"  # nothing held: nothing to pick
+
+
+def test_a_platform_named_as_where_it_runs_is_not_the_tool_asked_about():
+    router = ToolRouter(default_resolver())
+    text = "we serve our models with Seldon Core on our k8s cluster. what is it exactly under the hood?"
+    message = router.process([parsed(text, "ask_tool_info", 0.94)])[0]
+    assert message.get("subjects")["places"] == ["Kubernetes"]
+    assert "Kubernetes" not in message.get("subjects")["context"]
