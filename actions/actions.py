@@ -31,6 +31,7 @@ from core.message import (
     asks_for_other_tools,
     chosen_option,
     constraints,
+    in_order,
     is_question,
     names_a_place,
     names_an_unknown_tool,
@@ -171,6 +172,16 @@ def _context_tools(tracker: Tracker) -> List[str]:
     """Tools a long message named in its background, in order of mention ("...KServe and Seldon
     Core. How do those two stack up?")."""
     return list((tracker.latest_message.get(SUBJECTS) or {}).get("context") or [])
+
+
+def _asks_past(name: str, text: str) -> bool:
+    """The message's question points at several tools discussed, and the odd name is in another
+    sentence: "we can't send customer tickets outside our own VPC. which of the two can we run
+    ourselves?" ("we evaluate Harborlight. is it open source?" asks about the name: "it" is one)."""
+    parts = in_order(text)
+    lowered = name.lower()
+    pointing = [p for p in parts if points_at_several(p)]
+    return bool(pointing) and all(lowered not in p.lower() for p in pointing)
 
 
 def _places(tracker: Tracker) -> List[str]:
@@ -431,6 +442,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         found = self.lookup(tracker)
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
+        if found.unknown and _asks_past(found.query, _text(tracker)):
+            found = Lookup(found.tools)  # the odd name is background: the question is about the tools discussed
         named = asked_about_a_name(_names_text(tracker))
         if (
             found.unknown

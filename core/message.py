@@ -386,7 +386,8 @@ _LAST_AS_TIME = re.compile(r"\blast\s+(?!(?:one|ones|option|options|tool|item|pi
 # "the pipelines one", "which one is the git-for-a-SQL-database one?", "the one Meta makes for the
 # same job": a tool pointed at by what it is, not by its name or its place in a list.
 _DESCRIBED_ONE = re.compile(
-    r"\bthe ((?:[\w.&+'-]+ ){0,4}?[\w.&+'-]+) (?:one|tool)\b"
+    r"\bthe ((?:(?!(?:the|of|a|an|at|to|in|on|for|with|and|or|is|are|you|we|i|least)\b)[\w.&+'-]+ ){0,3}?"
+    r"(?!(?:the|of|a|an|at|to|in|on|for|with|and|or|is|are|you|we|i|least)\b)[\w.&+'-]+) (?:one|tool)\b"
     r"|\bthe one (?:that |which )?((?:from|by|made by|for|with|[a-z]+ (?:makes|made|built|does))\b[^.?!,;]{0,60})"
 )
 # Words that place a tool in time or in the conversation, not by what it is.
@@ -414,9 +415,9 @@ def naming_the_described(text: str, name: str) -> str:
     return text if match is None else text[: match.start()] + name + text[match.end() :]
 
 
-# A place that something is compared with, not picked: "is it in the same category as the first?",
-# "cheaper than the second one".
-_COMPARED_PLACE = re.compile(r"\b(?:as|like|than) the [a-z]+\b")
+# A place that something is compared with, not picked: "is it in the same category as the first?"
+# ("simpler than the first one" picks it: alternatives to it).
+_COMPARED_PLACE = re.compile(r"\b(?:as|like) the [a-z]+\b")
 
 
 def names_a_place(text: str) -> bool:

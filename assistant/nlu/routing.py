@@ -91,6 +91,11 @@ SURE_OUT_OF_SCOPE = 0.6
 SURE_SMALL_TALK = 0.6
 # How sure NLU must be of a small-talk intent to take it over the fallback, for an off-topic message.
 SMALL_TALK_FALLBACK = 0.25
+# The intent classifier this sure of a practice question, and its meaning this much nearer (cosine) to
+# practice than to off-topic talk: the selector's best topic is answered down to this confidence.
+SURE_FAQ = 0.95
+PRACTICE_MARGIN = 0.2
+SPREAD_PRACTICE = 0.1
 # A practice answer at least this sure is kept even when the message has an unknown word in it.
 SURE_PRACTICE = 0.5
 # NLU ranks a list this high, and at least this share of the practice answer's confidence: torn.
@@ -136,7 +141,7 @@ _TOOL_NOUN_WORDS = re.compile(rf"\b(?:{TOOL_NOUNS})\b")
 _ASKED_NOUNS = r"stores?|data ?bases?|dbs?|engines?|environments?|ides?|services?|apps?|projects?|stack|things|stuff"
 _PEOPLE = r"i|we|you|u|people|ppl|teams?|folks|most people|companies|everyone"
 _ASKS_FOR_TOOLS = re.compile(
-    r"\b(?:tools?|tooling|libraries|library|libs?|frameworks?|platforms|software|options|solutions)\W+(?:\w+\W+){0,2}?"
+    r"\b(?:tools?|tooling|libraries|library|libs?|frameworks?|platforms|software|options|solutions|products)\W+(?:\w+\W+){0,2}?"
     r"(?:for|to|2|4|that|which|people|should)\b|"
     rf"\b(?:which|any|some|recommend\w*|suggest\w*|good|best|popular|list)\b[\w\s/-]{{0,30}}\b(?:{TOOL_NOUNS})\b|"
     r"\bwhat\b[\w\s/-]{0,30}\b(?:tools|tooling|libraries|libs|frameworks|platforms|options|solutions|products)\b|"
@@ -359,14 +364,23 @@ def asks_of_the_background(text: str) -> bool:
 
 def without_places(text: str, resolution: Resolution, conversation: Conversation) -> Resolution:
     """The question's names without the platforms it names as where something runs, when something
-    else is its subject: another tool it names, or the one discussed, which it points at or asks
-    others for ("can that one be self-hosted, or does it only run on Google Cloud?", "what else could
-    do the same thing on kubernetes?"). "can I run it on kubernetes?" with nothing discussed keeps it."""
+    else is its subject: another tool it names, tools it asks for, or what was discussed, which it
+    points at or asks others for ("can that one be self-hosted, or does it only run on Google Cloud?",
+    "what else could do the same thing on kubernetes?"). "can I run it on kubernetes?" with nothing
+    discussed keeps it."""
     subjects = [t for t in resolution.tools if t not in resolution.places]
     if len(subjects) == len(resolution.tools):
         return resolution
-    pointing = points_at_the_discussed(text) or bool(_REFERS_BACK.search(text.lower())) or asks_for_other_tools(text)
-    if not subjects and not (pointing and conversation.tools):
+    lowered = text.lower()
+    pointing = (
+        points_at_the_discussed(text)
+        or bool(_REFERS_BACK.search(lowered))
+        or asks_for_other_tools(text)
+        or bool(_ALTERNATIVES.search(lowered))
+    )
+    discussed = bool(conversation.tools or conversation.last_answer)
+    # "which tools can I use for serving on kubernetes?": tools that run there
+    if not subjects and not asks_for_tools(text, strongly=True) and not (pointing and discussed):
         return resolution
     return dataclasses.replace(resolution, tools=subjects, places=(), kinds=())
 
@@ -731,6 +745,21 @@ class _Reading:
         )
 
     @property
+    def plainly_practice(self) -> bool:
+        """The intent classifier is sure it is a practice question and its meaning is plainly nearer
+        to practice than to off-topic talk, though the selector spreads its answer over neighbouring
+        topics ("our churn model quietly got worse over six months and nobody noticed": monitoring,
+        concept drift, feedback): its best guess beats "please rephrase"."""
+        parse = self.parse
+        return (
+            parse.intent == FAQ
+            and parse.confidence >= SURE_FAQ
+            and parse.practice_confidence >= SPREAD_PRACTICE
+            and parse.practice_similarity >= PRACTICE_SIMILARITY
+            and parse.practice_similarity - parse.off_topic_similarity >= PRACTICE_MARGIN
+        )
+
+    @property
     def means_a_names_kind(self) -> bool:
         """What the message means is the kind of tool it names: "Can you tell me something about
         Marquez? I found it in a blog about lineage." is about the lineage tool, not the novelist. The
@@ -847,7 +876,14 @@ class _Reading:
         kind = self.kind_named
         if kind is None:
             return False
-        return any(re.match(rf"{_REQUEST_OPENING}(?:\w+\W+){{0,2}}?{kind}", s.lower()) for s in sentences(self.text))
+        named = [w.lower() for w in self.resolution.naming_words]
+        return any(
+            re.match(rf"{_REQUEST_OPENING}(?:\w+\W+){{0,2}}?{kind}", s.lower())
+            # "give me workflow orchestrators. and if the list is just airflow airflow airflow I'm leaving":
+            # the request names no tool, whatever the rest does
+            and not any(re.search(rf"\b{re.escape(w)}\b", s.lower()) for w in named)
+            for s in sentences(self.text)
+        )
 
     @property
     def asks_which_of_the_kind(self) -> bool:
@@ -1104,6 +1140,9 @@ def _route_other(m: _Reading) -> Optional[str]:
             intent != HELP
             and (intent in (FALLBACK, OUT_OF_SCOPE) or m.unsure or names_a_place(m.text))
             and _ALTERNATIVES.search(m.lowered)
+            # with nothing discussed, "are there products that check ... sent prices in cents instead of
+            # euros" replaces no tool: it asks for tools
+            and (bool(m.conversation.tools) or not asks_for_tools(m.text))
         ):
             # "too much abstraction. what else is there", "anything simpler than the first one for a team of
             # three?": alternatives to a tool discussed
@@ -1120,7 +1159,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         # "free?", "oss?" after a tool; "ok which ones are open source" after a list; not "...: is this a
         # real person or an automated bot?", which NLU ranked a bot challenge next
         return BOT_CHALLENGE if _second(m.parse) == BOT_CHALLENGE else ASK_TOOL_ATTRIBUTE
-    if not m.names and m.requests_the_kind:
+    if m.requests_the_kind:
         return LIST_TOOLS  # "list experiment trackers. quickly, I have a meeting in 5 min", heard as help
     if not m.names and m.asks_which_of_the_kind and m.parse.practice_confidence < SURE_PRACTICE:
         return LIST_TOOLS
@@ -1199,7 +1238,7 @@ def _route_other(m: _Reading) -> Optional[str]:
         and (_second(m.parse) == FAQ or m.parse.practice_similarity >= SURE_SIMILARITY)
     ):
         return FAQ  # "drift??", "hi whats a canary release": unsure to the intent classifier, plain to the selector
-    if intent == FAQ and m.unsure:
+    if intent == FAQ and m.unsure and not m.plainly_practice:
         return _unsure_practice(m.parse, m.on_topic)
     if intent == FALLBACK and not m.on_topic:
         talk = [(c, n) for n, c in m.parse.ranking if n in SMALL_TALK + (TELL_ME_MORE,) and c >= SMALL_TALK_FALLBACK]

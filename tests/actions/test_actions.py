@@ -1003,3 +1003,30 @@ def test_the_other_one_is_the_tool_named_beside_the_one_answered():
     tracker = after_kueue_with_volcano_beside_it("And the other one he mentioned?", "ask_tool_info")
     messages, _ = run(ActionToolInfo(default_resolver()), tracker)
     assert [m["name"] for m in messages] == ["Volcano"]
+
+
+def test_an_odd_name_outside_a_question_about_the_tools_discussed_is_no_tool_asked_about():
+    talk = Conversation()
+    talk.turn(ActionCompareTools(default_resolver()), "helicone vs langsmith", "compare_tools")
+    messages = talk.turn(
+        ActionToolAttribute(default_resolver()),
+        "we can't send customer tickets outside our own VPC. which of the two can we run ourselves?",
+        "ask_tool_attribute",
+    )
+    assert [m["name"] for m in messages] == ["Helicone", "LangSmith"]
+    assert all(r.startswith("utter_tool_hosting") for r in responses(messages))
+
+
+def test_a_platform_named_where_the_tool_runs_is_not_the_tool_asked_about():
+    talk = Conversation()
+    talk.turn(ActionToolInfo(default_resolver()), "what is kubeflow pipelines", "ask_tool_info")
+    text = "can that one be self-hosted, or does it only run on Google Cloud?"
+    talk.events.append(user_event(text, "ask_tool_attribute"))
+    talk.events[-1]["parse_data"]["subjects"] = {
+        "focus": text,
+        "written": text,
+        "text": text,
+        "places": ["Google Cloud"],
+    }
+    messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(talk.events, talk.slots))
+    assert [m["name"] for m in messages] == ["Kubeflow Pipelines"]

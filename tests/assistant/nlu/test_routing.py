@@ -1197,7 +1197,26 @@ def test_a_platform_is_where_it_runs_when_something_else_is_the_subject():
     )
     # nothing discussed: the platform is all there is to ask about
     assert without_places("does it only run on Google Cloud?", on_google, Conversation()).tools == ["Google Cloud"]
+    on_k8s = Resolution("x", ["Kubernetes"], places=("Kubernetes",))
+    after_practice = Conversation((), "practice")
+    assert without_places("Which tools can do this for us on Kubernetes?", on_k8s, after_practice).tools == []
+    assert without_places("what else could do the same thing on kubernetes?", on_k8s, discussed).tools == []
+    assert without_places("which tools can I use for serving on kubernetes?", on_k8s, Conversation()).tools == []
     both = Resolution("x", ["Seldon Core", "Kubernetes"], places=("Kubernetes",))
     assert without_places("we serve with Seldon Core on our k8s cluster. what is it?", both, Conversation()).tools == [
         "Seldon Core"
     ]
+
+
+def test_a_plain_practice_question_the_selector_spreads_over_neighbouring_topics_gets_its_best_guess():
+    text = "our churn model quietly got worse over six months and nobody noticed. how do we stop this happening again"
+    ranking = (("faq", 0.99), ("out_of_scope", 0.01))
+
+    def parse(confidence: float, practice: float, off_topic: float) -> Parse:
+        ranked = ((("faq", confidence),) + ranking[1:]) if confidence != 0.99 else ranking
+        return Parse("faq", confidence, ranked, practice, practice_similarity=0.64, off_topic_similarity=off_topic)
+
+    assert route(text, parse(0.99, 0.15, 0.37), _resolution()) is None  # the practice answer stands
+    assert route(text, parse(0.99, 0.15, 0.5), _resolution()) == "nlu_fallback"  # off-topic talk is near too
+    assert route(text, parse(0.8, 0.15, 0.37), _resolution()) == "nlu_fallback"  # the intent is a guess too
+    assert route(text, parse(0.99, 0.05, 0.37), _resolution()) == "nlu_fallback"  # no topic stands out at all
