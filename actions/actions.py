@@ -304,11 +304,12 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         return self.kb.find(options[picked]) if picked is not None else None
 
     def category_named(self, tracker: Tracker) -> Optional[str]:
-        """The tool category the latest message names: NLU's entity first, else the whole message,
-        else the job of the practice topic the router read the message as (assistant/nlu/tool_router.py)."""
+        """The tool category the router read the message as asking for (assistant/nlu/tool_router.py:
+        the job it describes, its practice topic's, or those two agreeing against a kind it names only
+        as the thing worked on, "something to trace our LLM app"), else the one it names."""
         category = self.category_said(tracker)
         routed = (tracker.latest_message.get("intent") or {}).get(ROUTED_CATEGORY)
-        return category or (routed if routed and self.kb.category(routed) else None)
+        return routed if routed and self.kb.category(routed) else category
 
     def category_said(self, tracker: Tracker) -> Optional[str]:
         """The tool category the latest message names in words (NLU's entity or the resolver), not

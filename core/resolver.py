@@ -180,6 +180,8 @@ class Resolution:
     naming_phrases: Tuple[str, ...] = ()
     # The tools named as where something runs ("on our k8s cluster"): the asker's platform.
     places: Tuple[str, ...] = ()
+    # The tools found of a platform category, wherever named ("we have a kubernetes cluster").
+    platforms: Tuple[str, ...] = ()
     # The categories of the tools found, primary and secondary: what kinds of tool the message names.
     kinds: Tuple[str, ...] = ()
 
@@ -811,10 +813,13 @@ class Resolver:
     def _named_as_a_place(self, tool: Tool, tokens: List[Token], start: int) -> bool:
         """A tool of a platform category named where something runs: "on our k8s cluster", "only on
         Google Cloud", "inside a managed Kubernetes", not "what is Kubernetes" nor "moving to Docker"."""
-        category = self.kb.category(tool.category)
-        if category is None or not category.platform:
+        if not self._is_a_platform(tool):
             return False
         return any(t.text in LOCATIVE_PREPOSITIONS for t in tokens[max(0, start - PLACE_REACH) : start])
+
+    def _is_a_platform(self, tool: Tool) -> bool:
+        category = self.kb.category(tool.category)
+        return category is not None and category.platform
 
     def _ends_phrase(self, tokens: List[Token], index: int, folded: str) -> bool:
         """A word introduced by "called" or "named" is a name when it is capitalised or ends its phrase
@@ -841,6 +846,7 @@ class Resolver:
             query=text,
             tools=[t.name for t in tools],
             places=tuple(t.name for t in tools if self._named_as_a_place(t, tokens, starts[t.name])),
+            platforms=tuple(t.name for t in tools if self._is_a_platform(t)),
             kinds=tuple(dict.fromkeys(c for t in tools for c in (t.category, *t.secondary_categories))),
             candidates=[t.name for t in candidates],
             category=category,

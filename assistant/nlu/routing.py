@@ -368,7 +368,14 @@ def without_places(text: str, resolution: Resolution, conversation: Conversation
     points at or asks others for ("can that one be self-hosted, or does it only run on Google Cloud?",
     "what else could do the same thing on kubernetes?"). "can I run it on kubernetes?" with nothing
     discussed keeps it."""
-    subjects = [t for t in resolution.tools if t not in resolution.places]
+    asks_for_tools_strongly = asks_for_tools(text, strongly=True)
+    # "we have a kubernetes cluster with idle GPUs ... what tools are out there?": tools that run there
+    context = (
+        {*resolution.places, *resolution.platforms}
+        if asks_for_tools_strongly and not resolution.category
+        else set(resolution.places)
+    )
+    subjects = [t for t in resolution.tools if t not in context]
     if len(subjects) == len(resolution.tools):
         return resolution
     lowered = text.lower()
@@ -380,9 +387,9 @@ def without_places(text: str, resolution: Resolution, conversation: Conversation
     )
     discussed = bool(conversation.tools or conversation.last_answer)
     # "which tools can I use for serving on kubernetes?": tools that run there
-    if not subjects and not asks_for_tools(text, strongly=True) and not (pointing and discussed):
+    if not subjects and not asks_for_tools_strongly and not (pointing and discussed):
         return resolution
-    return dataclasses.replace(resolution, tools=subjects, places=(), kinds=())
+    return dataclasses.replace(resolution, tools=subjects, places=(), platforms=(), kinds=())
 
 
 def points_back(text: str) -> bool:
@@ -1142,7 +1149,7 @@ def _route_other(m: _Reading) -> Optional[str]:
             and _ALTERNATIVES.search(m.lowered)
             # with nothing discussed, "are there products that check ... sent prices in cents instead of
             # euros" replaces no tool: it asks for tools
-            and (bool(m.conversation.tools) or not asks_for_tools(m.text))
+            and (bool(m.conversation.tools or m.background) or not asks_for_tools(m.text))
         ):
             # "too much abstraction. what else is there", "anything simpler than the first one for a team of
             # three?": alternatives to a tool discussed
@@ -1304,11 +1311,20 @@ def unnamed_category(
     text: str, parse: Parse, resolution: Resolution, conversation: Conversation = Conversation()
 ) -> Optional[str]:
     """The category of a request for tools that names none: the job it describes, else the job of
-    its practice topic. None when the message names one (the action reads it) or points back: right
+    its practice topic; of one that names a kind, the kind both of those agree on instead, if another.
+    None when the message names one (the action reads it) or points back: right
     after a practice answer, "is there software that checks that automatically before training
     runs?" asks for the tools of the answer's topic, whatever job its own words suggest."""
-    if parse.category_entity or resolution.category:
-        return None
+    named = parse.category_entity or resolution.category
+    if named:
+        # "something to trace our LLM app in prod: prompts, cost, latency": the job read by meaning and
+        # the practice topic the selector is sure of agree on another kind; the named one is what is worked on
+        agreed = (
+            reads_a_job(parse)
+            and parse.practice_confidence >= SURE_PRACTICE
+            and parse.job_category == parse.topic_category
+        )
+        return parse.job_category if agreed and parse.job_category != named else None
     if conversation.last_answer == ANSWERED_PRACTICE and not resolution.tools and _REFERS_BACK.search(text.lower()):
         return None
     topic = parse.topic_category if lists_the_topics_job(text, parse, resolution) else None

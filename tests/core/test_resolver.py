@@ -160,6 +160,11 @@ def test_a_platform_named_where_something_runs_is_a_place(resolver, text, places
     assert resolver.resolve(text).places == places
 
 
+def test_a_platform_is_a_platform_wherever_it_is_named(resolver):
+    found = resolver.resolve("we have a kubernetes cluster and use MLflow")
+    assert found.platforms == ("Kubernetes",) and found.places == ()
+
+
 def test_the_resolution_names_the_kinds_of_the_tools_found(resolver):
     kinds = resolver.resolve("Can you tell me something about Marquez?").kinds
     assert kinds and kinds[0] == resolver.kb.find("Marquez").category

@@ -1202,6 +1202,10 @@ def test_a_platform_is_where_it_runs_when_something_else_is_the_subject():
     assert without_places("Which tools can do this for us on Kubernetes?", on_k8s, after_practice).tools == []
     assert without_places("what else could do the same thing on kubernetes?", on_k8s, discussed).tools == []
     assert without_places("which tools can I use for serving on kubernetes?", on_k8s, Conversation()).tools == []
+    owned = Resolution("x", ["Kubernetes"], platforms=("Kubernetes",))
+    request = "we have a kubernetes cluster with idle GPUs for hyperparameter searches. what tools are out there?"
+    assert without_places(request, owned, Conversation()).tools == []  # tools that run there
+    assert without_places("what is kubernetes?", owned, Conversation()).tools == ["Kubernetes"]
     both = Resolution("x", ["Seldon Core", "Kubernetes"], places=("Kubernetes",))
     assert without_places("we serve with Seldon Core on our k8s cluster. what is it?", both, Conversation()).tools == [
         "Seldon Core"
@@ -1220,3 +1224,41 @@ def test_a_plain_practice_question_the_selector_spreads_over_neighbouring_topics
     assert route(text, parse(0.99, 0.15, 0.5), _resolution()) == "nlu_fallback"  # off-topic talk is near too
     assert route(text, parse(0.8, 0.15, 0.37), _resolution()) == "nlu_fallback"  # the intent is a guess too
     assert route(text, parse(0.99, 0.05, 0.37), _resolution()) == "nlu_fallback"  # no topic stands out at all
+
+
+def test_a_kind_named_only_as_what_is_worked_on_yields_to_the_kind_two_readings_of_meaning_agree_on():
+    text = "we're shopping for something to trace our LLM app in prod: prompts, cost, latency, the lot"
+    named = Resolution(text, [], [], "llm-frameworks")
+    agreeing = Parse(
+        "faq",
+        1.0,
+        (("faq", 1.0),),
+        0.95,
+        topic_category="monitoring",
+        job_category="monitoring",
+        job_similarity=0.76,
+        job_share=0.51,
+    )
+    assert unnamed_category(text, agreeing, named) == "monitoring"
+    unsure = Parse(
+        "faq",
+        1.0,
+        (("faq", 1.0),),
+        0.3,
+        topic_category="monitoring",
+        job_category="monitoring",
+        job_similarity=0.76,
+        job_share=0.51,
+    )
+    assert unnamed_category(text, unsure, named) is None  # the kind named stands
+    disagreeing = Parse(
+        "faq",
+        1.0,
+        (("faq", 1.0),),
+        0.95,
+        topic_category="evaluation",
+        job_category="monitoring",
+        job_similarity=0.76,
+        job_share=0.51,
+    )
+    assert unnamed_category(text, disagreeing, named) is None
