@@ -1324,7 +1324,13 @@ def unnamed_category(
             and parse.practice_confidence >= SURE_PRACTICE
             and parse.job_category == parse.topic_category
         )
-        return parse.job_category if agreed and parse.job_category != named else None
+        # "which eval tools work for rag?" asks for the kind it names with a tool noun
+        phrase = r"\W+".join(map(re.escape, resolution.category_words))
+        as_a_kind = not phrase or bool(
+            any(re.fullmatch(TOOL_NOUNS, w) for w in resolution.category_words)
+            or re.search(rf"\b{phrase}\W+(?:\w+\W+)?(?:{TOOL_NOUNS})\b", text.lower())
+        )
+        return parse.job_category if agreed and not as_a_kind and parse.job_category != named else None
     if conversation.last_answer == ANSWERED_PRACTICE and not resolution.tools and _REFERS_BACK.search(text.lower()):
         return None
     topic = parse.topic_category if lists_the_topics_job(text, parse, resolution) else None

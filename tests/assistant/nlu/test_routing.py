@@ -1228,7 +1228,7 @@ def test_a_plain_practice_question_the_selector_spreads_over_neighbouring_topics
 
 def test_a_kind_named_only_as_what_is_worked_on_yields_to_the_kind_two_readings_of_meaning_agree_on():
     text = "we're shopping for something to trace our LLM app in prod: prompts, cost, latency, the lot"
-    named = Resolution(text, [], [], "llm-frameworks")
+    named = Resolution(text, [], [], "llm-frameworks", category_words=("llm", "app"))
     agreeing = Parse(
         "faq",
         1.0,
@@ -1240,6 +1240,19 @@ def test_a_kind_named_only_as_what_is_worked_on_yields_to_the_kind_two_readings_
         job_share=0.51,
     )
     assert unnamed_category(text, agreeing, named) == "monitoring"
+    # named with a tool noun, the kind is what is asked for, whatever the rest is about
+    eval_tools = Resolution("which eval tools work for rag?", [], [], "evaluation", category_words=("eval", "tools"))
+    rag = Parse(
+        "list_tools",
+        0.46,
+        (("list_tools", 0.46),),
+        0.86,
+        topic_category="llm-frameworks",
+        job_category="llm-frameworks",
+        job_similarity=0.64,
+        job_share=0.57,
+    )
+    assert unnamed_category("which eval tools work for rag?", rag, eval_tools) is None
     unsure = Parse(
         "faq",
         1.0,
