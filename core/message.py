@@ -386,32 +386,37 @@ _LAST_AS_TIME = re.compile(r"\blast\s+(?!(?:one|ones|option|options|tool|item|pi
 # "the pipelines one", "which one is the git-for-a-SQL-database one?", "the one Meta makes for the
 # same job": a tool pointed at by what it is, not by its name or its place in a list.
 _DESCRIBED_ONE = re.compile(
-    r"\bthe ((?:(?!(?:the|of|a|an|at|to|in|on|for|with|and|or|is|are|you|we|i|least)\b)[\w.&+'-]+ ){0,3}?"
-    r"(?!(?:the|of|a|an|at|to|in|on|for|with|and|or|is|are|you|we|i|least)\b)[\w.&+'-]+) (?:one|tool)\b"
-    r"|\bthe one (?:that |which )?((?:from|by|made by|for|with|[a-z]+ (?:makes|made|built|does))\b[^.?!,;]{0,60})"
+    r"\bthe ((?:[\w.&+'-]+ ){0,3}?[\w.&+'-]+) (?:one|tool)\b"
+    r"|\bthe one (?:that |which )?((?:from|by|made by|[a-z]+ (?:makes|made|built))\b[^.?!,;]{0,60})"
 )
-# Words that place a tool in time or in the conversation, not by what it is.
+# Words that place a tool in time or in the conversation, not by what it is; and words that join a
+# description to the rest of the sentence, never part of it ("the licence of the one you know").
 _RELATIVE = frozenset("other old new current next same real latest newest previous only".split())
+_JOINING = frozenset("the of a an at to in on for with and or is are you we i least".split())
+
+
+def _described(text: str) -> Optional[re.Match]:
+    """The first "the ... one" that describes a tool."""
+    for match in _DESCRIBED_ONE.finditer(text.lower()):
+        if match.group(2):
+            return match  # "the one Meta makes for the same job"
+        words = set(match.group(1).split())
+        if not (words & _JOINING or words & _RELATIVE or names_a_place(match.group(1))):
+            return match
+    return None
 
 
 def described_one(text: str) -> Optional[str]:
     """What a message says of the one tool it points at ("pipelines" in "and the pipelines one?"),
     or None: "the second one" and "the other one" point by place."""
-    match = _DESCRIBED_ONE.search(text.lower())
-    if match is None:
-        return None
-    if match.group(2):
-        return match.group(2)  # "the one Meta makes for the same job"
-    description = match.group(1)
-    if names_a_place(description) or _RELATIVE & set(description.split()):
-        return None
-    return description
+    match = _described(text)
+    return None if match is None else match.group(2) or match.group(1)
 
 
 def naming_the_described(text: str, name: str) -> str:
     """The message with the tool it describes called by its name: "and the pipelines one?" ->
     "and Kubeflow Pipelines?"."""
-    match = _DESCRIBED_ONE.search(text.lower())
+    match = _described(text)
     return text if match is None else text[: match.start()] + name + text[match.end() :]
 
 
