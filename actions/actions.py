@@ -443,7 +443,8 @@ class KnowledgeBaseAction(Action, metaclass=abc.ABCMeta):
         found = self.lookup(tracker)
         if found.tools:
             return self.answer(kind, found.tools, dispatcher, tracker)
-        if found.unknown and len(self.remembered(tracker)) >= 2 and _asks_past(found.query, _text(tracker)):
+        discussed = max(len(self.remembered(tracker)), len(_recent_tools(tracker, 2)))
+        if found.unknown and discussed >= 2 and _asks_past(found.query, _text(tracker)):
             found = Lookup(found.tools)  # the odd name is background: the question is about the tools discussed
         named = asked_about_a_name(_names_text(tracker))
         if (

@@ -1007,7 +1007,8 @@ def test_the_other_one_is_the_tool_named_beside_the_one_answered():
 
 def test_an_odd_name_outside_a_question_about_the_tools_discussed_is_no_tool_asked_about():
     talk = Conversation()
-    talk.turn(ActionCompareTools(default_resolver()), "helicone vs langsmith", "compare_tools")
+    talk.turn(ActionToolInfo(default_resolver()), "what is helicone", "ask_tool_info")
+    talk.turn(ActionToolInfo(default_resolver()), "and langsmith?", "ask_tool_info")
     messages = talk.turn(
         ActionToolAttribute(default_resolver()),
         "we can't send customer tickets outside our own VPC. which of the two can we run ourselves?",
@@ -1030,3 +1031,13 @@ def test_a_platform_named_where_the_tool_runs_is_not_the_tool_asked_about():
     }
     messages, _ = run(ActionToolAttribute(default_resolver()), make_tracker(talk.events, talk.slots))
     assert [m["name"] for m in messages] == ["Kubeflow Pipelines"]
+
+
+def test_an_odd_name_is_still_asked_about_when_them_has_no_tools_discussed_to_mean():
+    talk = Conversation()
+    messages = talk.turn(
+        ActionToolInfo(default_resolver()),
+        "A vendor called Driftwatcher reached out about watching our models in production. Do you know them?",
+        "ask_tool_info",
+    )
+    assert responses(messages) in (["utter_tool_unknown"], ["utter_tool_did_you_mean"])
