@@ -1123,6 +1123,11 @@ def test_nlu_torn_between_practice_and_a_list_lists_when_the_topic_and_the_job_a
     assert route(basic, parse(0.43, "feature-store", 0.98, 0.92), nothing) != "list_tools"  # a question it knows
 
 
+def _parse_of(intent: str, confidence: float, practice: float, **fields) -> Parse:
+    """NLU sure of one intent only, with the selector's confidence and the other readings given."""
+    return Parse(intent, confidence, ((intent, confidence),), practice, **fields)
+
+
 def test_a_named_tools_kind_that_the_message_means_makes_a_sure_off_topic_reading_a_tool_question():
     # "marquez" is also a novelist and a racer, which NLU learnt as off-topic talk
     text = "Can you tell me something about Marquez? I found it in a blog about lineage."
@@ -1140,10 +1145,9 @@ def test_a_named_tools_kind_that_the_message_means_makes_a_sure_off_topic_readin
         job_share=0.68,
     )
     assert route(text, lineage, resolution) == "ask_tool_info"
-    racing = Parse(
+    racing = _parse_of(
         "out_of_scope",
         0.9,
-        (("out_of_scope", 0.9),),
         0.1,
         practice_similarity=0.3,
         topic_category="monitoring",
@@ -1153,10 +1157,9 @@ def test_a_named_tools_kind_that_the_message_means_makes_a_sure_off_topic_readin
     )
     assert route("is marc marquez racing in motogp this season", racing, resolution) is None
     # the name pulls the meaning its way, yet the message is nearer to off-topic talk than to practice
-    writer = Parse(
+    writer = _parse_of(
         "out_of_scope",
         0.98,
-        (("out_of_scope", 0.98),),
         0.15,
         practice_similarity=0.54,
         off_topic_similarity=0.7,
@@ -1229,23 +1232,15 @@ def test_a_plain_practice_question_the_selector_spreads_over_neighbouring_topics
 def test_a_kind_named_only_as_what_is_worked_on_yields_to_the_kind_two_readings_of_meaning_agree_on():
     text = "we're shopping for something to trace our LLM app in prod: prompts, cost, latency, the lot"
     named = Resolution(text, [], [], "llm-frameworks", category_words=("llm", "app"))
-    agreeing = Parse(
-        "faq",
-        1.0,
-        (("faq", 1.0),),
-        0.95,
-        topic_category="monitoring",
-        job_category="monitoring",
-        job_similarity=0.76,
-        job_share=0.51,
+    agreeing = _parse_of(
+        "faq", 1.0, 0.95, topic_category="monitoring", job_category="monitoring", job_similarity=0.76, job_share=0.51
     )
     assert unnamed_category(text, agreeing, named) == "monitoring"
     # named with a tool noun, the kind is what is asked for, whatever the rest is about
     eval_tools = Resolution("which eval tools work for rag?", [], [], "evaluation", category_words=("eval", "tools"))
-    rag = Parse(
+    rag = _parse_of(
         "list_tools",
         0.46,
-        (("list_tools", 0.46),),
         0.86,
         topic_category="llm-frameworks",
         job_category="llm-frameworks",
@@ -1253,25 +1248,11 @@ def test_a_kind_named_only_as_what_is_worked_on_yields_to_the_kind_two_readings_
         job_share=0.57,
     )
     assert unnamed_category("which eval tools work for rag?", rag, eval_tools) is None
-    unsure = Parse(
-        "faq",
-        1.0,
-        (("faq", 1.0),),
-        0.3,
-        topic_category="monitoring",
-        job_category="monitoring",
-        job_similarity=0.76,
-        job_share=0.51,
+    unsure = _parse_of(
+        "faq", 1.0, 0.3, topic_category="monitoring", job_category="monitoring", job_similarity=0.76, job_share=0.51
     )
     assert unnamed_category(text, unsure, named) is None  # the kind named stands
-    disagreeing = Parse(
-        "faq",
-        1.0,
-        (("faq", 1.0),),
-        0.95,
-        topic_category="evaluation",
-        job_category="monitoring",
-        job_similarity=0.76,
-        job_share=0.51,
+    disagreeing = _parse_of(
+        "faq", 1.0, 0.95, topic_category="evaluation", job_category="monitoring", job_similarity=0.76, job_share=0.51
     )
     assert unnamed_category(text, disagreeing, named) is None
