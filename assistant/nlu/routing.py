@@ -178,7 +178,7 @@ _ALTERNATIVES = re.compile(
     r"\balternatives?\b|\balts?\b(?: to| for)?|\binstead of\b(?!\s+(?:a |an |the |their |some )?(?:public |"
     r"vendor'?s? )?(?:cloud|saas|hosted|managed)\b)|\b(?:use|using|try|pick|"
     r"recommend)\w* instead\b|\breplac\w*\b|\bsimilar to\b|\blike\b.{0,60}\bbut\b|"
-    r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\bwhat else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
+    r"\bbesides\b|\bother than\b|\bapart from\b|\bother options\b|\b(?:what|who) else\b|\bswitch(?:ing)? (?:from|away|off)\b|"
     r"\b(?:switch|move|migrate) to\s*(?:\?|$|what\b)|\bmove (?:off|away)\b|\bmigrat\w* (?:off|from)\b|\bswap\b|"
     r"\bditch\w*\b|\bif not\b|\bsuggestions\b|\bwhere else\b|\bother tools like\b|\bcomparable\b|"
     r"\bothers like\b|\bsimilar (?:ones|tools)\b|\bmore like (?:that|this|it)\b|"

@@ -1256,3 +1256,16 @@ def test_a_kind_named_only_as_what_is_worked_on_yields_to_the_kind_two_readings_
         "faq", 1.0, 0.95, topic_category="evaluation", job_category="monitoring", job_similarity=0.76, job_share=0.51
     )
     assert unnamed_category(text, disagreeing, named) is None
+
+
+def test_who_else_does_that_asks_for_alternatives_to_the_tool_named():
+    text = "Procurement wants a second quote before we renew our labelling contract with Scale AI. Who else does that?"
+    parse = Parse(
+        "faq",
+        0.74,
+        (("faq", 0.74), ("ask_alternatives", 0.24)),
+        0.22,
+        practice_similarity=0.53,
+        off_topic_similarity=0.39,
+    )
+    assert route(text, parse, _resolution(["Scale AI"])) == "ask_alternatives"
